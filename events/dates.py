@@ -1,0 +1,120 @@
+"""Dates with honest precision: one place that validates, bounds, renders and encodes them.
+
+A date is stored as a `date` plus a precision (day, month, year) and an "approximate" flag.
+For month precision the stored date is the 1st of the month, for year precision 1 January;
+those placeholder days are never shown: everything that displays or exports a date calls
+`display_date` / `edtf` here.
+"""
+
+import calendar
+import datetime as dt
+import re
+
+from events.choices import DatePrecision
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def precision_error(value: dt.date, precision: str) -> str | None:
+    """Why `value` cannot carry `precision`, or None when it fits."""
+    if precision == DatePrecision.MONTH and value.day != 1:
+        return (
+            f"With month precision, enter the first day of the month "
+            f"({value.replace(day=1).isoformat()}), or choose day precision."
+        )
+    if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
+        return (
+            f"With year precision, enter 1 January ({value.year}-01-01), "
+            f"or choose month or day precision."
+        )
+    return None
+
+
+def period_end(value: dt.date, precision: str) -> dt.date:
+    """The last day the period starting at `value` covers."""
+    if precision == DatePrecision.YEAR:
+        return dt.date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return dt.date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+def bounds(
+    start: dt.date, start_precision: str, end: dt.date | None, end_precision: str | None
+) -> tuple[dt.date, dt.date]:
+    """(first day it may have happened, last day it may have happened)."""
+    if end is None:
+        return start, period_end(start, start_precision)
+    return start, period_end(end, end_precision or DatePrecision.DAY)
+
+
+def display_date(value: dt.date, precision: str, approximate: bool = False) -> str:
+    """ "18 Feb 2025", "Feb 2025", "2025", "c. 2025"."""
+    if precision == DatePrecision.YEAR:
+        text = str(value.year)
+    elif precision == DatePrecision.MONTH:
+        text = f"{_MONTHS[value.month - 1]} {value.year}"
+    else:
+        text = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"c. {text}" if approximate else text
+
+
+def display_range(
+    start: dt.date,
+    start_precision: str,
+    start_approximate: bool = False,
+    end: dt.date | None = None,
+    end_precision: str | None = None,
+    end_approximate: bool = False,
+) -> str:
+    first = display_date(start, start_precision, start_approximate)
+    if end is None:
+        return first
+    return f"{first} – {display_date(end, end_precision or DatePrecision.DAY, end_approximate)}"
+
+
+def edtf_date(value: dt.date, precision: str, approximate: bool = False) -> str:
+    """Extended Date/Time Format (ISO 8601-2) level 1: `2025-02-18`, `2025-02`, `2025~`."""
+    if precision == DatePrecision.YEAR:
+        text = f"{value.year:04d}"
+    elif precision == DatePrecision.MONTH:
+        text = f"{value.year:04d}-{value.month:02d}"
+    else:
+        text = value.isoformat()
+    return f"{text}~" if approximate else text
+
+
+def edtf(
+    start: dt.date,
+    start_precision: str,
+    start_approximate: bool = False,
+    end: dt.date | None = None,
+    end_precision: str | None = None,
+    end_approximate: bool = False,
+) -> str:
+    first = edtf_date(start, start_precision, start_approximate)
+    if end is None:
+        return first
+    return f"{first}/{edtf_date(end, end_precision or DatePrecision.DAY, end_approximate)}"
+
+
+_PARTIAL = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+
+
+def parse_partial(text: str) -> tuple[dt.date, str]:
+    """Parse `2025`, `2025-03` or `2025-03-15` into (first day, precision).
+
+    Raises ValueError with a message that says what is allowed.
+    """
+    match = _PARTIAL.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
+    year, month, day = match["y"], match["m"], match["d"]
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)), DatePrecision.DAY
+        if month:
+            return dt.date(int(year), int(month), 1), DatePrecision.MONTH
+        return dt.date(int(year), 1, 1), DatePrecision.YEAR
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a valid calendar date ({exc}).") from exc

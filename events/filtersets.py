@@ -1,0 +1,264 @@
+"""One filterset for every reader of events: the API, the public pages, the embeds, the exports.
+
+Each parameter is validated: an unknown actor or type slug, a malformed date or an unknown
+ordering is a 400 with a message that says what is allowed, never an empty result or a 500.
+"""
+
+import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from events import dates
+from events.choices import ParticipantRole, Verification
+from events.models import Actor, Event, EventType, Timeline
+from events.search import search_events
+
+
+class RepeatableWidget(forms.Widget):
+    """Reads `?actor=usa&actor=rus` and `?actor=usa,rus` alike."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        raw = getlist(name) if getlist else [data.get(name)] if data.get(name) else []
+        return [part.strip() for item in raw if item for part in item.split(",") if part.strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
+class ReferenceListField(forms.Field):
+    """A list of references (slugs, codes) resolved to ids in one query; unknown ones are errors."""
+
+    widget = RepeatableWidget
+
+    def __init__(self, *, resolve, noun: str, **kwargs):
+        self.resolve = resolve  # list[str] -> dict[str, int]
+        self.noun = noun
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = value or []
+        if not value:
+            return []
+        if len(value) > 50:
+            raise ValidationError(f"At most 50 {self.noun}s may be given at once.")
+        found = self.resolve(value)
+        unknown = [item for item in value if item.lower() not in found]
+        if unknown:
+            raise ValidationError(
+                f"Unknown {self.noun}: {', '.join(unknown)}. "
+                f"Use the {self.noun}'s slug{self._hint()} as listed by the API."
+            )
+        return sorted(set(found.values()))
+
+    def _hint(self) -> str:
+        return " or ISO 3166 alpha-3 code" if self.noun == "actor" else ""
+
+
+def resolve_actors(values: list[str]) -> dict[str, int]:
+    """Map each given slug or ISO code (lower-cased) to an actor id."""
+    wanted = {v.lower() for v in values}
+    rows = Actor.objects.filter(slug__in=wanted) | Actor.objects.filter(
+        iso3__in=[v.upper() for v in wanted]
+    )
+    found: dict[str, int] = {}
+    for pk, slug, iso3 in rows.values_list("pk", "slug", "iso3"):
+        found[slug.lower()] = pk
+        if iso3:
+            found[iso3.lower()] = pk
+    return found
+
+
+def resolve_types(values: list[str]) -> dict[str, int]:
+    rows = EventType.objects.filter(slug__in={v.lower() for v in values})
+    return dict(rows.values_list("slug", "pk"))
+
+
+class PartialDateField(forms.CharField):
+    """`2025`, `2025-03` or `2025-03-15`; returns (first day, precision)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return dates.parse_partial(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class ReferenceListFilter(filters.Filter):
+    field_class = ReferenceListField
+
+    def filter(self, qs, value):
+        return qs  # applied together with the others in EventFilterSet.filter_queryset
+
+
+class PartialDateFilter(filters.Filter):
+    field_class = PartialDateField
+
+    def filter(self, qs, value):
+        return qs
+
+
+ORDERINGS = {
+    "date": ("date_lower", "id"),
+    "-date": ("-date_lower", "-id"),
+    "-importance": ("-importance", "date_lower", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+class EventFilterForm(forms.Form):
+    """Checks that need several parameters at once."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and dates.period_end(*end) < start[0]:
+            self.add_error("to", "“to” is before “from”.")
+        slug = data.get("timeline")
+        if slug:
+            timeline = Timeline.objects.published().filter(slug=slug).first()
+            if timeline is None:
+                self.add_error("timeline", f"Unknown timeline: {slug}.")
+            else:
+                data["timeline"] = timeline
+        return data
+
+
+class EventFilterSet(filters.FilterSet):
+    actor = ReferenceListFilter(
+        resolve=resolve_actors,
+        noun="actor",
+        help_text="Actor slug, or a state's ISO 3166 alpha-3 code in any case (usa, RUS). "
+        "Repeatable or comma-separated.",
+    )
+    actor_match = filters.ChoiceFilter(
+        choices=[("any", "any"), ("all", "all")],
+        method="_noop",
+        empty_label=None,
+        help_text="With several actors: events involving any of them (default) or all of them.",
+    )
+    role = filters.MultipleChoiceFilter(
+        choices=ParticipantRole.choices,
+        method="_noop",
+        help_text="Only count the actors above when they have this role (initiator, target …).",
+    )
+    type = ReferenceListFilter(
+        resolve=resolve_types,
+        noun="event type",
+        help_text="Event type slug; a parent type includes its subtypes. Repeatable.",
+    )
+    from_ = PartialDateFilter(
+        field_name="from",
+        help_text="Events that may have happened on or after this date: YYYY, YYYY-MM or "
+        "YYYY-MM-DD. Precision-aware: “March 2025” matches from=2025-03-15.",
+    )
+    to = PartialDateFilter(
+        help_text="Events that may have happened on or before the end of this period: YYYY, "
+        "YYYY-MM or YYYY-MM-DD (to=2025-03 means up to 31 March 2025).",
+    )
+    country = ReferenceListFilter(
+        resolve=resolve_actors,
+        noun="actor",
+        help_text="Where it happened: a state's slug or ISO code.",
+    )
+    verification = filters.MultipleChoiceFilter(choices=Verification.choices)
+    q = filters.CharFilter(
+        method="_noop", max_length=200, help_text="Text search over titles, summaries and actors."
+    )
+    timeline = filters.CharFilter(
+        method="_noop", max_length=200, help_text="Slug of a published timeline."
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only events changed at or after this ISO 8601 date-time (for syncing).",
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="_noop",
+        empty_label=None,
+        help_text="date (default), -date, -importance or -updated.",
+    )
+
+    class Meta:
+        model = Event
+        form = EventFilterForm
+        fields: list[str] = []
+
+    def _noop(self, queryset, name, value):
+        return queryset
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # `from` is a Python keyword, so the filter is declared as from_ and renamed here.
+        self.filters["from"] = self.filters.pop("from_")
+
+    @property
+    def ordering_fields(self) -> tuple[str, ...]:
+        return ORDERINGS[self.form.cleaned_data.get("ordering") or "date"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)  # plain field filters (verification, …)
+        data = self.form.cleaned_data
+        start = data.get("from")
+        end = data.get("to")
+        queryset = queryset.overlapping(
+            start[0] if start else None, dates.period_end(*end) if end else None
+        )
+        queryset = self._filter_actors(queryset, data)
+        if data.get("type"):
+            queryset = queryset.of_types(data["type"])
+        if data.get("country"):
+            queryset = queryset.filter(location_country_id__in=data["country"])
+        if data.get("timeline"):
+            queryset = timeline_events(data["timeline"], queryset)
+        if data.get("q"):
+            queryset = search_events(queryset, data["q"])
+        return queryset.order_by(*self.ordering_fields)
+
+    def _filter_actors(self, queryset, data):
+        actor_ids = data.get("actor") or []
+        roles = data.get("role") or []
+        if not actor_ids and not roles:
+            return queryset
+        from django.db.models import Exists, OuterRef
+
+        from events.models import Participation
+
+        def participates(ids):
+            sub = Participation.objects.filter(event=OuterRef("pk"), actor_id__in=ids)
+            if roles:
+                sub = sub.filter(role__in=roles)
+            return Exists(sub)
+
+        if not actor_ids:  # roles alone: events with anyone in that role
+            sub = Participation.objects.filter(event=OuterRef("pk"), role__in=roles)
+            return queryset.filter(Exists(sub))
+        if data.get("actor_match") == "all":
+            for actor_id in actor_ids:
+                queryset = queryset.filter(participates([actor_id]))
+            return queryset
+        return queryset.filter(participates(actor_ids))
+
+
+def timeline_events(timeline: Timeline, queryset):
+    """The events a timeline shows, restricted to `queryset` (which the caller made public)."""
+    from events.choices import TimelineKind
+
+    if timeline.kind == TimelineKind.CURATED:
+        return queryset.filter(timeline_entries__timeline=timeline)
+    actor_ids = list(timeline.query_actors.values_list("pk", flat=True))
+    type_ids = list(timeline.query_types.values_list("pk", flat=True))
+    if actor_ids:
+        queryset = queryset.involving(actor_ids)
+    if type_ids:
+        queryset = queryset.of_types(type_ids)
+    return queryset.overlapping(timeline.query_from, timeline.query_to)

@@ -1,0 +1,24 @@
+from events.models.actors import Actor, Role
+from events.models.aid import AidMeasure
+from events.models.base import ConcurrentEditError
+from events.models.events import Event, EventRelation, EventType, Participation
+from events.models.sources import Citation, Source
+from events.models.timelines import Timeline, TimelineEntry
+from events.models.votes import CountryVote, VoteRecord
+
+__all__ = [
+    "Actor",
+    "AidMeasure",
+    "Citation",
+    "ConcurrentEditError",
+    "CountryVote",
+    "Event",
+    "EventRelation",
+    "EventType",
+    "Participation",
+    "Role",
+    "Source",
+    "Timeline",
+    "TimelineEntry",
+    "VoteRecord",
+]

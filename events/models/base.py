@@ -1,0 +1,75 @@
+"""Pieces every curated model shares: timestamps, authorship and optimistic locking."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+
+
+class ConcurrentEditError(Exception):
+    """Raised when a row changed since the object being saved was read (a stale form)."""
+
+    def __init__(self, obj: models.Model):
+        self.obj = obj
+        super().__init__(
+            f"{obj._meta.verbose_name.capitalize()} “{obj}” was changed by someone else "
+            f"since you opened it. Review their change in its history, then reapply yours."
+        )
+
+
+class TrackedModel(models.Model):
+    """Timestamps plus who created and who last changed the row."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # SET_NULL: removing a user account must never remove the data they curated.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: a save only succeeds if the row still has the version we read.
+
+    Forms and the API carry `version` through the round trip; if another writer saved in
+    between, `save()` raises ConcurrentEditError instead of silently overwriting them.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Increases on every save; used to detect concurrent edits.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
+        with transaction.atomic(using=kwargs.get("using") or self._state.db):
+            claimed = manager.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise ConcurrentEditError(self)
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            return super().save(*args, **kwargs)

@@ -1,0 +1,310 @@
+"""What happened: typed, dated with honest precision, evidenced by citations."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from events import dates
+from events.choices import (
+    PUBLIC_EVENT_STATUSES,
+    ActorKind,
+    DatePrecision,
+    EventStatus,
+    ParticipantRole,
+    RelationKind,
+    Verification,
+)
+from events.models.actors import Actor
+from events.models.base import TrackedModel, VersionedModel
+from events.querysets import EventQuerySet
+
+
+class EventType(models.Model):
+    """A node of the curated, extensible event taxonomy (seeded by a data migration)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    # PROTECT: a type with subtypes cannot vanish from under them.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="A broader type; filtering by the parent includes this type.",
+    )
+    description = models.TextField(blank=True)
+    cameo_code = models.CharField(
+        "CAMEO code", max_length=10, blank=True, help_text="Closest CAMEO event code, e.g. 036."
+    )
+    plover_code = models.CharField(
+        "PLOVER code", max_length=40, blank=True, help_text="Closest PLOVER category, e.g. AID."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="%(app_label)s_%(class)s_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(TrackedModel, VersionedModel):
+    """A dated policy event: an aid pause, a UN vote, a summit, a statement …"""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="Markdown. Say what happened, not why.")
+    # PROTECT: a type in use cannot be deleted; merge types by reassigning events first.
+    event_type = models.ForeignKey(
+        EventType, on_delete=models.PROTECT, related_name="events", verbose_name="type"
+    )
+
+    start_date = models.DateField(
+        help_text="For month precision the 1st of the month; for year precision 1 January."
+    )
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    start_approximate = models.BooleanField(
+        "start is approximate", default=False, help_text="Shown as “c.” and `~` in EDTF."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Only for events that span time.")
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, default=""
+    )
+    end_approximate = models.BooleanField("end is approximate", default=False)
+    # Derived on save (see events.dates.bounds); every range filter and the timeline order use them.
+    date_lower = models.DateField(editable=False, help_text="First day it may have happened.")
+    date_upper = models.DateField(editable=False, help_text="Last day it may have happened.")
+
+    # PROTECT: a state used as a location cannot be deleted.
+    location_country = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events_located",
+        limit_choices_to={"kind": ActorKind.STATE},
+        help_text="The state where it happened.",
+    )
+    location_name = models.CharField(max_length=200, blank=True, help_text="e.g. “Riyadh”.")
+
+    status = models.CharField(
+        max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT, db_index=True
+    )
+    retraction_reason = models.TextField(
+        blank=True, help_text="Required when retracted; shown to readers."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verification = models.CharField(
+        max_length=10, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    importance = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (minor) to 5 (major).",
+    )
+    actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    search_actors = models.TextField(
+        blank=True, editable=False, help_text="Participants' names and aliases, for search."
+    )
+
+    history = HistoricalRecords()
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_lower", "id"]
+        permissions = [("publish_event", "Can publish, unpublish and retract events")]
+        indexes = [
+            models.Index(fields=["date_lower", "id"], name="events_event_timeline_idx"),
+            models.Index(
+                fields=["status", "date_lower", "id"], name="events_event_status_date_idx"
+            ),
+            models.Index(fields=["date_upper"], name="events_event_date_upper_idx"),
+            models.Index(fields=["event_type", "date_lower"], name="events_event_type_date_idx"),
+            models.Index(fields=["-importance", "date_lower"], name="events_event_importance_idx"),
+            models.Index(fields=["verification"], name="events_event_verification_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_precision="")
+                | Q(end_date__isnull=False, end_precision__in=DatePrecision.values),
+                name="%(app_label)s_%(class)s_end_precision_with_end_date",
+                violation_error_message="An end date needs an end precision, and only then.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_precision=DatePrecision.DAY)
+                | Q(start_precision=DatePrecision.MONTH, start_date__day=1)
+                | Q(start_precision=DatePrecision.YEAR, start_date__month=1, start_date__day=1),
+                name="%(app_label)s_%(class)s_start_fits_precision",
+                violation_error_message="The start date does not fit its precision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_lower__lte=F("date_upper")),
+                name="%(app_label)s_%(class)s_bounds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__gte=1, importance__lte=5),
+                name="%(app_label)s_%(class)s_importance_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EventStatus.RETRACTED) | ~Q(retraction_reason=""),
+                name="%(app_label)s_%(class)s_retraction_has_reason",
+                violation_error_message="A retracted event needs a retraction reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EventStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_timestamp",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # Dates, rendered by the one helper module.
+    @property
+    def display_date(self) -> str:
+        return dates.display_range(
+            self.start_date,
+            self.start_precision,
+            self.start_approximate,
+            self.end_date,
+            self.end_precision,
+            self.end_approximate,
+        )
+
+    @property
+    def edtf(self) -> str:
+        return dates.edtf(
+            self.start_date,
+            self.start_precision,
+            self.start_approximate,
+            self.end_date,
+            self.end_precision,
+            self.end_approximate,
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_EVENT_STATUSES
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.start_precision:
+            problem = dates.precision_error(self.start_date, self.start_precision)
+            if problem:
+                errors["start_date"] = problem
+        if self.end_date:
+            if not self.end_precision:
+                self.end_precision = DatePrecision.DAY
+            problem = dates.precision_error(self.end_date, self.end_precision)
+            if problem:
+                errors["end_date"] = problem
+            elif self.start_date and self.end_date < self.start_date:
+                errors["end_date"] = "The end date cannot be before the start date."
+        else:
+            self.end_precision = ""
+            self.end_approximate = False
+        if self.status == EventStatus.RETRACTED and not self.retraction_reason.strip():
+            errors["retraction_reason"] = "Say why the event is retracted; readers will see it."
+        if self.location_country_id and self.location_country.kind != ActorKind.STATE:
+            errors["location_country"] = "Choose a state as the location country."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.end_date:
+            self.end_precision = ""
+        self.date_lower, self.date_upper = dates.bounds(
+            self.start_date, self.start_precision, self.end_date, self.end_precision or None
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "date_lower", "date_upper"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_actors(self) -> None:
+        """Re-derive the participants' names for search (called when participants change)."""
+        names = Actor.objects.filter(participations__event=self).values_list(
+            "search_names", flat=True
+        )
+        text = "\n".join(sorted(set(names)))
+        # A derived column: a plain UPDATE, so neither the version nor the history moves.
+        Event.objects.filter(pk=self.pk).update(search_actors=text)
+        self.search_actors = text
+
+
+class Participation(models.Model):
+    """An actor's part in an event: who initiated, who was targeted, who hosted, who voted."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    # PROTECT: an actor still named in an event cannot be deleted.
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(
+        max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "id"]
+        indexes = [
+            models.Index(fields=["actor", "event"], name="events_participation_actor_idx"),
+            models.Index(fields=["actor", "role"], name="events_particip_actor_role_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"],
+                name="%(app_label)s_%(class)s_unique_role",
+                violation_error_message="This actor already has this role in the event.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class EventRelation(models.Model):
+    """A typed link between two events: B follows A, B responds to A, B is part of A."""
+
+    from_event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="relations_from", verbose_name="event"
+    )
+    kind = models.CharField(max_length=12, choices=RelationKind.choices)
+    to_event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="relations_to", verbose_name="related event"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_event", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_event", "kind", "to_event"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message="These events are already related this way.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_event=F("to_event")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message="An event cannot be related to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_event} {self.get_kind_display().lower()} {self.to_event}"

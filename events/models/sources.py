@@ -1,0 +1,140 @@
+"""The evidence: sources, and the citations that tie a claim about an event to a source."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from events import dates
+from events.choices import CitationStance, DatePrecision, SourceKind
+from events.models.base import TrackedModel, VersionedModel
+from events.models.events import Event
+from events.querysets import SourceQuerySet
+from events.urls_normalise import normalise_url
+
+
+class Source(TrackedModel, VersionedModel):
+    """A document that evidences events: an article, an official document, a transcript …"""
+
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=500)
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Normalised on save (tracking parameters and fragments removed). "
+        "Leave blank for a source with no address, such as a print article.",
+    )
+    reference = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="A stable local identifier for a source without a URL "
+        "(e.g. a file name in the archive).",
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    authors = models.TextField(blank=True, help_text="One per line.")
+    published_on = models.DateField("publication date", null=True, blank=True)
+    published_precision = models.CharField(
+        "publication date precision",
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        default="",
+    )
+    published_approximate = models.BooleanField("publication date is approximate", default=False)
+    language = models.CharField(
+        max_length=12, blank=True, help_text="BCP 47 language tag, e.g. en, uk, ru, fr."
+    )
+    archive_url = models.URLField(
+        "archived copy URL", max_length=1000, blank=True, help_text="e.g. a Wayback Machine copy."
+    )
+    full_text = models.TextField(blank=True, help_text="The text, where we may keep it.")
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["published_on"], name="events_source_published_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True, published_precision="")
+                | Q(published_on__isnull=False, published_precision__in=DatePrecision.values),
+                name="%(app_label)s_%(class)s_publication_precision",
+                violation_error_message="A publication date needs a precision, and only then.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(url=""), name="%(app_label)s_%(class)s_url_null_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def display_published(self) -> str:
+        if not self.published_on:
+            return ""
+        return dates.display_date(
+            self.published_on, self.published_precision, self.published_approximate
+        )
+
+    def clean(self) -> None:
+        # Normalise before Django's unique check, so a pasted duplicate is caught as one.
+        self.url = normalise_url(self.url or "") or None
+        self.reference = (self.reference or "").strip() or None
+        if self.published_on:
+            self.published_precision = self.published_precision or DatePrecision.DAY
+            problem = dates.precision_error(self.published_on, self.published_precision)
+            if problem:
+                raise ValidationError({"published_on": problem})
+        else:
+            self.published_precision = ""
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url or "") or None
+        self.reference = self.reference or None
+        super().save(*args, **kwargs)
+
+
+class Citation(models.Model):
+    """A source cited for an event, with the passage that supports (or contradicts) it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    # PROTECT: a source still cited cannot be deleted.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(blank=True, help_text="The passage, verbatim.")
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: page, paragraph, heading, time."
+    )
+    stance = models.CharField(
+        max_length=12, choices=CitationStance.choices, default=CitationStance.SUPPORTS
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "id"]
+        indexes = [
+            models.Index(fields=["source", "event"], name="events_citation_source_idx"),
+            models.Index(fields=["event", "stance"], name="events_citation_stance_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "source", "locator"],
+                name="%(app_label)s_%(class)s_unique_locator",
+                violation_error_message="This source is already cited at this place for the event.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.get_stance_display().lower()})"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Timeline curation"
+admin.site.site_title = "Timeline"
+admin.site.index_title = "Curate actors, events and sources"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
