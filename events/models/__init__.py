@@ -1,6 +1,7 @@
 from events.models.actors import Actor, Role
 from events.models.aid import AidMeasure
 from events.models.base import ConcurrentEditError
+from events.models.changes import ChangeStamp
 from events.models.events import Event, EventRelation, EventType, Participation
 from events.models.sources import Citation, Source
 from events.models.timelines import Timeline, TimelineEntry
@@ -9,6 +10,7 @@ from events.models.votes import CountryVote, VoteRecord
 __all__ = [
     "Actor",
     "AidMeasure",
+    "ChangeStamp",
     "Citation",
     "ConcurrentEditError",
     "CountryVote",
