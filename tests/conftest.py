@@ -4,6 +4,14 @@ from django.test import Client
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttling counts live in the cache: start every test with none, so none leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def curator(db):
     return UserFactory(username="curator", groups=["Curator"])
