@@ -1,0 +1,1 @@
+"""The demo timeline: a data file, the article it is built from, and its loader."""

@@ -1,0 +1,393 @@
+"""Load the demo timeline (seed_timeline.toml in this folder) into the database.
+
+Rows are matched by natural keys: actors by slug (then ISO code, then Wikidata id), roles by
+person, organisation, title and start, events and timelines by slug, sources by URL or
+reference, citations by event, source and locator, and so on. A matched row is updated to the
+file's values only where they differ, so a second run writes nothing, and a curator's edit to a
+demo row is replaced by the file's value rather than duplicated. The loader never deletes:
+rows the file does not mention (a citation a curator added) stay as they are.
+
+Every write goes through `full_clean()` and `save()`, so the model's rules apply and
+django-simple-history records each created or changed row with the reason "load_demo".
+"""
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from events import dates
+from events.choices import (
+    ActorKind,
+    AidAction,
+    AidKind,
+    CitationStance,
+    EventStatus,
+    ParticipantRole,
+    RelationKind,
+    SourceKind,
+    TimelineKind,
+    TimelineStatus,
+    Verification,
+    VoteOption,
+    VoteResult,
+)
+from events.models import (
+    Actor,
+    AidMeasure,
+    Citation,
+    CountryVote,
+    Event,
+    EventRelation,
+    EventType,
+    Participation,
+    Role,
+    Source,
+    Timeline,
+    TimelineEntry,
+    VoteRecord,
+)
+from events.models.base import TrackedModel
+
+DEMO_DIR = Path(__file__).resolve().parent
+DATA_FILE = DEMO_DIR / "seed_timeline.toml"
+CHANGE_REASON = "load_demo"
+
+# The order the summary lists models in.
+MODELS = (
+    Actor,
+    Role,
+    Source,
+    Event,
+    Participation,
+    Citation,
+    EventRelation,
+    VoteRecord,
+    CountryVote,
+    AidMeasure,
+    Timeline,
+    TimelineEntry,
+)
+
+
+class DemoDataError(Exception):
+    """The data file is inconsistent; nothing was written."""
+
+
+class LoadReport:
+    """How many rows of each model the file describes, and how many were created or updated."""
+
+    def __init__(self) -> None:
+        self.seen: Counter[str] = Counter()
+        self.created: Counter[str] = Counter()
+        self.updated: Counter[str] = Counter()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self) -> list[str]:
+        lines = []
+        for model in MODELS:
+            label = str(model._meta.verbose_name_plural)
+            lines.append(
+                f"{label}: {self.seen[label]} "
+                f"({self.created[label]} created, {self.updated[label]} updated)"
+            )
+        return lines
+
+
+def _choice(enum: type[models.TextChoices], value: str, where: str) -> str:
+    if value not in enum.values:
+        raise DemoDataError(f"{where}: “{value}” is not one of {', '.join(enum.values)}.")
+    return enum(value)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class DemoLoader:
+    """One run of the loader: call `run()` once."""
+
+    def __init__(self, data: dict, *, base_dir: Path = DEMO_DIR, user=None):
+        self.data = data
+        self.base_dir = base_dir
+        self.user = user
+        self.report = LoadReport()
+        self.actors: dict[str, Actor] = {}
+        self.sources: dict[str, Source] = {}
+        self.events: dict[str, Event] = {}
+        self.statuses: dict[str, str] = {}
+        self.types = {t.slug: t for t in EventType.objects.all()}
+
+    @classmethod
+    def from_file(cls, path: Path = DATA_FILE, *, user=None) -> "DemoLoader":
+        with path.open("rb") as handle:
+            return cls(tomllib.load(handle), base_dir=path.parent, user=user)
+
+    @transaction.atomic
+    def run(self) -> LoadReport:
+        for spec in self.data.get("sources", []):
+            self._source(spec)
+        for spec in self.data.get("actors", []):
+            self._actor(spec)
+        for spec in self.data.get("roles", []):
+            self._role(spec)
+        for spec in self.data.get("events", []):
+            self._event(spec)
+        for spec in self.data.get("events", []):  # relations may point forward
+            for relation in spec.get("relations", []):
+                self._relation(spec["slug"], relation)
+        self._check_published_events_are_supported()
+        for spec in self.data.get("timelines", []):
+            self._timeline(spec)
+        return self.report
+
+    # -- the one write path -------------------------------------------------------------------
+
+    def _upsert(self, model, keys: list[dict], values: dict, *, before_save=None):
+        """Find the row by the first key that matches, or create it; save only what differs."""
+        obj = None
+        for key in keys:
+            if all(v is not None for v in key.values()):
+                obj = model._default_manager.filter(**key).first()
+                if obj is not None:
+                    break
+        wanted = {**keys[0], **values}
+        label = str(model._meta.verbose_name_plural)
+        self.report.seen[label] += 1
+        if obj is None:
+            obj = model(**wanted)
+            if isinstance(obj, TrackedModel):
+                obj.created_by = self.user
+            self.report.created[label] += 1
+        else:
+            changed = {name: v for name, v in wanted.items() if getattr(obj, name) != v}
+            if not changed:
+                return obj
+            for name, value in changed.items():
+                setattr(obj, name, value)
+            self.report.updated[label] += 1
+        if isinstance(obj, TrackedModel):
+            obj.updated_by = self.user
+        if before_save:
+            before_save(obj)
+        # Like a model form: derived, non-editable fields are the model's business.
+        try:
+            obj.full_clean(exclude=[f.name for f in model._meta.fields if not f.editable])
+        except ValidationError as exc:
+            raise DemoDataError(f"{model._meta.verbose_name} {wanted}: {exc.messages}") from exc
+        obj._change_reason = CHANGE_REASON
+        obj._history_user = self.user
+        obj.save()
+        return obj
+
+    def _actor_id(self, slug: str, where: str) -> int:
+        if slug not in self.actors:
+            raise DemoDataError(f"{where}: no actor “{slug}” in the file.")
+        return self.actors[slug].pk
+
+    def _event_obj(self, slug: str, where: str) -> Event:
+        if slug not in self.events:
+            raise DemoDataError(f"{where}: no event “{slug}” in the file.")
+        return self.events[slug]
+
+    # -- models ---------------------------------------------------------------------------------
+
+    def _source(self, spec: dict) -> None:
+        where = f"source {spec['key']}"
+        published_on, precision = (None, "")
+        if spec.get("published_on"):
+            published_on, precision = dates.parse_partial(spec["published_on"])
+        full_text = ""
+        if spec.get("full_text_file"):
+            full_text = (self.base_dir / spec["full_text_file"]).read_text(encoding="utf-8")
+        values = {
+            "kind": _choice(SourceKind, spec["kind"], where),
+            "title": spec["title"],
+            "publisher": spec.get("publisher", ""),
+            "authors": "\n".join(spec.get("authors", [])),
+            "published_on": published_on,
+            "published_precision": precision,
+            "published_approximate": spec.get("published_approximate", False),
+            "language": spec.get("language", ""),
+            "full_text": full_text,
+        }
+        url, reference = spec.get("url"), spec.get("reference")
+        if not url and not reference:
+            raise DemoDataError(f"{where}: give a url or, for a source without one, a reference.")
+        keys = [{"url": url}, {"reference": reference}] if url else [{"reference": reference}]
+        values |= {"reference": reference} if url else {"url": None}
+        self.sources[spec["key"]] = self._upsert(Source, keys, values)
+
+    def _actor(self, spec: dict) -> None:
+        where = f"actor {spec['slug']}"
+        parent = spec.get("parent")
+        values = {
+            "name": spec["name"],
+            "kind": _choice(ActorKind, spec["kind"], where),
+            "short_name": spec.get("short_name", ""),
+            "aliases": "\n".join(spec.get("aliases", [])),
+            "iso3": spec.get("iso3"),
+            "wikidata_id": spec.get("wikidata_id"),
+            "description": spec.get("description", ""),
+            "parent_id": self._actor_id(parent, where) if parent else None,
+        }
+        keys = [
+            {"slug": spec["slug"]},
+            {"iso3": spec.get("iso3")},
+            {"wikidata_id": spec.get("wikidata_id")},
+        ]
+        self.actors[spec["slug"]] = self._upsert(Actor, keys, values)
+
+    def _role(self, spec: dict) -> None:
+        where = f"role {spec['person']} {spec['title']}"
+        key = {
+            "person_id": self._actor_id(spec["person"], where),
+            "organisation_id": self._actor_id(spec["organisation"], where),
+            "title": spec["title"],
+            "start_date": _day(spec.get("start")),
+        }
+        self._upsert(Role, [key], {"end_date": _day(spec.get("end"))})
+
+    def _event(self, spec: dict) -> None:
+        slug = spec["slug"]
+        where = f"event {slug}"
+        if spec["type"] not in self.types:
+            raise DemoDataError(f"{where}: no event type “{spec['type']}” in the taxonomy.")
+        start, precision = dates.parse_partial(spec["date"])
+        end, end_precision = dates.parse_partial(spec["end"]) if spec.get("end") else (None, "")
+        status = _choice(EventStatus, spec["status"], where)
+        country = spec.get("location_country")
+        values = {
+            "title": spec["title"],
+            "summary": spec.get("summary", "").strip(),
+            "event_type_id": self.types[spec["type"]].pk,
+            "start_date": start,
+            "start_precision": precision,
+            "start_approximate": spec.get("approximate", False),
+            "end_date": end,
+            "end_precision": end_precision,
+            "location_country_id": self._actor_id(country, where) if country else None,
+            "location_name": spec.get("location_name", ""),
+            "status": status,
+            "verification": _choice(Verification, spec["verification"], where),
+            "importance": spec.get("importance", 3),
+        }
+        event = self._upsert(Event, [{"slug": slug}], values, before_save=_stamp_publication)
+        self.events[slug] = event
+        self.statuses[slug] = status
+
+        for part in spec.get("participants", []):
+            key = {
+                "event_id": event.pk,
+                "actor_id": self._actor_id(part["actor"], where),
+                "role": _choice(ParticipantRole, part["role"], where),
+            }
+            self._upsert(Participation, [key], {"note": part.get("note", "")})
+        for citation in spec.get("citations", []):
+            self._citation(event, citation, where)
+        if "vote" in spec:
+            self._vote(event, spec["vote"], where)
+        for aid in spec.get("aid", []):
+            amount = aid.get("amount")
+            key = {
+                "event_id": event.pk,
+                "donor_id": self._actor_id(aid["donor"], where),
+                "recipient_id": self._actor_id(aid["recipient"], where),
+                "kind": _choice(AidKind, aid["kind"], where),
+                "action": _choice(AidAction, aid["action"], where),
+            }
+            values = {
+                "amount": Decimal(amount) if amount else None,
+                "currency": aid.get("currency", ""),
+                "note": aid.get("note", ""),
+            }
+            self._upsert(AidMeasure, [key], values)
+
+    def _citation(self, event: Event, spec: dict, where: str) -> None:
+        if spec["source"] not in self.sources:
+            raise DemoDataError(f"{where}: no source “{spec['source']}” in the file.")
+        source = self.sources[spec["source"]]
+        quote = spec.get("quote", "")
+        # A quote from a text we hold must be verbatim: that is what makes it evidence.
+        if source.full_text and quote and quote not in source.full_text:
+            raise DemoDataError(f"{where}: the quote is not verbatim in “{source}”: {quote!r}")
+        key = {"event_id": event.pk, "source_id": source.pk, "locator": spec.get("locator", "")}
+        values = {
+            "quote": quote,
+            "stance": _choice(CitationStance, spec["stance"], where),
+            "note": spec.get("note", ""),
+        }
+        self._upsert(Citation, [key], values)
+
+    def _vote(self, event: Event, spec: dict, where: str) -> None:
+        values = {
+            "body_id": self._actor_id(spec["body"], where),
+            "document_symbol": spec["document_symbol"],
+            "draft_symbol": spec.get("draft_symbol", ""),
+            "title": spec["title"],
+            "result": _choice(VoteResult, spec["result"], where),
+            "yes_count": spec["yes"],
+            "no_count": spec["no"],
+            "abstain_count": spec["abstain"],
+            "non_voting_count": spec.get("non_voting"),
+            "roll_complete": spec.get("roll_complete", False),
+        }
+        keys = [{"event_id": event.pk}, {"document_symbol": spec["document_symbol"]}]
+        record = self._upsert(VoteRecord, keys, values)
+        for actor, option in spec.get("votes", {}).items():
+            key = {"vote_record_id": record.pk, "actor_id": self._actor_id(actor, where)}
+            self._upsert(CountryVote, [key], {"option": _choice(VoteOption, option, where)})
+        record.check_roll()
+
+    def _relation(self, slug: str, spec: dict) -> None:
+        where = f"event {slug}"
+        key = {
+            "from_event_id": self._event_obj(slug, where).pk,
+            "kind": _choice(RelationKind, spec["kind"], where),
+            "to_event_id": self._event_obj(spec["event"], where).pk,
+        }
+        self._upsert(EventRelation, [key], {})
+
+    def _check_published_events_are_supported(self) -> None:
+        published = {s for s, status in self.statuses.items() if status == EventStatus.PUBLISHED}
+        supported = set(
+            Event.objects.filter(slug__in=published)
+            .with_supporting_citation()
+            .values_list("slug", flat=True)
+        )
+        if published - supported:
+            raise DemoDataError(
+                "Published events need a citation with stance “supports”: "
+                + ", ".join(sorted(published - supported))
+            )
+
+    def _timeline(self, spec: dict) -> None:
+        where = f"timeline {spec['slug']}"
+        values = {
+            "title": spec["title"],
+            "description": spec.get("description", "").strip(),
+            "kind": TimelineKind.CURATED,
+            "status": _choice(TimelineStatus, spec["status"], where),
+        }
+        timeline = self._upsert(Timeline, [{"slug": spec["slug"]}], values)
+        for position, entry in enumerate(spec.get("entries", []), start=1):
+            event = self._event_obj(entry["event"], where)
+            if self.statuses[entry["event"]] != EventStatus.PUBLISHED:
+                raise DemoDataError(f"{where}: “{entry['event']}” is not published.")
+            key = {"timeline_id": timeline.pk, "event_id": event.pk}
+            values = {"position": position * 10, "caption": entry.get("caption", "")}
+            self._upsert(TimelineEntry, [key], values)
+
+
+def _stamp_publication(event: Event) -> None:
+    # The first publication is stamped once; later runs keep that moment.
+    if event.status == EventStatus.PUBLISHED and event.published_at is None:
+        event.published_at = timezone.now()
