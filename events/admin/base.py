@@ -1,0 +1,94 @@
+"""What every curated model's admin shares: authorship stamps, history, optimistic locking."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects
+from django.db import router
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.forms import VersionedModelForm
+from events.models import ConcurrentEditError
+from events.models.base import TrackedModel
+
+
+def stamp_author(obj, user) -> None:
+    """Record who created and who last changed a tracked row."""
+    if not isinstance(obj, TrackedModel):
+        return
+    if obj._state.adding:
+        obj.created_by = user
+    obj.updated_by = user
+
+
+def describe_use(obj):
+    """“Participation “Russia (Initiator)” in the event “Summit in Alaska”” with a link."""
+    opts = obj._meta
+    event = getattr(obj, "event", None)
+    text = f"{capfirst(opts.verbose_name)} “{obj}”"
+    if event is not None and event is not obj:
+        text += f" in the event “{event}”"
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return text
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """History (viewable and revertable) and created_by/updated_by on the row and its inlines."""
+
+    def save_model(self, request, obj, form, change):
+        stamp_author(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            stamp_author(obj, request.user)
+            obj.save()
+        formset.save_m2m()
+
+    def get_deleted_objects(self, objs, request):
+        # Django refuses to delete PROTECTed rows still in use; name each use and its event,
+        # so the curator knows what to change first.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = sorted((describe_use(obj) for obj in collector.protected), key=str)
+        return deleted, counts, perms_needed, protected
+
+
+class VersionedAdmin(CuratedAdmin):
+    """For VersionedModel rows: a stale form gets a conflict error instead of overwriting.
+
+    The form compares the version it carries with the row's (see VersionedModelForm); if
+    another save slips in between that check and ours, the model raises ConcurrentEditError
+    and the whole change is rolled back: the curator is sent to the history with a message.
+    """
+
+    form = VersionedModelForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError as exc:
+            return self._conflict_response(request, exc)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except ConcurrentEditError as exc:
+            return self._conflict_response(request, exc)
+
+    def _conflict_response(self, request, exc: ConcurrentEditError):
+        opts = self.model._meta
+        messages.error(request, f"{exc} Nothing of your change was saved.")
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[exc.obj.pk])
+        )

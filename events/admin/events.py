@@ -1,0 +1,260 @@
+"""Events, their taxonomy, participants, relations and aid measures."""
+
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from events import services
+from events.admin import actions
+from events.admin.base import CuratedAdmin, VersionedAdmin
+from events.admin.filters import ActorFilter, ActorKindFilter
+from events.forms import VoteRecordInlineForm
+from events.models import (
+    AidMeasure,
+    Citation,
+    Event,
+    EventRelation,
+    EventType,
+    Participation,
+    VoteRecord,
+)
+
+
+@admin.register(EventType)
+class EventTypeAdmin(CuratedAdmin):
+    list_display = ("name", "slug", "parent", "cameo_code", "plover_code")
+    list_select_related = ("parent",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    autocomplete_fields = ("actor",)
+    fields = ("actor", "role", "note")
+    extra = 1
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    autocomplete_fields = ("source",)
+    fields = ("source", "stance", "quote", "locator", "note")
+    extra = 1
+
+
+class AidMeasureInline(admin.TabularInline):
+    model = AidMeasure
+    autocomplete_fields = ("donor", "recipient")
+    fields = ("donor", "recipient", "kind", "action", "amount", "currency", "note")
+    extra = 0
+
+
+class VoteRecordInline(admin.StackedInline):
+    """The vote's outcome; its per-country roll is edited on the vote record's own page."""
+
+    model = VoteRecord
+    form = VoteRecordInlineForm
+    autocomplete_fields = ("body",)
+    readonly_fields = ("country_votes_link",)
+    fields = (
+        "body",
+        ("document_symbol", "draft_symbol"),
+        "title",
+        "result",
+        ("yes_count", "no_count", "abstain_count", "non_voting_count"),
+        "roll_complete",
+        "country_votes_link",
+    )
+    extra = 0
+    max_num = 1
+
+    @admin.display(description="Per-country votes")
+    def country_votes_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the event first; then record each country's vote on the vote record."
+        url = reverse("admin:events_voterecord_change", args=[obj.pk])
+        return format_html(
+            '<a href="{}">Edit the per-country votes</a> ({} recorded)',
+            url,
+            obj.country_votes.count(),
+        )
+
+
+class RelatedEventInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "from_event"
+    autocomplete_fields = ("to_event",)
+    fields = ("kind", "to_event")
+    extra = 0
+    verbose_name = "related event"
+    verbose_name_plural = "related events (this event follows, responds to, or is part of)"
+
+
+@admin.register(Event)
+class EventAdmin(VersionedAdmin):
+    list_display = (
+        "title",
+        "display_date",
+        "event_type",
+        "status",
+        "verification",
+        "actor_names",
+        "importance",
+    )
+    list_select_related = ("event_type",)
+    list_filter = (
+        "status",
+        "verification",
+        "event_type",
+        "start_precision",
+        ActorKindFilter,
+        ActorFilter,
+    )
+    search_fields = (
+        "title",
+        "summary",
+        "search_actors",
+        "citations__source__title",
+        "citations__source__url",
+    )
+    date_hierarchy = "date_lower"
+    ordering = ("-date_lower", "-id")
+    list_per_page = 100
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("event_type", "location_country")
+    readonly_fields = (
+        "status",
+        "retraction_reason",
+        "published_at",
+        "edtf",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "event_type", "summary", "loaded_version")}),
+        (
+            "When",
+            {
+                "fields": (
+                    ("start_date", "start_precision", "start_approximate"),
+                    ("end_date", "end_precision", "end_approximate"),
+                    "edtf",
+                ),
+                "description": "For month precision enter the 1st of the month, for year "
+                "precision 1 January; readers see only the month or the year.",
+            },
+        ),
+        ("Where", {"fields": ("location_country", "location_name")}),
+        ("Assessment", {"fields": ("verification", "importance")}),
+        (
+            "Publication",
+            {
+                "fields": ("status", "retraction_reason", "published_at"),
+                "description": "The status changes only through the actions on the event "
+                "list (submit for review, publish, unpublish, retract).",
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": (("created_by", "created_at"), ("updated_by", "updated_at")),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (
+        ParticipationInline,
+        CitationInline,
+        AidMeasureInline,
+        VoteRecordInline,
+        RelatedEventInline,
+    )
+    actions = (
+        actions.submit_for_review,
+        actions.publish_events,
+        actions.unpublish_events,
+        actions.retract_events,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.select_related("actor").order_by("id"),
+                )
+            )
+        )
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        if "delete_selected" in found:
+            found["delete_selected"] = (
+                actions.delete_selected_drafts,
+                "delete_selected",
+                actions.delete_selected_drafts.short_description,
+            )
+        return found
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and services.event_deletion_blocker(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        event = self.get_object(request, object_id)
+        reason = event and services.event_deletion_blocker(event)
+        if reason:
+            messages.error(request, reason)
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.display(description="date", ordering="date_lower")
+    def display_date(self, obj: Event) -> str:
+        return obj.display_date
+
+    @admin.display(description="actors")
+    def actor_names(self, obj: Event) -> str:
+        names = dict.fromkeys(p.actor.display_name for p in obj.participations.all())
+        return ", ".join(names)
+
+    @admin.display(description="EDTF")
+    def edtf(self, obj: Event) -> str:
+        return obj.edtf if obj.pk else ""
+
+
+@admin.register(Participation)
+class ParticipationAdmin(CuratedAdmin):
+    list_display = ("event", "actor", "role")
+    list_select_related = ("event", "actor")
+    list_filter = ("role",)
+    search_fields = ("event__title", "actor__name", "actor__short_name")
+    autocomplete_fields = ("event", "actor")
+
+
+@admin.register(EventRelation)
+class EventRelationAdmin(CuratedAdmin):
+    list_display = ("from_event", "kind", "to_event")
+    list_select_related = ("from_event", "to_event")
+    list_filter = ("kind",)
+    search_fields = ("from_event__title", "to_event__title")
+    autocomplete_fields = ("from_event", "to_event")
+
+
+@admin.register(AidMeasure)
+class AidMeasureAdmin(CuratedAdmin):
+    list_display = ("event", "donor", "recipient", "kind", "action", "amount", "currency")
+    list_select_related = ("event", "donor", "recipient")
+    list_filter = ("kind", "action")
+    search_fields = ("event__title", "donor__name", "recipient__name", "note")
+    autocomplete_fields = ("event", "donor", "recipient")

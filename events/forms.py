@@ -1,0 +1,171 @@
+"""Admin forms: optimistic locking for versioned rows, vote rolls that agree with their counts,
+and messages that say what to fix."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from events.models import CountryVote, Source, VoteRecord
+from events.urls_normalise import normalise_url
+
+
+def latest_change_note(model, pk) -> str:
+    """“alice at 2026-11-25 09:30 UTC” from the newest history record, or "" if there is none."""
+    record = model.history.filter(id=pk).select_related("history_user").first()
+    if record is None:
+        return ""
+    who = record.history_user.get_username() if record.history_user else "someone"
+    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M %Z")
+    return f"{who} at {when}"
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Carries the version the curator loaded, and refuses to save over a newer one.
+
+    The model's save() checks the version again (ConcurrentEditError), so a change that lands
+    between this check and the save is still never overwritten silently.
+    """
+
+    # Not named `version`: that model field is non-editable, and ModelForm refuses to list it.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # The row's current version, not the instance's: a revert form is built from an
+            # old history record whose version is long gone.
+            self.initial["loaded_version"] = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        model = type(self.instance)
+        current = model._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = current.first()
+        if loaded is None:
+            raise ValidationError(
+                "This form is missing the version it was loaded at; reload the page and "
+                "make your change again."
+            )
+        if current is not None and loaded != current:
+            raise ValidationError(conflict_message(self.instance, loaded, current))
+        # The model's optimistic lock compares against this on save.
+        self.instance.version = loaded
+        return cleaned
+
+
+def conflict_message(obj, loaded: int, current: int):
+    opts = obj._meta
+    note = latest_change_note(type(obj), obj.pk)
+    history_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+    return format_html(
+        "Someone else changed this {} since you opened it{} (you loaded version {}, it is now "
+        "at version {}). Your changes were not saved. "
+        '<a href="{}">Review their change in the history</a>, then reload this page and '
+        "reapply yours.",
+        opts.verbose_name,
+        f": {note}" if note else "",
+        loaded,
+        current,
+        history_url,
+    )
+
+
+class SourceForm(VersionedModelForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+    def clean_url(self):
+        url = normalise_url(self.cleaned_data.get("url") or "") or None
+        if url:
+            duplicate = Source.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+            if duplicate is not None:
+                link = reverse("admin:events_source_change", args=[duplicate.pk])
+                raise ValidationError(
+                    format_html(
+                        "This address is already recorded (once tracking parameters and "
+                        'fragments are removed, it is {}) as the source <a href="{}">“{}”</a>. '
+                        "Cite that source instead of adding it again.",
+                        url,
+                        link,
+                        duplicate.title,
+                    )
+                )
+        return url
+
+
+class VoteRecordInlineForm(forms.ModelForm):
+    """The vote record edited on its event: the per-country roll is edited on the record's own
+    page, so a complete roll is checked here against the votes already stored."""
+
+    class Meta:
+        model = VoteRecord
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        record = self.instance
+        if cleaned.get("roll_complete") and not self.errors:
+            for name in ("yes_count", "no_count", "abstain_count", "non_voting_count"):
+                setattr(record, name, cleaned.get(name))
+            record.roll_complete = True
+            stored = (
+                list(record.country_votes.values_list("option", flat=True)) if record.pk else []
+            )
+            record.check_roll(stored)
+        return cleaned
+
+
+class CountryVoteFormSet(forms.BaseInlineFormSet):
+    """Per-country votes on a vote record: a roll marked complete must match the counts."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        record = self.instance
+        if record.yes_count is None or record.no_count is None or record.abstain_count is None:
+            return  # the record's own form reports the missing counts
+        options = [
+            form.cleaned_data["option"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("option")
+        ]
+        record.check_roll(options)
+
+
+class CountryVoteForm(forms.ModelForm):
+    """One country's vote edited on its own: a complete roll must still match the counts."""
+
+    class Meta:
+        model = CountryVote
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        record, option = cleaned.get("vote_record"), cleaned.get("option")
+        if record is not None and option:
+            others = record.country_votes.exclude(pk=self.instance.pk)
+            record.check_roll([*others.values_list("option", flat=True), option])
+        return cleaned
+
+
+class RetractForm(forms.Form):
+    """The reason readers will see next to a retracted event."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Shown to readers beside the event. Say what was wrong.",
+    )
