@@ -1,0 +1,399 @@
+import copy
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events.choices import (
+    ActorKind,
+    AidAction,
+    AidKind,
+    CitationStance,
+    DatePrecision,
+    EventStatus,
+    SourceKind,
+    TimelineStatus,
+    Verification,
+    VoteOption,
+)
+from events.demo.loader import DEMO_DIR, DemoDataError, DemoLoader
+from events.models import (
+    Actor,
+    AidMeasure,
+    ChangeStamp,
+    Citation,
+    CountryVote,
+    Event,
+    EventRelation,
+    Participation,
+    Role,
+    Source,
+    Timeline,
+    TimelineEntry,
+    VoteRecord,
+)
+from tests.factories import UserFactory
+
+ARTICLE_REFERENCE = "seed:000_45403a001ff315a8"
+TIMELINE_SLUG = "us-shift-toward-russia-2025"
+
+EXPECTED_COUNTS = {
+    Actor: 17,
+    Role: 8,
+    Source: 6,
+    Event: 19,
+    Participation: 62,
+    Citation: 19,
+    EventRelation: 7,
+    VoteRecord: 5,
+    CountryVote: 14,
+    AidMeasure: 5,
+    Timeline: 1,
+    TimelineEntry: 9,
+}
+
+DRAFTS = {
+    "biden-signs-ukraine-supplemental-2024",
+    "trump-putin-phone-call-2025-02-12",
+    "us-russia-talks-istanbul-2025-02-27",
+    "us-pauses-intelligence-sharing-with-ukraine",
+    "jeddah-talks-us-resumes-aid-2025-03-11",
+    "trump-putin-summit-anchorage-2025",
+}
+
+# The article's order: sign 1, sign 2 (the UN votes), the aid halt, sign 3, sign 4, sign 5.
+TIMELINE_ORDER = [
+    ("trump-says-ukraine-should-compensate-us-for-aid", "Sign 1:"),
+    ("unga-es-11-7-us-votes-with-russia", "Sign 2:"),
+    ("unsc-resolution-2774-2025", "Sign 2:"),
+    ("us-pauses-military-aid-to-ukraine", "Sign 2b:"),
+    ("trump-says-ukraine-should-never-have-started-it", "Sign 3:"),
+    ("trump-zelensky-oval-office-clash", "Sign 3:"),
+    ("us-russia-talks-riyadh-2025-02-18", "Sign 4:"),
+    ("zelensky-says-ukraine-would-need-nuclear-weapons", "Sign 5 (context):"),
+    ("rubio-dismisses-ukraine-nuclear-aspirations", "Sign 5:"),
+]
+
+
+def load_demo(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model: model.objects.count() for model in EXPECTED_COUNTS}
+
+
+def history_counts() -> dict:
+    return {model: model.history.count() for model in EXPECTED_COUNTS}
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+    return Timeline.objects.get(slug=TIMELINE_SLUG)
+
+
+def test_loading_twice_yields_exactly_the_expected_rows_and_changes_nothing_the_second_time(db):
+    first = load_demo()
+    assert counts() == EXPECTED_COUNTS
+    assert Event.objects.filter(status=EventStatus.PUBLISHED).count() == 13
+    assert set(Event.objects.filter(status=EventStatus.DRAFT).values_list("slug", flat=True)) == (
+        DRAFTS
+    )
+    assert "Demo timeline loaded." in first
+    assert "events: 19 (19 created, 0 updated)" in first
+    history, stamp = history_counts(), ChangeStamp.current().counter
+
+    second = load_demo()
+
+    assert counts() == EXPECTED_COUNTS
+    assert history_counts() == history
+    assert ChangeStamp.current().counter == stamp
+    assert "already up to date" in second
+    assert "events: 19 (0 created, 0 updated)" in second
+
+
+def test_every_row_gets_a_history_record_with_the_reason_and_the_given_user(db):
+    loader = UserFactory(username="loader")
+
+    load_demo("--user", "loader")
+
+    for model in EXPECTED_COUNTS:
+        records = model.history.all()
+        assert records.count() == EXPECTED_COUNTS[model]
+        assert set(records.values_list("history_change_reason", flat=True)) == {"load_demo"}
+        assert set(records.values_list("history_user", flat=True)) == {loader.pk}
+    assert Event.objects.filter(created_by=loader, updated_by=loader).count() == 19
+
+
+def test_history_has_no_user_by_default(demo):
+    assert set(Event.history.values_list("history_user", flat=True)) == {None}
+
+
+def test_an_unknown_user_is_refused_before_anything_is_written(db):
+    with pytest.raises(CommandError, match="No user named “nobody”"):
+        load_demo("--user", "nobody")
+    assert Event.objects.count() == 0
+
+
+def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
+    event = Event.objects.get(slug="us-pauses-military-aid-to-ukraine")
+    title = event.title
+    event.title = "Edited by a curator"
+    event.save()
+    Actor.objects.filter(slug="marco-rubio").update(aliases="")
+
+    out = load_demo()
+
+    assert counts() == EXPECTED_COUNTS
+    assert Event.objects.get(pk=event.pk).title == title
+    assert "Marko Rubio" in Actor.objects.get(slug="marco-rubio").aliases
+    assert "events: 19 (0 created, 1 updated)" in out
+    assert "actors: 17 (0 created, 1 updated)" in out
+
+
+def test_the_load_is_all_or_nothing(db):
+    data = DemoLoader.from_file().data
+    broken = copy.deepcopy(data)
+    broken["timelines"][0]["entries"].append({"event": "trump-putin-summit-anchorage-2025"})
+
+    with pytest.raises(DemoDataError, match="is not published"):
+        DemoLoader(broken).run()
+
+    assert counts() == dict.fromkeys(EXPECTED_COUNTS, 0)
+
+
+def test_a_quote_that_is_not_verbatim_in_the_article_is_refused(db):
+    data = copy.deepcopy(DemoLoader.from_file().data)
+    rubio = next(e for e in data["events"] if e["slug"].startswith("rubio"))
+    rubio["citations"][0]["quote"] = "Marco Rubio dismissed the idea."
+
+    with pytest.raises(DemoDataError, match="not verbatim"):
+        DemoLoader(data).run()
+    assert Event.objects.count() == 0
+
+
+def test_publishing_without_a_supporting_citation_is_refused(db):
+    data = copy.deepcopy(DemoLoader.from_file().data)
+    rubio = next(e for e in data["events"] if e["slug"].startswith("rubio"))
+    rubio["citations"][0]["stance"] = "context"
+
+    with pytest.raises(DemoDataError, match="rubio-dismisses-ukraine-nuclear-aspirations"):
+        DemoLoader(data).run()
+
+
+def test_the_command_reports_bad_data_without_writing(db, monkeypatch):
+    data = copy.deepcopy(DemoLoader.from_file().data)
+    data["actors"][0]["iso3"] = "XXX"
+    monkeypatch.setattr(DemoLoader, "from_file", classmethod(lambda cls, *a, **k: cls(data)))
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        load_demo()
+    assert Source.objects.count() == 0
+
+
+def test_the_timeline_lists_only_published_events_in_the_articles_order(demo):
+    assert demo.title == "Signs of a US shift toward Russia (2025)"
+    assert demo.status == TimelineStatus.PUBLISHED
+    assert "5 Signs America Is Now Supporting Russia" in demo.description
+    entries = list(demo.entries.select_related("event").order_by("position"))
+
+    assert [entry.event.slug for entry in entries] == [slug for slug, _ in TIMELINE_ORDER]
+    for entry, (_, prefix) in zip(entries, TIMELINE_ORDER, strict=True):
+        assert entry.caption.startswith(prefix)
+    public = set(Event.objects.public().values_list("pk", flat=True))
+    assert all(entry.event_id in public for entry in entries)
+
+
+def test_every_published_event_has_a_supporting_citation(demo):
+    published = Event.objects.published()
+    assert published.count() == 13
+    assert published.with_supporting_citation().count() == 13
+    assert not Event.objects.filter(slug__in=DRAFTS).with_supporting_citation().exists()
+
+
+def test_every_quote_from_the_article_is_verbatim_and_located_by_its_heading(demo):
+    article = Source.objects.get(reference=ARTICLE_REFERENCE)
+    headings = {line.strip() for line in article.full_text.splitlines()}
+    citations = Citation.objects.filter(source=article)
+    assert citations.count() == 14
+    for citation in citations:
+        assert citation.quote in article.full_text
+        assert citation.locator.removesuffix(" (photo caption)") in headings
+
+
+def test_verification_follows_how_sure_the_reference_is(demo):
+    reported = {
+        "trump-says-ukraine-should-compensate-us-for-aid",
+        "zelensky-says-ukraine-would-need-nuclear-weapons",
+        "rubio-dismisses-ukraine-nuclear-aspirations",
+    }
+    by_slug = dict(Event.objects.values_list("slug", "verification"))
+    assert {s for s, v in by_slug.items() if v == Verification.REPORTED} == reported
+    assert {s for s, v in by_slug.items() if v == Verification.UNVERIFIED} == DRAFTS
+    assert {s for s, v in by_slug.items() if v == Verification.CONFIRMED} == (
+        set(by_slug) - reported - DRAFTS
+    )
+
+
+def test_month_precision_events_store_the_first_day_and_never_show_it(demo):
+    month_events = Event.objects.filter(start_precision=DatePrecision.MONTH).order_by("date_lower")
+    assert [(e.start_date, e.display_date, e.edtf) for e in month_events] == [
+        (dt.date(2025, 2, 1), "Feb 2025", "2025-02"),
+        (dt.date(2025, 3, 1), "Mar 2025", "2025-03"),
+    ]
+    assert month_events[1].date_upper == dt.date(2025, 3, 31)
+
+
+def test_the_seed_article_is_a_source_without_a_url(demo):
+    article = Source.objects.get(reference=ARTICLE_REFERENCE)
+    assert article.url is None
+    assert article.kind == SourceKind.NEWS_ARTICLE
+    assert article.title == "5 Signs America Is Now Supporting Russia – Shocking Truth!"
+    assert (article.published_on, article.published_precision) == (
+        dt.date(2025, 3, 1),
+        DatePrecision.MONTH,
+    )
+    assert article.published_approximate
+    assert article.display_published == "c. Mar 2025"
+    assert article.language == "en"
+    copy_in_repo = (DEMO_DIR / "000_45403a001ff315a8.txt").read_text(encoding="utf-8")
+    assert article.full_text == copy_in_repo
+    assert "Marko Rubio" in article.full_text
+
+
+def test_un_documents_are_cited_by_their_undocs_address(demo):
+    documents = Source.objects.filter(kind=SourceKind.OFFICIAL_DOCUMENT)
+    assert set(documents.values_list("url", flat=True)) == {
+        "https://undocs.org/A/RES/ES-11/1",
+        "https://undocs.org/A/RES/ES-11/4",
+        "https://undocs.org/A/RES/ES-11/6",
+        "https://undocs.org/A/RES/ES-11/7",
+        "https://undocs.org/S/RES/2774(2025)",
+    }
+    assert set(documents.values_list("publisher", flat=True)) == {"United Nations"}
+    # No other URL is invented: every source with a URL is a UN document.
+    assert Source.objects.exclude(url=None).count() == documents.count()
+    for record in VoteRecord.objects.select_related("event"):
+        assert record.event.citations.filter(
+            source__url=f"https://undocs.org/{record.document_symbol}",
+            stance=CitationStance.SUPPORTS,
+        ).exists()
+
+
+def test_vote_records_carry_the_official_counts(demo):
+    rows = VoteRecord.objects.order_by("event__date_lower", "document_symbol").values_list(
+        "document_symbol", "body__slug", "yes_count", "no_count", "abstain_count", "result"
+    )
+    assert list(rows) == [
+        ("A/RES/ES-11/1", "un-general-assembly", 141, 5, 35, "adopted"),
+        ("A/RES/ES-11/4", "un-general-assembly", 143, 5, 35, "adopted"),
+        ("A/RES/ES-11/6", "un-general-assembly", 141, 7, 32, "adopted"),
+        ("A/RES/ES-11/7", "un-general-assembly", 93, 18, 65, "adopted"),
+        ("S/RES/2774(2025)", "un-security-council", 10, 0, 5, "adopted"),
+    ]
+    assert not VoteRecord.objects.filter(roll_complete=True).exists()
+    assert set(VoteRecord.objects.values_list("draft_symbol", flat=True)) == {""}
+
+
+def test_the_us_and_russia_vote_alike_on_both_feb_2025_votes_and_never_on_the_earlier_ones(demo):
+    def alike(start, end):
+        pairs = {}
+        for vote in CountryVote.objects.filter(
+            actor__iso3__in=["USA", "RUS"],
+            vote_record__event__start_date__range=(start, end),
+        ).values("vote_record_id", "actor__iso3", "option"):
+            pairs.setdefault(vote["vote_record_id"], {})[vote["actor__iso3"]] = vote["option"]
+        assert all(len(pair) == 2 for pair in pairs.values())
+        return [pair["USA"] == pair["RUS"] for pair in pairs.values()]
+
+    assert alike(dt.date(2022, 1, 1), dt.date(2023, 12, 31)) == [False, False, False]
+    assert alike(dt.date(2025, 2, 24), dt.date(2025, 2, 24)) == [True, True]
+    assert set(CountryVote.objects.filter(actor__iso3="UKR").values_list("option", flat=True)) == {
+        VoteOption.YES
+    }
+    assert CountryVote.objects.filter(actor__iso3="UKR").count() == 4
+
+
+def test_aid_measures_record_the_pledge_the_pauses_and_the_resumption(demo):
+    rows = AidMeasure.objects.order_by("event__date_lower", "kind").values_list(
+        "event__start_date", "kind", "action", "amount", "currency", "note"
+    )
+    assert list(rows) == [
+        (
+            dt.date(2024, 4, 24),
+            AidKind.MILITARY,
+            AidAction.PLEDGE,
+            Decimal("61000000000"),
+            "USD",
+            "about",
+        ),
+        (dt.date(2025, 3, 3), AidKind.MILITARY, AidAction.PAUSE, None, "", ""),
+        (dt.date(2025, 3, 5), AidKind.INTELLIGENCE, AidAction.PAUSE, None, "", ""),
+        (dt.date(2025, 3, 11), AidKind.INTELLIGENCE, AidAction.RESUMPTION, None, "", ""),
+        (dt.date(2025, 3, 11), AidKind.MILITARY, AidAction.RESUMPTION, None, "", ""),
+    ]
+    assert set(AidMeasure.objects.values_list("donor__iso3", "recipient__iso3")) == {("USA", "UKR")}
+    resumption = Event.objects.get(slug="jeddah-talks-us-resumes-aid-2025-03-11")
+    assert set(resumption.relations_from.values_list("kind", "to_event__slug")) == {
+        ("follows", "us-pauses-military-aid-to-ukraine"),
+        ("follows", "us-pauses-intelligence-sharing-with-ukraine"),
+    }
+
+
+def test_actors_are_found_by_their_aliases_and_carry_only_known_wikidata_ids(demo):
+    assert Actor.objects.search("Marko Rubio").get().slug == "marco-rubio"
+    assert Actor.objects.search("Zelenskyy").get().slug == "volodymyr-zelensky"
+    assert Actor.objects.search("Volodymyr Zelenskyy").get().slug == "volodymyr-zelensky"
+    assert Actor.objects.search("United States of America").get().slug == "united-states"
+    assert Actor.objects.by_reference("rus").get().short_name == "Russia"
+    assert dict(Actor.objects.exclude(wikidata_id=None).values_list("slug", "wikidata_id")) == {
+        "united-states": "Q30",
+        "russia": "Q159",
+        "ukraine": "Q212",
+        "european-union": "Q458",
+        "nato": "Q7184",
+        "saudi-arabia": "Q851",
+        "united-nations": "Q1065",
+        "donald-trump": "Q22686",
+        "joe-biden": "Q6279",
+        "vladimir-putin": "Q7747",
+        "volodymyr-zelensky": "Q3874799",
+    }
+    assert set(Actor.objects.exclude(iso3=None).values_list("iso3", flat=True)) == {
+        "USA",
+        "RUS",
+        "UKR",
+        "SAU",
+    }
+    organs = Actor.objects.filter(kind=ActorKind.ORGAN).values_list("slug", "parent__slug")
+    assert set(organs) == {
+        ("un-general-assembly", "united-nations"),
+        ("un-security-council", "united-nations"),
+    }
+    assert Actor.objects.filter(kind=ActorKind.PERSON).count() == 8
+
+
+def test_roles_give_each_persons_post_on_a_given_day(demo):
+    def president_of_the_us(day):
+        return Role.objects.active_on(day).get(organisation__iso3="USA", title="President")
+
+    assert president_of_the_us(dt.date(2024, 4, 24)).person.slug == "joe-biden"
+    assert president_of_the_us(dt.date(2025, 2, 18)).person.slug == "donald-trump"
+    waltz = Role.objects.get(person__slug="mike-waltz")
+    assert (waltz.title, waltz.start_date, waltz.end_date) == (
+        "National Security Advisor",
+        dt.date(2025, 1, 20),
+        None,
+    )
+    assert Role.objects.get(person__slug="marco-rubio").start_date == dt.date(2025, 1, 21)
+
+
+def test_participants_make_demo_events_searchable_by_actor_aliases(demo):
+    riyadh = Event.objects.get(slug="us-russia-talks-riyadh-2025-02-18")
+    assert "Marko Rubio" in riyadh.search_actors
+    assert riyadh.location_country.iso3 == "SAU"
