@@ -1,0 +1,52 @@
+"""OpenAPI pieces every view shares: the error bodies of events.api.exceptions, by status code.
+
+@extend_schema(responses={200: ActorSerializer, **error_responses(400, 404)})
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+_Error = inline_serializer(
+    name="Error",
+    fields={"detail": serializers.CharField(help_text="What went wrong and what to do.")},
+)
+_ValidationError = inline_serializer(
+    name="ValidationError",
+    fields={
+        "detail": serializers.CharField(help_text="The first problem, in one line."),
+        "errors": serializers.DictField(
+            child=serializers.JSONField(),
+            help_text="Messages per parameter or field, saying what is allowed; "
+            "`non_field_errors` for problems of the whole request.",
+        ),
+    },
+)
+
+_DESCRIPTIONS = {
+    400: "Invalid parameters or body: `errors` says, per field, what is allowed.",
+    401: "Authentication credentials were missing or wrong.",
+    403: "Authenticated, but without the model permission this write needs.",
+    404: "No such object, or it is not published.",
+    409: "Conflict: someone else changed the object (stale `version`), the object is still "
+    "in use (the message names what uses it), or another record already has these values.",
+    412: "`If-Match` names a version that is no longer current: fetch it again.",
+    429: "Too many anonymous requests: retry after the number of seconds in `Retry-After`.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for these error status codes, in the shapes the API really returns."""
+    return {
+        code: OpenApiResponse(
+            response=_ValidationError if code == 400 else _Error,
+            description=_DESCRIPTIONS[code],
+        )
+        for code in codes
+    }
+
+
+READ_ERRORS = (400, 429)
+DETAIL_READ_ERRORS = (404, 429)
+WRITE_ERRORS = (400, 401, 403, 409, 412)
+NOT_MODIFIED = {304: OpenApiResponse(response=OpenApiTypes.NONE, description="Not modified.")}

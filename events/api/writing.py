@@ -1,0 +1,63 @@
+"""Writes through the API follow the admin's rules: the model's `full_clean`, then `save`.
+
+Every rule lives on the model (`clean()`, field validators, constraints), so the messages a
+client gets here are the ones a curator sees in the admin. DRF's own unique validators are
+dropped for the same reason: `full_clean` checks uniqueness with the model's messages.
+"""
+
+from django.db import transaction
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+
+def can_see_unpublished(request, model_name: str) -> bool:
+    """Curators and editors (who may view the model) also see drafts; readers do not."""
+    user = request.user
+    return user.is_authenticated and user.has_perm(f"events.view_{model_name}")
+
+
+class FullCleanModelSerializer(serializers.ModelSerializer):
+    """A write serializer that validates through the model and records who wrote.
+
+    Subclasses list `Meta.fields`; nested or many-to-many data is popped in `pop_related()`
+    and written in `save_related()`, inside the same transaction as the object.
+    """
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        validators = [v for v in kwargs.get("validators", []) if not isinstance(v, UniqueValidator)]
+        if "validators" in kwargs:
+            kwargs["validators"] = validators
+        return field_class, kwargs
+
+    def get_validators(self):
+        return []  # unique_together and constraints: full_clean checks them
+
+    def pop_related(self, validated_data: dict) -> dict:
+        return {}
+
+    def save_related(self, instance, related: dict) -> None:
+        """Write nested data; raise django ValidationError to reject the whole write."""
+
+    @transaction.atomic
+    def create(self, validated_data):
+        return self._clean_and_save(self.Meta.model(), validated_data)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        return self._clean_and_save(instance, validated_data)
+
+    def _clean_and_save(self, instance, validated_data):
+        related = self.pop_related(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        user = self.context["request"].user
+        if hasattr(instance, "updated_by_id"):
+            if instance._state.adding:
+                instance.created_by = user
+            instance.updated_by = user
+        instance._history_user = user  # simple_history: also outside the request middleware
+        instance.full_clean()
+        instance.save()
+        self.save_related(instance, related)
+        return instance
