@@ -83,7 +83,20 @@ def conflict_message(obj, loaded: int, current: int):
 class SourceForm(VersionedModelForm):
     class Meta:
         model = Source
-        fields = "__all__"
+        fields = (
+            "kind",
+            "title",
+            "url",
+            "reference",
+            "publisher",
+            "authors",
+            "published_on",
+            "published_precision",
+            "published_approximate",
+            "language",
+            "archive_url",
+            "full_text",
+        )
 
     def clean_url(self):
         url = normalise_url(self.cleaned_data.get("url") or "") or None
@@ -110,7 +123,18 @@ class VoteRecordInlineForm(forms.ModelForm):
 
     class Meta:
         model = VoteRecord
-        fields = "__all__"
+        fields = (
+            "body",
+            "document_symbol",
+            "draft_symbol",
+            "title",
+            "result",
+            "yes_count",
+            "no_count",
+            "abstain_count",
+            "non_voting_count",
+            "roll_complete",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +175,7 @@ class CountryVoteForm(forms.ModelForm):
 
     class Meta:
         model = CountryVote
-        fields = "__all__"
+        fields = ("vote_record", "actor", "option")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,72 @@
+"""`manage.py ensure_admin`: the first admin account, created once, never with a fixed password."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def ensure_admin() -> str:
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_a_superuser_with_a_generated_password_shown_once(monkeypatch):
+    monkeypatch.delenv("TIMELINE_ADMIN_USERNAME", raising=False)
+    monkeypatch.delenv("TIMELINE_ADMIN_PASSWORD", raising=False)
+    output = ensure_admin()
+    match = re.search(r"Admin login: admin / (\S+) \(shown once; change it in the admin\)", output)
+    assert match, output
+    password = match[1]
+    assert len(password) >= 20
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert Client().login(username="admin", password=password)
+
+    again = ensure_admin()
+    assert "exists already" in again and password not in again
+    assert User.objects.count() == 1
+    assert User.objects.get(username="admin").check_password(password)
+
+
+def test_two_runs_generate_different_passwords(monkeypatch):
+    monkeypatch.delenv("TIMELINE_ADMIN_PASSWORD", raising=False)
+    first = re.search(r"admin / (\S+)", ensure_admin())[1]
+    User.objects.all().delete()
+    second = re.search(r"admin / (\S+)", ensure_admin())[1]
+    assert first != second
+
+
+def test_it_takes_the_username_and_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TIMELINE_ADMIN_USERNAME", "curator-in-chief")
+    monkeypatch.setenv("TIMELINE_ADMIN_PASSWORD", "a long passphrase from the vault")
+    output = ensure_admin()
+    assert "a long passphrase from the vault" not in output
+    assert "curator-in-chief" in output
+    user = User.objects.get(username="curator-in-chief")
+    assert user.is_superuser
+    assert user.check_password("a long passphrase from the vault")
+
+
+def test_it_does_nothing_when_a_superuser_exists(monkeypatch):
+    monkeypatch.delenv("TIMELINE_ADMIN_PASSWORD", raising=False)
+    User.objects.create_superuser("founder", password="unchanged secret 42")
+    output = ensure_admin()
+    assert "“founder” exists already" in output
+    assert list(User.objects.values_list("username", flat=True)) == ["founder"]
+    assert User.objects.get().check_password("unchanged secret 42")
+
+
+def test_it_leaves_an_existing_account_of_that_name_alone(monkeypatch):
+    monkeypatch.delenv("TIMELINE_ADMIN_PASSWORD", raising=False)
+    User.objects.create_user("admin", password="their own password 7", is_staff=True)
+    assert "“admin” exists already" in ensure_admin()
+    user = User.objects.get()
+    assert not user.is_superuser
+    assert user.check_password("their own password 7")
