@@ -1,0 +1,1 @@
+"""Benchmarks and the data generator (see docs/benchmarks.md); never run as tests."""
