@@ -129,7 +129,7 @@ class Generator:
             WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
               AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint k
-                WHERE k.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
+                WHERE k.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
                   AND k.contype IN ('p', 'u', 'x')
               )
             ORDER BY i.tablename, i.indexname
@@ -143,9 +143,7 @@ class Generator:
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cur.execute("SET LOCAL synchronous_commit = off")
-            cur.execute(
-                "TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY CASCADE"
-            )
+            cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY CASCADE")
             cur.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
                 "AND tablename LIKE 'events\\_historical%%'"
@@ -233,8 +231,22 @@ class Generator:
             alias_text = "\n".join(aliases)
             search = "\n".join([name, short, *aliases]).strip()
             rows.append(
-                (actor_id, NOW, NOW, 1, name, slug, kind, short, alias_text, iso3, None, "",
-                 search, parent)  # fmt: skip
+                (
+                    actor_id,
+                    NOW,
+                    NOW,
+                    1,
+                    name,
+                    slug,
+                    kind,
+                    short,
+                    alias_text,
+                    iso3,
+                    None,
+                    "",
+                    search,
+                    parent,
+                )
             )
             actors.ids.append(actor_id)
             actors.names.append(short or name)
@@ -244,8 +256,8 @@ class Generator:
             return actor_id
 
         # States: every real ISO 3166-1 alpha-3 code; the big powers take part most often.
-        prominent = ["USA", "RUS", "CHN", "GBR", "FRA", "DEU", "UKR", "IND", "JPN", "TUR",
-                     "BRA", "IRN", "ISR", "SAU", "ZAF", "POL", "CAN", "ITA", "EGY", "KOR"]  # fmt: skip
+        prominent = ("USA", "RUS", "CHN", "GBR", "FRA", "DEU", "UKR", "IND", "JPN", "TUR")
+        prominent += ("BRA", "IRN", "ISR", "SAU", "ZAF", "POL", "CAN", "ITA", "EGY", "KOR")
         countries = sorted(pycountry.countries, key=lambda c: c.alpha_3)
         for country in countries:
             official = getattr(country, "official_name", "")
@@ -268,24 +280,45 @@ class Generator:
 
         un = add("United Nations", "organisation", short="UN", aliases=["UNO"], weight=30)
         actors.body_id = add(
-            "United Nations General Assembly", "organ", short="UN General Assembly",
-            aliases=["UNGA"], parent=un, weight=30,
-        )  # fmt: skip
-        add("United Nations Security Council", "organ", short="UN Security Council",
-            aliases=["UNSC"], parent=un, weight=30)  # fmt: skip
+            "United Nations General Assembly",
+            "organ",
+            short="UN General Assembly",
+            aliases=["UNGA"],
+            parent=un,
+            weight=30,
+        )
+        add(
+            "United Nations Security Council",
+            "organ",
+            short="UN Security Council",
+            aliases=["UNSC"],
+            parent=un,
+            weight=30,
+        )
         for name, short in (
-            ("North Atlantic Treaty Organization", "NATO"), ("European Union", "EU"),
-            ("African Union", "AU"), ("Association of Southeast Asian Nations", "ASEAN"),
+            ("North Atlantic Treaty Organization", "NATO"),
+            ("European Union", "EU"),
+            ("African Union", "AU"),
+            ("Association of Southeast Asian Nations", "ASEAN"),
             ("Organization for Security and Co-operation in Europe", "OSCE"),
-            ("International Monetary Fund", "IMF"), ("World Bank", ""),
-            ("World Health Organization", "WHO"), ("Group of Seven", "G7"),
-            ("Arab League", ""), ("Organization of American States", "OAS"),
+            ("International Monetary Fund", "IMF"),
+            ("World Bank", ""),
+            ("World Health Organization", "WHO"),
+            ("Group of Seven", "G7"),
+            ("Arab League", ""),
+            ("Organization of American States", "OAS"),
             ("International Atomic Energy Agency", "IAEA"),
-        ):  # fmt: skip
+        ):
             add(name, "organisation", short=short, aliases=[short] if short else [], weight=10)
 
-        ministries = ("Ministry of Foreign Affairs", "Ministry of Defence", "Parliament",
-                      "Central Bank", "Ministry of Finance", "Presidential Office")  # fmt: skip
+        ministries = (
+            "Ministry of Foreign Affairs",
+            "Ministry of Defence",
+            "Parliament",
+            "Central Bank",
+            "Ministry of Finance",
+            "Presidential Office",
+        )
         remaining = self.sizes.actors - len(rows)
         for index in range(remaining // 5):
             state = countries[rng.randrange(len(countries))]
@@ -298,9 +331,22 @@ class Generator:
                 aliases.append(f"{first} {last.replace('v', 'w').replace('k', 'c')}")
             add(f"{first} {last}", "person", aliases=aliases, weight=1.5)
 
-        columns = ("id", "created_at", "updated_at", "version", "name", "slug", "kind",
-                   "short_name", "aliases", "iso3", "wikidata_id", "description", "search_names",
-                   "parent_id")  # fmt: skip
+        columns = (
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "name",
+            "slug",
+            "kind",
+            "short_name",
+            "aliases",
+            "iso3",
+            "wikidata_id",
+            "description",
+            "search_names",
+            "parent_id",
+        )
         self.copy(cur, "events_actor", columns, rows)
         return actors
 
@@ -332,14 +378,42 @@ class Generator:
                     url = f"https://{host}/{year}/{published.month:02d}/report-{source_id}"
                     reference = None
                 yield (
-                    source_id, NOW, NOW, 1, kinds[source_id % len(kinds)], title, url, reference,
-                    publisher, f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}",
-                    published, "day", False, "en", "", "",
-                )  # fmt: skip
+                    source_id,
+                    NOW,
+                    NOW,
+                    1,
+                    kinds[source_id % len(kinds)],
+                    title,
+                    url,
+                    reference,
+                    publisher,
+                    f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}",
+                    published,
+                    "day",
+                    False,
+                    "en",
+                    "",
+                    "",
+                )
 
-        columns = ("id", "created_at", "updated_at", "version", "kind", "title", "url",
-                   "reference", "publisher", "authors", "published_on", "published_precision",
-                   "published_approximate", "language", "archive_url", "full_text")  # fmt: skip
+        columns = (
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "kind",
+            "title",
+            "url",
+            "reference",
+            "publisher",
+            "authors",
+            "published_on",
+            "published_precision",
+            "published_approximate",
+            "language",
+            "archive_url",
+            "full_text",
+        )
         self.copy(cur, "events_source", columns, rows())
 
     # Events ----------------------------------------------------------------------------
@@ -362,7 +436,7 @@ class Generator:
         for weight in actors.weights:
             total += weight
             cum_weights.append(total)
-        picks_per_event = rng.choices((1, 2, 3, 4, 5), weights=(10, 25, 35, 20, 10), k=n)
+        picks = rng.choices((1, 2, 3, 4, 5), weights=(10, 25, 35, 20, 10), k=n)
         summaries = [self.sentence() for _ in range(min(30_000, n))]
         statuses = rng.choices(
             ("published", "draft", "in_review", "retracted"), weights=(92, 3, 3, 2), k=n
@@ -408,7 +482,7 @@ class Generator:
                 else:
                     picked = list(
                         dict.fromkeys(
-                            rng.choices(positions, cum_weights=cum_weights, k=picks_per_event[index])
+                            rng.choices(positions, cum_weights=cum_weights, k=picks[index])
                         )
                     )
                     status, type_id = statuses[index], type_ids[index % len(type_ids)]
@@ -424,8 +498,11 @@ class Generator:
                 else:
                     title = f"{first} {verb} {subject} in {city}"
                 summary = " ".join(
-                    (title + ".", summaries[index % len(summaries)],
-                     summaries[(index * 7 + 3) % len(summaries)])  # fmt: skip
+                    (
+                        title + ".",
+                        summaries[index % len(summaries)],
+                        summaries[(index * 7 + 3) % len(summaries)],
+                    )
                 )
                 search_actors = "\n".join(sorted({actors.search_names[p] for p in picked}))
                 slug = f"{actors.slugs[picked[0]][:60]}-{verb}-{event_id}"
@@ -436,21 +513,58 @@ class Generator:
                 )
                 events.append((event_id, picked, is_vote, lower, status))
                 yield (
-                    event_id, NOW, NOW, 1, title[:300], slug, summary, start, precision,
-                    precision != "day" and rng.random() < 0.05, end, end_precision, False,
-                    lower, upper, city if location else "", status,
+                    event_id,
+                    NOW,
+                    NOW,
+                    1,
+                    title[:300],
+                    slug,
+                    summary,
+                    start,
+                    precision,
+                    precision != "day" and rng.random() < 0.05,
+                    end,
+                    end_precision,
+                    False,
+                    lower,
+                    upper,
+                    city if location else "",
+                    status,
                     "Retracted after the source was withdrawn." if status == "retracted" else "",
                     published_at if status in ("published", "retracted") else None,
-                    verifications[index], importances[index], search_actors,
-                    location, type_id,
-                )  # fmt: skip
+                    verifications[index],
+                    importances[index],
+                    search_actors,
+                    location,
+                    type_id,
+                )
 
-        columns = ("id", "created_at", "updated_at", "version", "title", "slug", "summary",
-                   "start_date", "start_precision", "start_approximate", "end_date",
-                   "end_precision", "end_approximate", "date_lower", "date_upper",
-                   "location_name", "status", "retraction_reason", "published_at",
-                   "verification", "importance", "search_actors", "location_country_id",
-                   "event_type_id")  # fmt: skip
+        columns = (
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "title",
+            "slug",
+            "summary",
+            "start_date",
+            "start_precision",
+            "start_approximate",
+            "end_date",
+            "end_precision",
+            "end_approximate",
+            "date_lower",
+            "date_upper",
+            "location_name",
+            "status",
+            "retraction_reason",
+            "published_at",
+            "verification",
+            "importance",
+            "search_actors",
+            "location_country_id",
+            "event_type_id",
+        )
         self.copy(cur, "events_event", columns, rows())
         return events
 
@@ -487,8 +601,15 @@ class Generator:
                 for place, source_id in enumerate(cited):
                     row_id += 1
                     stance = "supports" if place == 0 else rng.choice(("context", "contradicts"))
-                    yield (row_id, quotes[row_id % len(quotes)], f"para. {place + 1}", stance, "",
-                           event_id, source_id)  # fmt: skip
+                    yield (
+                        row_id,
+                        quotes[row_id % len(quotes)],
+                        f"para. {place + 1}",
+                        stance,
+                        "",
+                        event_id,
+                        source_id,
+                    )
 
         self.copy(
             cur,
@@ -518,16 +639,36 @@ class Generator:
                 tally[option] += 1
                 roll_rows.append((len(roll_rows) + 1, option, member, record_id))
             session = lower.year - 1945
-            records.append((
-                record_id, f"A/RES/{session}/{record_id}", f"A/{session}/L.{record_id}",
-                f"Resolution {session}/{record_id}",
-                "adopted" if tally["yes"] > tally["no"] else "rejected",
-                tally["yes"], tally["no"], tally["abstain"], tally["non_voting"], True,
-                actors.body_id, event_id,
-            ))  # fmt: skip
-        columns = ("id", "document_symbol", "draft_symbol", "title", "result", "yes_count",
-                   "no_count", "abstain_count", "non_voting_count", "roll_complete", "body_id",
-                   "event_id")  # fmt: skip
+            records.append(
+                (
+                    record_id,
+                    f"A/RES/{session}/{record_id}",
+                    f"A/{session}/L.{record_id}",
+                    f"Resolution {session}/{record_id}",
+                    "adopted" if tally["yes"] > tally["no"] else "rejected",
+                    tally["yes"],
+                    tally["no"],
+                    tally["abstain"],
+                    tally["non_voting"],
+                    True,
+                    actors.body_id,
+                    event_id,
+                )
+            )
+        columns = (
+            "id",
+            "document_symbol",
+            "draft_symbol",
+            "title",
+            "result",
+            "yes_count",
+            "no_count",
+            "abstain_count",
+            "non_voting_count",
+            "roll_complete",
+            "body_id",
+            "event_id",
+        )
         self.copy(cur, "events_voterecord", columns, records)
         self.copy(
             cur, "events_countryvote", ("id", "option", "actor_id", "vote_record_id"), roll_rows
@@ -540,10 +681,30 @@ class Generator:
         self.copy(
             cur,
             "events_timeline",
-            ("id", "created_at", "updated_at", "version", "title", "slug", "description", "kind",
-             "status"),  # fmt: skip
-            [(1, NOW, NOW, 1, "Benchmark: 500 events", TIMELINE_SLUG,
-              "Five hundred events, for the embed benchmark.", "curated", "published")],  # fmt: skip
+            (
+                "id",
+                "created_at",
+                "updated_at",
+                "version",
+                "title",
+                "slug",
+                "description",
+                "kind",
+                "status",
+            ),
+            [
+                (
+                    1,
+                    NOW,
+                    NOW,
+                    1,
+                    "Benchmark: 500 events",
+                    TIMELINE_SLUG,
+                    "Five hundred events, for the embed benchmark.",
+                    "curated",
+                    "published",
+                )
+            ],
         )
         self.copy(
             cur,
