@@ -111,6 +111,8 @@ ORDERINGS = {
     "-date": ("-date_lower", "-id"),
     "-importance": ("-importance", "date_lower", "id"),
     "-updated": ("-updated_at", "-id"),
+    # Best matches of `q` first (see events.search; the default when `q` is given).
+    "relevance": ("-search_rank", "date_lower", "id"),
 }
 
 
@@ -122,6 +124,8 @@ class EventFilterForm(forms.Form):
         start, end = data.get("from"), data.get("to")
         if start and end and dates.period_end(*end) < start[0]:
             self.add_error("to", "“to” is before “from”.")
+        if data.get("ordering") == "relevance" and not data.get("q"):
+            self.add_error("ordering", "Ordering by relevance needs a search text in `q`.")
         slug = data.get("timeline")
         if slug:
             timeline = Timeline.objects.published().filter(slug=slug).first()
@@ -185,7 +189,8 @@ class EventFilterSet(filters.FilterSet):
         choices=[(key, key) for key in ORDERINGS],
         method="_noop",
         empty_label=None,
-        help_text="date (default), -date, -importance or -updated.",
+        help_text="date (default), -date, -importance, -updated, or relevance "
+        "(the default with `q`: best matches first).",
     )
 
     class Meta:
@@ -203,7 +208,8 @@ class EventFilterSet(filters.FilterSet):
 
     @property
     def ordering_fields(self) -> tuple[str, ...]:
-        return ORDERINGS[self.form.cleaned_data.get("ordering") or "date"]
+        data = self.form.cleaned_data
+        return ORDERINGS[data.get("ordering") or ("relevance" if data.get("q") else "date")]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)  # plain field filters (verification, …)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Timeline curation"
 admin.site.site_title = "Timeline"
@@ -7,4 +7,5 @@ admin.site.index_title = "Curate actors, events and sources"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("events.api.urls")),
 ]

@@ -133,6 +133,9 @@ class Event(TrackedModel, VersionedModel):
             models.Index(fields=["event_type", "date_lower"], name="events_event_type_date_idx"),
             models.Index(fields=["-importance", "date_lower"], name="events_event_importance_idx"),
             models.Index(fields=["verification"], name="events_event_verification_idx"),
+            # ordering=-updated and updated_since; the Atom feed (newest published first).
+            models.Index(fields=["updated_at", "id"], name="events_event_updated_id_idx"),
+            models.Index(fields=["published_at", "id"], name="events_event_published_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/: rows from projections, keyset pages, several output formats."""

@@ -1,0 +1,477 @@
+"""Event endpoints: the list (keyset pages, exports), the grouped timeline, detail, and writes.
+
+Reads start from `Event.objects.public()`; curators (who may view events) can add an explicit
+`?status=` to see drafts. Writes start from all events, need model permissions, and change the
+status only through the publishing services.
+"""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events import services
+from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
+from events.api.event_serializers import (
+    CitationSerializer,
+    EventDetailSerializer,
+    EventRowSerializer,
+    EventWriteSerializer,
+    GroupedTimelineSerializer,
+    ParticipationSerializer,
+    RetractSerializer,
+)
+from events.api.exceptions import Conflict
+from events.api.grouping import GROUP_BY_CHOICES, aggregates, group_rows
+from events.api.openapi import (
+    DETAIL_READ_ERRORS,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
+from events.api.pagination import KeysetPagination
+from events.api.renderers import (
+    AtomRenderer,
+    CSVRenderer,
+    FormatNegotiationMixin,
+    ICalendarRenderer,
+    JSONLDRenderer,
+    ORJSONRenderer,
+    TimelineJSRenderer,
+)
+from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
+from events.api.writing import can_see_unpublished
+from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
+from events.filtersets import EventFilterSet
+from events.models import (
+    Citation,
+    CountryVote,
+    Event,
+    EventRelation,
+    Participation,
+    Role,
+)
+
+EXPORT_RENDERERS = [CSVRenderer, TimelineJSRenderer, ICalendarRenderer]
+EXPORT_FORMATS = {renderer.format for renderer in EXPORT_RENDERERS} | {AtomRenderer.format}
+ATOM_ORDERING = ("-published_at", "-id")
+
+STATUS_PARAMETER = OpenApiParameter(
+    "status",
+    OpenApiTypes.STR,
+    description="Curators only (needs the view permission): comma-separated statuses to "
+    "list instead of the public ones, e.g. `draft,in_review`.",
+)
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "timelinejs", "ics", "atom"],
+    description="Output format (or use Accept: text/csv, text/calendar, application/atom+xml). "
+    "Exports default to pages of 500 and give the next page in the `Link` header.",
+)
+
+
+def visible_events(request):
+    """Public events, or for curators who ask with `?status=`, events of those statuses."""
+    raw = request.query_params.get("status")
+    if not raw:
+        return Event.objects.public()
+    if not can_see_unpublished(request, "event"):
+        raise ValidationError(
+            {"status": ["Only curators may choose statuses; readers see published events."]}
+        )
+    wanted = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [part for part in wanted if part not in EventStatus.values]
+    if unknown:
+        raise ValidationError(
+            {"status": [f"Unknown status {', '.join(unknown)}: use {', '.join(EventStatus)}."]}
+        )
+    return Event.objects.filter(status__in=wanted)
+
+
+def filtered_events(request):
+    """The filterset applied to the visible events; 400 with messages per parameter."""
+    filterset = EventFilterSet(request.query_params, queryset=visible_events(request))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs, filterset.ordering_fields
+
+
+def export_page_size(request) -> int | None:
+    """Exports default to the largest page; JSON to the paginator's default."""
+    renderer = getattr(request, "accepted_renderer", None)
+    return (
+        KeysetPagination.max_page_size if renderer and renderer.format in EXPORT_FORMATS else None
+    )
+
+
+def detail_queryset(event: Event) -> None:
+    """Prefetch everything the detail shows, in a fixed number of queries."""
+    from django.db.models import prefetch_related_objects
+
+    public = PUBLIC_EVENT_STATUSES
+    prefetch_related_objects(
+        [event],
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("actor")
+            .prefetch_related(
+                Prefetch(
+                    "actor__roles",
+                    queryset=Role.objects.active_on(event.start_date)
+                    .select_related("organisation")
+                    .order_by("start_date", "id"),
+                    to_attr="posts_then",
+                )
+            )
+            .order_by("id"),
+        ),
+        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
+        Prefetch(
+            "aid_measures",
+            queryset=event.aid_measures.model.objects.select_related("donor", "recipient"),
+        ),
+        Prefetch(
+            "relations_from",
+            queryset=EventRelation.objects.filter(to_event__status__in=public).select_related(
+                "to_event"
+            ),
+        ),
+        Prefetch(
+            "relations_to",
+            queryset=EventRelation.objects.filter(from_event__status__in=public).select_related(
+                "from_event"
+            ),
+        ),
+    )
+    record = getattr(event, "vote_record", None) if _has_vote_record(event) else None
+    if record is not None:
+        prefetch_related_objects(
+            [record],
+            Prefetch(
+                "country_votes",
+                queryset=CountryVote.objects.select_related("actor").order_by("actor__name"),
+            ),
+        )
+
+
+def _has_vote_record(event: Event) -> bool:
+    try:
+        event.vote_record  # noqa: B018 (select_related fetched it, or raises)
+    except Event.vote_record.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List events",
+        parameters=[FORMAT_PARAMETER, STATUS_PARAMETER],
+        responses={
+            (200, "application/json"): EventRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "text/calendar"): OpenApiTypes.STR,
+            (200, "application/atom+xml"): OpenApiTypes.STR,
+            **NOT_MODIFIED,
+            **error_responses(*READ_ERRORS),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One event with everything about it",
+        responses={
+            (200, "application/json"): EventDetailSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            **NOT_MODIFIED,
+            **error_responses(*DETAIL_READ_ERRORS),
+        },
+    ),
+    create=extend_schema(
+        summary="Create an event (as a draft)",
+        request=EventWriteSerializer,
+        responses={201: EventDetailSerializer, **error_responses(*WRITE_ERRORS)},
+    ),
+    update=extend_schema(
+        request=EventWriteSerializer,
+        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    ),
+    partial_update=extend_schema(
+        request=EventWriteSerializer,
+        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    ),
+    destroy=extend_schema(
+        summary="Delete an unpublished event (published ones are retracted instead)",
+        responses={204: None, **error_responses(*WRITE_ERRORS, 404)},
+    ),
+)
+class EventViewSet(
+    ConditionalReadMixin, VersionedWriteMixin, FormatNegotiationMixin, viewsets.ModelViewSet
+):
+    queryset = Event.objects.all()
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
+    filterset_class = EventFilterSet
+    pagination_class = KeysetPagination
+    serializer_class = EventDetailSerializer
+
+    def get_renderers(self):
+        renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+        if self.action == "list":
+            renderer_classes += [*EXPORT_RENDERERS, AtomRenderer]
+        elif self.action == "retrieve":
+            renderer_classes.append(JSONLDRenderer)
+        return [renderer() for renderer in renderer_classes]
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return EventWriteSerializer
+        return EventDetailSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve" and not can_see_unpublished(self.request, "event"):
+            events = Event.objects.public()
+        else:
+            events = Event.objects.all()
+        return events.select_related("event_type", "location_country", "vote_record__body")
+
+    def filter_queryset(self, queryset):
+        return queryset  # list() filters through EventFilterSet; lookups by slug only
+
+    # Reads -------------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        queryset, ordering = filtered_events(request)
+        renderer_format = request.accepted_renderer.format
+        if renderer_format == AtomRenderer.format:
+            queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
+        paginator = KeysetPagination(page_size=export_page_size(request))
+        values = paginator.paginate_values(queryset, request, ordering, ROW_COLUMNS)
+        rows = build_rows(values, event_url_prefix(request))
+        response = Response(paginator.get_paginated_data(rows))
+        link = paginator.get_link_header()
+        if link and renderer_format in EXPORT_FORMATS:
+            response["Link"] = link
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        event = self.get_object()
+        detail_queryset(event)
+        return Response(EventDetailSerializer(event, context={"request": request}).data)
+
+    # Writes ------------------------------------------------------------------------------
+
+    def create(self, request, *args, **kwargs):
+        serializer = EventWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        event = serializer.save()
+        return self._detail_response(event, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        event = self.get_object()
+        serializer = EventWriteSerializer(
+            event,
+            data=request.data,
+            partial=kwargs.get("partial", False),
+            context={"request": request},
+        )
+        serializer.is_valid(raise_exception=True)
+        event = serializer.save()
+        return self._detail_response(event, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        event = self.get_object()
+        blocker = services.event_deletion_blocker(event)
+        if blocker:
+            raise Conflict(blocker)
+        event._history_user = request.user
+        event.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Publish (editors; needs a supporting citation)",
+        request=None,
+        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        event = self.get_object()
+        services.event_publish(event=event, user=request.user)
+        return self._detail_response(event, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Take a published event back to draft (editors)",
+        request=None,
+        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, slug=None):
+        event = self.get_object()
+        services.event_unpublish(event=event, user=request.user)
+        return self._detail_response(event, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Retract a published event with a reason readers will see (editors)",
+        request=RetractSerializer,
+        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def retract(self, request, slug=None):
+        event = self.get_object()
+        serializer = RetractSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.event_retract(event=event, user=request.user, reason=serializer.data["reason"])
+        return self._detail_response(event, status.HTTP_200_OK)
+
+    def _detail_response(self, event: Event, code: int) -> Response:
+        event = (
+            Event.objects.select_related("event_type", "location_country", "vote_record__body")
+            .filter(pk=event.pk)
+            .get()
+        )  # fresh: services and saves may have changed derived columns
+        detail_queryset(event)
+        data = EventDetailSerializer(event, context={"request": self.request}).data
+        return Response(data, status=code)
+
+
+@extend_schema(
+    summary="Events grouped by period, with facets and the covered range",
+    parameters=[
+        OpenApiParameter(
+            "group_by", OpenApiTypes.STR, enum=list(GROUP_BY_CHOICES), description="Default month."
+        ),
+        OpenApiParameter(
+            "limit",
+            OpenApiTypes.INT,
+            description="At most this many events are listed (default 500, at most 2000); "
+            "counts stay complete and `truncated` says when events were left out.",
+        ),
+        OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "timelinejs", "ics"]),
+        STATUS_PARAMETER,
+    ],
+    responses={
+        (200, "application/json"): GroupedTimelineSerializer,
+        (200, "text/csv"): OpenApiTypes.STR,
+        (200, "text/calendar"): OpenApiTypes.STR,
+        **NOT_MODIFIED,
+        **error_responses(*READ_ERRORS),
+    },
+)
+class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView):
+    """The view an embed or a chart draws from: the filtered events, period by period."""
+
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EventFilterSet
+    queryset = Event.objects.none()  # for schema generation and model permissions only
+    default_limit = 500
+    max_limit = 2000
+
+    def get_queryset(self):
+        return Event.objects.public()
+
+    def get(self, request):
+        group_by = request.query_params.get("group_by") or "month"
+        if group_by not in GROUP_BY_CHOICES:
+            raise ValidationError(
+                {"group_by": [f"Unknown group_by “{group_by}”: use {', '.join(GROUP_BY_CHOICES)}."]}
+            )
+        limit = self._limit(request)
+        queryset, _ordering = filtered_events(request)
+        queryset = queryset.order_by("date_lower", "id")  # periods read chronologically
+        summary = aggregates(queryset, group_by, self._aggregate_key(request, group_by))
+        values = list(queryset.values(*ROW_COLUMNS)[: limit + 1])
+        truncated = len(values) > limit
+        rows = build_rows(values[:limit], event_url_prefix(request))
+        return Response(
+            {
+                "group_by": group_by,
+                "range": summary["range"],
+                "facets": summary["facets"],
+                "truncated": truncated,
+                "periods": group_rows(rows, summary["counts"], group_by),
+            }
+        )
+
+    def _limit(self, request) -> int:
+        raw = request.query_params.get("limit")
+        if raw in (None, ""):
+            return self.default_limit
+        try:
+            limit = int(raw)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= self.max_limit:
+            raise ValidationError({"limit": [f"Give a whole number from 1 to {self.max_limit}."]})
+        return limit
+
+    def _aggregate_key(self, request, group_by: str) -> str:
+        """Aggregates depend on the data version and the filters, not on format or limit."""
+        filters = sorted(
+            (key, value)
+            for key, values in request.query_params.lists()
+            if key not in ("format", "limit", "group_by")
+            for value in values
+        )
+        return f"{self._change_stamp.counter}|{group_by}|{filters}"
+
+
+class _EventPartViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Write endpoints for an event's parts; validation is the model's (as in the admin)."""
+
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return self.serializer_class.Meta.model.objects.select_related("event")
+
+    def perform_destroy(self, instance):
+        instance._history_user = self.request.user
+        instance.delete()
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: ParticipationSerializer, **error_responses(*WRITE_ERRORS)}
+    ),
+    update=extend_schema(
+        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+    ),
+    partial_update=extend_schema(
+        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+)
+class ParticipationViewSet(_EventPartViewSet):
+    """An actor's role in an event: `{"event": slug, "actor": slug, "role": …}`."""
+
+    queryset = Participation.objects.all()
+    serializer_class = ParticipationSerializer
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: CitationSerializer, **error_responses(*WRITE_ERRORS)}),
+    update=extend_schema(
+        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+    ),
+    partial_update=extend_schema(
+        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+)
+class CitationViewSet(_EventPartViewSet):
+    """A source cited for an event: `{"event": slug, "source": id, "quote": …}`."""
+
+    queryset = Citation.objects.all()
+    serializer_class = CitationSerializer

@@ -1,0 +1,371 @@
+"""Output formats. JSON (orjson) is the default; the exports render the same event rows.
+
+Every export renderer accepts what the event views return: a keyset page
+(`{"results": [rows]}`), a grouped timeline (`{"periods": [{"events": [rows]}]}`) or a plain
+list of rows (see `events.api.rows`). Errors are always rendered as JSON (see
+`FormatNegotiationMixin.finalize_response`), so these renderers only ever see rows.
+"""
+
+import csv
+import datetime as dt
+import decimal
+import io
+from collections.abc import Iterable
+
+import orjson
+import pycountry
+from django.utils.encoding import force_str
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import Promise
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+
+from events.choices import DatePrecision, EventStatus
+from events.markdown import markdown_to_text, render_markdown
+
+
+def _orjson_default(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Promise):  # lazy translations in error messages and labels
+        return force_str(value)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dump_json(data) -> bytes:
+    return orjson.dumps(data, default=_orjson_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+class ORJSONRenderer(renderers.BaseRenderer):
+    """JSON through orjson: several times faster than the standard library on large pages."""
+
+    media_type = "application/json"
+    format = "json"
+    charset = None  # JSON is UTF-8 by definition
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return dump_json(data)
+
+
+def event_rows(data) -> list[dict]:
+    """The event rows inside whatever an event view returned."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        if "results" in data:
+            return data["results"]
+        if "periods" in data:
+            return [row for period in data["periods"] for row in period["events"]]
+    return []
+
+
+def _set_download_name(renderer_context, filename: str) -> None:
+    response = (renderer_context or {}).get("response")
+    if response is not None:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+
+CSV_COLUMNS = (
+    "slug",
+    "title",
+    "display_date",
+    "edtf",
+    "start",
+    "end",
+    "precision",
+    "type",
+    "status",
+    "verification",
+    "importance",
+    "country",
+    "location",
+    "actors",
+    "source_urls",
+    "retraction_reason",
+)
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """One flat row per event; actors and source URLs joined with "; "."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        _set_download_name(renderer_context, "events.csv")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in event_rows(data):
+            country = row["location"]["country"]
+            writer.writerow(
+                [
+                    row["slug"],
+                    _cell(row["title"]),
+                    row["display_date"],
+                    row["edtf"],
+                    row["start"]["date"],
+                    row["end"]["date"] if row["end"] else "",
+                    row["start"]["precision"],
+                    row["type"]["name"],
+                    row["status"],
+                    row["verification"],
+                    row["importance"],
+                    country["iso3"] or country["name"] if country else "",
+                    _cell(row["location"]["name"]),
+                    "; ".join(_cell(actor["name"]) for actor in row["actors"]),
+                    "; ".join(source["url"] for source in row["sources"] if source["url"]),
+                    _cell(row["retraction_reason"]),
+                ]
+            )
+        return out.getvalue().encode("utf-8")
+
+
+def _date_parts(iso_date: str, precision: str) -> dict[str, int]:
+    """TimelineJS date object with only the parts the precision allows."""
+    value = dt.date.fromisoformat(iso_date)
+    parts = {"year": value.year}
+    if precision in (DatePrecision.MONTH, DatePrecision.DAY):
+        parts["month"] = value.month
+    if precision == DatePrecision.DAY:
+        parts["day"] = value.day
+    return parts
+
+
+def _retraction_html(row: dict) -> str:
+    if row["status"] != EventStatus.RETRACTED:
+        return ""
+    return str(render_markdown(f"**Retracted:** {row['retraction_reason']}"))
+
+
+class TimelineJSRenderer(renderers.BaseRenderer):
+    """A TimelineJS3 document (https://timeline.knightlab.com/docs/json-format.html)."""
+
+    media_type = "application/json"
+    format = "timelinejs"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        events = []
+        for row in event_rows(data):
+            item = {
+                "start_date": _date_parts(row["start"]["date"], row["start"]["precision"]),
+                "display_date": row["display_date"],
+                "group": row["type"]["name"],
+                "text": {
+                    "headline": row["title"],
+                    "text": _retraction_html(row) + str(render_markdown(row["summary"])),
+                },
+                "unique_id": row["slug"],
+            }
+            if row["end"]:
+                item["end_date"] = _date_parts(row["end"]["date"], row["end"]["precision"])
+            events.append(item)
+        document = {
+            "title": {"text": {"headline": "Timeline", "text": f"{len(events)} events"}},
+            "events": events,
+        }
+        return dump_json(document)
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    """One all-day VEVENT per event, spanning exactly the days its precision allows."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        _set_download_name(renderer_context, "events.ics")
+        calendar = Calendar()
+        calendar.add("prodid", "-//Timeline//Events//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", "Timeline")
+        for row in event_rows(data):
+            calendar.add_component(_vevent(row))
+        return calendar.to_ical()
+
+
+def _vevent(row: dict) -> CalendarEvent:
+    vevent = CalendarEvent()
+    # The id never changes (slugs may), so calendar clients update rather than duplicate.
+    vevent.add("uid", f"event-{row['id']}@timeline")
+    vevent.add("dtstamp", dt.datetime.fromisoformat(row["updated_at"]))
+    vevent.add("dtstart", dt.date.fromisoformat(row["earliest"]))
+    # DTEND of an all-day event is exclusive: the day after the last possible day.
+    vevent.add("dtend", dt.date.fromisoformat(row["latest"]) + dt.timedelta(days=1))
+    retracted = row["status"] == EventStatus.RETRACTED
+    vevent.add("summary", f"[Retracted] {row['title']}" if retracted else row["title"])
+    description = markdown_to_text(row["summary"])
+    if retracted:
+        description = f"Retracted: {row['retraction_reason']}\n\n{description}"
+    vevent.add("description", f"{row['display_date']}. {description}".strip())
+    vevent.add("url", row["url"])
+    vevent.add("categories", [row["type"]["name"]])
+    location = ", ".join(
+        part
+        for part in (
+            row["location"]["name"],
+            row["location"]["country"]["name"] if row["location"]["country"] else "",
+        )
+        if part
+    )
+    if location:
+        vevent.add("location", location)
+    if retracted:
+        vevent.add("status", "CANCELLED")
+    return vevent
+
+
+class AtomRenderer(renderers.BaseRenderer):
+    """An Atom feed of the rows (the list view gives the newest published first)."""
+
+    media_type = "application/atom+xml"
+    format = "atom"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        request = (renderer_context or {}).get("request")
+        feed_url = request.build_absolute_uri() if request else ""
+        feed = Atom1Feed(
+            title="Timeline: recently published events",
+            link=request.build_absolute_uri("/") if request else "/",
+            description="Events as they are published.",
+            feed_url=feed_url,
+            language="en",
+        )
+        for row in event_rows(data):
+            published = dt.datetime.fromisoformat(row["published_at"] or row["updated_at"])
+            retracted = row["status"] == EventStatus.RETRACTED
+            feed.add_item(
+                title=f"[Retracted] {row['title']}" if retracted else row["title"],
+                link=row["url"],
+                description=_retraction_html(row) + str(render_markdown(row["summary"])),
+                unique_id=f"tag:timeline,event:{row['id']}",
+                pubdate=published,
+                updateddate=dt.datetime.fromisoformat(row["updated_at"]),
+                categories=[row["type"]["name"]],
+            )
+        return feed.writeString("utf-8").encode("utf-8")
+
+
+class JSONLDRenderer(renderers.BaseRenderer):
+    """An event detail as a schema.org Event, its sources as NewsArticle/CreativeWork."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return dump_json(schema_org_event(data))
+
+
+def _iso_of_precision(edtf_value: str) -> str:
+    """schema.org dates are ISO 8601; EDTF's approximation mark `~` is not."""
+    return edtf_value.rstrip("~?%")
+
+
+def _schema_org_actor(participant: dict) -> dict:
+    actor = participant["actor"]
+    kind = {"state": "Country", "person": "Person"}.get(actor["kind"], "Organization")
+    return {"@type": kind, "name": actor["name"], "identifier": actor["slug"]}
+
+
+def schema_org_event(event: dict) -> dict:
+    document = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": event["url"],
+        "url": event["url"],
+        "identifier": event["slug"],
+        "name": event["title"],
+        "description": markdown_to_text(event["summary"]),
+        "startDate": _iso_of_precision(event["edtf"].split("/")[0]),
+    }
+    if event["end"]:
+        document["endDate"] = _iso_of_precision(event["edtf"].split("/")[1])
+    location = _schema_org_place(event["location"])
+    if location:
+        document["location"] = location
+    organisers = [p for p in event["participants"] if p["role"] in ("initiator", "host")]
+    others = [p for p in event["participants"] if p not in organisers]
+    if organisers:
+        document["organizer"] = [_schema_org_actor(p) for p in organisers]
+    if others:
+        document["attendee"] = [_schema_org_actor(p) for p in others]
+    document["citation"] = [_schema_org_source(c["source"]) for c in event["citations"]]
+    if event["status"] == EventStatus.RETRACTED:
+        document["correction"] = f"Retracted: {event['retraction_reason']}"
+    return document
+
+
+def _schema_org_place(location: dict) -> dict | None:
+    country = location["country"]
+    if not country and not location["name"]:
+        return None
+    place: dict = {"@type": "Place", "name": location["name"] or country["name"]}
+    if country:
+        record = pycountry.countries.get(alpha_3=country["iso3"]) if country["iso3"] else None
+        place["address"] = {
+            "@type": "PostalAddress",
+            "addressCountry": record.alpha_2 if record else country["name"],
+        }
+    return place
+
+
+def _schema_org_source(source: dict) -> dict:
+    work = {
+        "@type": "NewsArticle" if source["kind"] == "news_article" else "CreativeWork",
+        "name": source["title"],
+    }
+    if source["url"]:
+        work["url"] = source["url"]
+    if source["publisher"]:
+        work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+    if source["published_on"]:
+        work["datePublished"] = source["published_on"]
+    return work
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown `?format=` is a 400 naming the formats this endpoint offers, not a 404."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            offered = ", ".join(sorted({renderer.format for renderer in renderers}))
+            raise ValidationError(
+                {"format": [f"Unknown format “{format}”. Use one of: {offered}."]}
+            )
+        return matching
+
+
+class FormatNegotiationMixin:
+    """For views with export renderers: errors and empty bodies always go out as JSON."""
+
+    content_negotiation_class = FormatNegotiation
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            response.status_code >= 400
+            and renderer is not None
+            and renderer.format not in ("json", "api")
+        ):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

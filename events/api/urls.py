@@ -1,0 +1,21 @@
+"""Routes of the API, mounted at /api/v1/. Each resource adds one router line here."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from events.api import actor_views, alignment, event_views, source_views, timeline_views, vote_views
+
+router = DefaultRouter()
+router.register("events", event_views.EventViewSet, basename="event")
+router.register("participations", event_views.ParticipationViewSet, basename="participation")
+router.register("citations", event_views.CitationViewSet, basename="citation")
+router.register("actors", actor_views.ActorViewSet, basename="actor")
+router.register("sources", source_views.SourceViewSet, basename="source")
+router.register("votes", vote_views.VoteViewSet, basename="vote")
+router.register("timelines", timeline_views.TimelineViewSet, basename="timeline")
+
+urlpatterns = [
+    path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),
+    path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
+    *router.urls,
+]
