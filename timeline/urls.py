@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from events.api.docs import RedocDocsView, SwaggerDocsView
 
 admin.site.site_header = "Timeline curation"
 admin.site.site_title = "Timeline"
@@ -8,4 +11,9 @@ admin.site.index_title = "Curate actors, events and sources"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
+    path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
+    # Public pages, embeds, /embed.js and /oembed (embeds/urls.py); the home page is "".
+    path("", include("embeds.urls")),
 ]

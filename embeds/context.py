@@ -1,0 +1,139 @@
+"""Context builders: events grouped by period, the density strip, filter chips.
+
+Dates are only ever shown through events.dates: a group heading is "Feb 2025" or "2025", never
+a made-up first of the month; an event dated only to a year is grouped under its year.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from events import dates
+from events.choices import DatePrecision, EventStatus, Verification
+from events.markdown import render_markdown
+
+DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIED)
+
+# The strip's geometry, in SVG user units.
+BAR_WIDTH, BAR_GAP, STRIP_HEIGHT = 14, 3, 40
+
+
+@dataclass
+class Period:
+    """A heading of the timeline (a month, or a year) and its events."""
+
+    year: int
+    month: int  # 0: the whole year
+    events: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> str:
+        return DatePrecision.YEAR if self.month == 0 else DatePrecision.MONTH
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, 1)
+
+    @property
+    def label(self) -> str:
+        return dates.display_date(self.first_day, self.precision)
+
+    @property
+    def edtf(self) -> str:
+        return dates.edtf_date(self.first_day, self.precision)
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.edtf}"
+
+
+def period_key(event, grouping: str) -> tuple[int, int]:
+    if grouping == "year" or event.start_precision == DatePrecision.YEAR:
+        return (event.start_date.year, 0)
+    return (event.start_date.year, event.start_date.month)
+
+
+def prepare_events(events, *, highlight: str = "") -> list:
+    """Attach what the templates show to each event (the summary's HTML, chips' data, marks)."""
+    for event in events:
+        actors = [p.actor for p in event.participations.all()]
+        event.summary_html = render_markdown(event.summary)
+        # <time datetime>: the start in its own precision (2025, 2025-02, 2025-02-18).
+        event.datetime_attr = dates.edtf_date(event.start_date, event.start_precision)
+        event.actor_list = list({actor.pk: actor for actor in actors}.values())
+        event.actor_slugs = " ".join(actor.slug for actor in event.actor_list)
+        event.is_doubtful = event.verification in DOUBTFUL
+        event.is_retracted = event.status == EventStatus.RETRACTED
+        event.is_highlighted = bool(highlight) and any(
+            highlight in (actor.slug, (actor.iso3 or "").lower()) for actor in actors
+        )
+    return events
+
+
+def group_events(events, grouping: str = "month") -> list[Period]:
+    """Periods in time order; within one, events keep the order they came in (by date)."""
+    periods: dict[tuple[int, int], Period] = {}
+    for event in events:
+        key = period_key(event, grouping)
+        if key not in periods:
+            periods[key] = Period(*key)
+        periods[key].events.append(event)
+    return [periods[key] for key in sorted(periods)]
+
+
+def density_strip(periods: list[Period], grouping: str = "month") -> dict:
+    """Bars for the SVG strip: every period from the first to the last, empty ones included."""
+    if not periods:
+        return {"bars": [], "width": 0, "height": STRIP_HEIGHT}
+    counts = {(p.year, p.month): len(p.events) for p in periods}
+    first, last = min(counts), max(counts)
+    keys = []
+    for year in range(first[0], last[0] + 1):
+        if (year, 0) in counts or grouping == "year":
+            keys.append((year, 0))
+        if grouping == "month":
+            low = first[1] if year == first[0] and first[1] else 1
+            high = last[1] if year == last[0] else 12
+            keys.extend((year, month) for month in range(max(low, 1), high + 1))
+    top = max(counts.values())
+    bars = []
+    for index, key in enumerate(keys):
+        count = counts.get(key, 0)
+        period = Period(*key)
+        height = max(3, round(count / top * (STRIP_HEIGHT - 4))) if count else 1
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP),
+                "y": STRIP_HEIGHT - height,
+                "height": height,
+                "count": count,
+                "label": period.label,
+                "anchor": period.anchor,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": len(keys) * (BAR_WIDTH + BAR_GAP) - BAR_GAP,
+        "height": STRIP_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "first": bars[0]["label"],
+        "last": bars[-1]["label"],
+        "total": sum(counts.values()),
+        "busiest": max(bars, key=lambda bar: bar["count"]),
+    }
+
+
+def chips(events) -> dict:
+    """Filter chips: the actors and types present, most frequent first."""
+    actors, types = Counter(), Counter()
+    actor_by_slug, type_by_slug = {}, {}
+    for event in events:
+        for actor in event.actor_list:
+            actors[actor.slug] += 1
+            actor_by_slug[actor.slug] = actor
+        types[event.event_type.slug] += 1
+        type_by_slug[event.event_type.slug] = event.event_type
+    return {
+        "actors": [actor_by_slug[slug] for slug, _ in actors.most_common(12)],
+        "types": [type_by_slug[slug] for slug, _ in types.most_common(8)],
+    }

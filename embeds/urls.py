@@ -1,0 +1,17 @@
+from django.urls import path
+
+from embeds import loader, oembed, views
+
+app_name = "embeds"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("timelines/<slug:slug>/", views.timeline_page, name="timeline"),
+    path("events/<slug:slug>/", views.event_page, name="event"),
+    path("actors/<slug:slug>/", views.actor_page, name="actor"),
+    path("embed/timelines/<slug:slug>/", views.embed_timeline, name="embed_timeline"),
+    path("embed/events/<slug:slug>/", views.embed_event, name="embed_event"),
+    path("embed/timeline/", views.embed_query, name="embed_query"),
+    path("embed.js", loader.embed_js, name="embed_js"),
+    path("oembed", oembed.oembed, name="oembed"),
+]

@@ -1,0 +1,279 @@
+"""Public pages and embeds: thin views over Event.objects.public() and the shared filterset.
+
+Every public read starts from Event.objects.public() or Timeline.objects.published(); lists go
+through EventFilterSet (the API's parameters) and EventQuerySet.for_timeline(), so a page runs a
+fixed number of queries whatever the number of events.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from embeds.alignment import agreement_by_year, vote_partners
+from embeds.caching import cached_public
+from embeds.context import chips, density_strip, group_events, prepare_events
+from embeds.options import EmbedOptions, OptionError, filter_data
+from embeds.security import embeddable
+from embeds.svg import agreement_chart
+from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, VoteOption
+from events.filtersets import EventFilterSet, timeline_events
+from events.markdown import render_markdown
+from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
+
+# A timeline longer than this is cut, with a note asking for narrower filters.
+MAX_EVENTS = 500
+
+
+def public_origin(request) -> str:
+    """The site's origin for absolute URLs: TIMELINE_PUBLIC_URL, else the request's host."""
+    return settings.TIMELINE_PUBLIC_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def oembed_link(request, page_path: str) -> str:
+    from urllib.parse import urlencode
+
+    origin = public_origin(request)
+    return f"{origin}{reverse('embeds:oembed')}?" + urlencode(
+        {"url": origin + page_path, "format": "json"}
+    )
+
+
+class FilterError(Exception):
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+def _filtered(request, base_queryset, **fixed) -> tuple[list, bool]:
+    """Events of `base_queryset` that the request's filters select, ready for the templates."""
+    filterset = EventFilterSet(data=filter_data(request.GET, **fixed), queryset=base_queryset)
+    if not filterset.is_valid():
+        raise FilterError(
+            [
+                f"{name}: {message}" if name != "__all__" else message
+                for name, errors in filterset.errors.items()
+                for message in errors
+            ]
+        )
+    events = list(filterset.qs.for_timeline()[: MAX_EVENTS + 1])
+    return events[:MAX_EVENTS], len(events) > MAX_EVENTS
+
+
+def _timeline_context(request, events, truncated, options: EmbedOptions) -> dict:
+    prepare_events(events, highlight=options.highlight)
+    periods = group_events(events, options.group)
+    return {
+        "events": events,
+        "periods": periods,
+        "strip": density_strip(periods, options.group),
+        "chips": chips(events),
+        "options": options,
+        "truncated": truncated,
+        "max_events": MAX_EVENTS,
+        "origin": public_origin(request),
+    }
+
+
+def _bad_request(request, messages: list[str], template="embeds/bad_request.html"):
+    return render(request, template, {"messages": messages}, status=400)
+
+
+# Pages ------------------------------------------------------------------------------------
+
+
+@require_safe
+@cached_public
+def home(request):
+    timelines = list(Timeline.objects.published().order_by("title", "id"))
+    for timeline in timelines:
+        timeline.description_html = render_markdown(timeline.description)
+    latest = Event.objects.public().select_related("event_type").order_by("-date_lower", "-id")
+    return render(request, "embeds/home.html", {"timelines": timelines, "latest": latest[:10]})
+
+
+@require_safe
+@cached_public
+def timeline_page(request, slug):
+    timeline = get_object_or_404(Timeline.objects.published(), slug=slug)
+    try:
+        options = EmbedOptions.from_query(request.GET)
+        events, truncated = _filtered(request, timeline_events(timeline, Event.objects.public()))
+    except (OptionError, FilterError) as exc:
+        return _bad_request(request, getattr(exc, "messages", [str(exc)]))
+    context = _timeline_context(request, events, truncated, options)
+    origin = context["origin"]
+    context.update(
+        timeline=timeline,
+        description_html=render_markdown(timeline.description),
+        snippet=(
+            f'<div data-timeline="{timeline.slug}"></div>\n'
+            f'<script async src="{origin}{reverse("embeds:embed_js")}"></script>'
+        ),
+        oembed_url=oembed_link(request, request.path),
+        embed_url=origin + reverse("embeds:embed_timeline", args=[timeline.slug]),
+    )
+    return render(request, "embeds/timeline.html", context)
+
+
+@require_safe
+@cached_public
+def event_page(request, slug):
+    event = get_object_or_404(
+        Event.objects.public().for_timeline().select_related("vote_record__body"), slug=slug
+    )
+    prepare_events([event])
+    participations = list(event.participations.all())
+    posts: dict[int, list[Role]] = {}
+    people = [p.actor_id for p in participations if p.actor.kind == ActorKind.PERSON]
+    if people:
+        roles = Role.objects.active_on(event.date_lower).filter(person_id__in=people)
+        for role in roles.select_related("organisation").order_by("start_date", "id"):
+            posts.setdefault(role.person_id, []).append(role)
+    for participation in participations:
+        participation.posts = posts.get(participation.actor_id, [])
+    vote = getattr(event, "vote_record", None)
+    roll = []
+    if vote is not None:
+        by_option: dict[str, list] = {}
+        for country_vote in vote.country_votes.select_related("actor").order_by("actor__name"):
+            by_option.setdefault(country_vote.option, []).append(country_vote.actor)
+        roll = [
+            {"label": option.label, "option": option.value, "actors": by_option[option]}
+            for option in VoteOption
+            if by_option.get(option)
+        ]
+    return render(
+        request,
+        "embeds/event.html",
+        {
+            "event": event,
+            "participations": participations,
+            "vote": vote,
+            "roll": roll,
+            "oembed_url": oembed_link(request, request.path),
+            "origin": public_origin(request),
+        },
+    )
+
+
+def _public_actor(slug: str) -> Actor:
+    """An actor readers may see: one taking part in a public event or voting in a public one."""
+    in_public_event = Participation.objects.filter(
+        actor=OuterRef("pk"), event__status__in=PUBLIC_EVENT_STATUSES
+    )
+    votes_in_public_event = CountryVote.objects.filter(
+        actor=OuterRef("pk"), vote_record__event__status=EventStatus.PUBLISHED
+    )
+    actor = (
+        Actor.objects.filter(slug=slug)
+        .filter(Q(Exists(in_public_event)) | Q(Exists(votes_in_public_event)))
+        .first()
+    )
+    if actor is None:
+        raise Http404("No such actor.")
+    return actor
+
+
+@require_safe
+@cached_public
+def actor_page(request, slug):
+    actor = _public_actor(slug)
+    events = list(
+        Event.objects.public()
+        .involving([actor.pk])
+        .for_timeline()
+        .order_by("date_lower", "id")[: MAX_EVENTS + 1]
+    )
+    context = _timeline_context(
+        request, events[:MAX_EVENTS], len(events) > MAX_EVENTS, EmbedOptions()
+    )
+    roles = (
+        Role.objects.filter(Q(person=actor) | Q(organisation=actor))
+        .select_related("person", "organisation")
+        .order_by("start_date", "id")
+    )
+    context.update(actor=actor, roles=roles, **_agreement(request, actor))
+    status = 400 if context.get("agreement_error") else 200
+    return render(request, "embeds/actor.html", context, status=status)
+
+
+def _agreement(request, actor: Actor) -> dict:
+    """The agreement chart's context for a state with recorded votes (else nothing)."""
+    if actor.kind != ActorKind.STATE:
+        return {}
+    partners = list(vote_partners(actor))
+    if not partners:
+        return {}
+    wanted = (request.GET.get("with") or "").strip().lower()
+    context: dict = {"partners": partners, "with_value": wanted}
+    if not wanted:
+        return context
+    other = next((p for p in partners if wanted in (p.slug, (p.iso3 or "").lower())), None)
+    if other is None:
+        context["agreement_error"] = (
+            f"“{wanted}” is not a state that voted with {actor.display_name} in a recorded "
+            "vote: choose one from the list."
+        )
+        return context
+    rows = agreement_by_year(actor, other)
+    context.update(other=other, agreement=rows, chart=agreement_chart(rows))
+    return context
+
+
+# Embeds -----------------------------------------------------------------------------------
+
+
+def _render_embed(request, title, base_queryset, *, page_url, **fixed):
+    try:
+        options = EmbedOptions.from_query(request.GET)
+        events, truncated = _filtered(request, base_queryset, **fixed)
+    except (OptionError, FilterError) as exc:
+        messages = getattr(exc, "messages", [str(exc)])
+        return _bad_request(request, messages, "embeds/embed_error.html")
+    context = _timeline_context(request, events, truncated, options)
+    context.update(title=title, page_url=page_url)
+    return render(request, "embeds/embed.html", context)
+
+
+def _embed_missing(request):
+    return render(request, "embeds/embed_error.html", {"missing": True}, status=404)
+
+
+@require_safe
+@embeddable
+@cached_public
+def embed_timeline(request, slug):
+    timeline = Timeline.objects.published().filter(slug=slug).first()
+    if timeline is None:
+        return _embed_missing(request)
+    return _render_embed(
+        request,
+        timeline.title,
+        timeline_events(timeline, Event.objects.public()),
+        page_url=public_origin(request) + reverse("embeds:timeline", args=[slug]),
+    )
+
+
+@require_safe
+@embeddable
+@cached_public
+def embed_query(request):
+    return _render_embed(request, "Timeline", Event.objects.public(), page_url="")
+
+
+@require_safe
+@embeddable
+@cached_public
+def embed_event(request, slug):
+    event = Event.objects.public().filter(slug=slug).only("pk", "title").first()
+    if event is None:
+        return _embed_missing(request)
+    return _render_embed(
+        request,
+        event.title,
+        Event.objects.public().filter(pk=event.pk),
+        page_url=public_origin(request) + reverse("embeds:event", args=[slug]),
+    )
