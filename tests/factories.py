@@ -94,6 +94,7 @@ def event_type(slug: str = "statement") -> EventType:
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Event {n}")
     slug = factory.Sequence(lambda n: f"event-{n}")
