@@ -1,15 +1,20 @@
 """Events, their taxonomy, participants, relations and aid measures."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from events import services
 from events.admin import actions
 from events.admin.base import CuratedAdmin, VersionedAdmin
 from events.admin.filters import ActorFilter, ActorKindFilter
+from events.choices import EventStatus
 from events.forms import VoteRecordInlineForm
 from events.models import (
     AidMeasure,
@@ -180,6 +185,86 @@ class EventAdmin(VersionedAdmin):
         actions.unpublish_events,
         actions.retract_events,
     )
+
+    # One-click status changes on the event's own page; each calls the same service as the
+    # list actions. Retracting needs a reason, so it stays an action on the list.
+    STATUS_BUTTONS = {
+        "submit": (
+            "Submit for review",
+            "Hand this draft to the editors.",
+            services.event_submit_for_review,
+            "submitted for review",
+        ),
+        "publish": (
+            "Publish",
+            "Readers will see it; needs a supporting citation.",
+            services.event_publish,
+            "published",
+        ),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/status/<slug:transition>/",
+                self.admin_site.admin_view(self.status_view),
+                name="events_event_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _status_buttons(self, request, event: Event) -> list[dict]:
+        offered = []
+        if event.status == EventStatus.DRAFT and self.has_change_permission(request, event):
+            offered.append("submit")
+        if event.status in (EventStatus.DRAFT, EventStatus.IN_REVIEW) and (
+            self.has_publish_permission(request)
+        ):
+            offered.append("publish")
+        return [
+            {
+                "label": self.STATUS_BUTTONS[name][0],
+                "help": self.STATUS_BUTTONS[name][1],
+                "url": reverse("admin:events_event_status", args=[event.pk, name]),
+            }
+            for name in offered
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id))
+        if event is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "status_buttons": self._status_buttons(request, event),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    def status_view(self, request, object_id, transition):
+        event = self.get_object(request, unquote(object_id))
+        if event is None or transition not in self.STATUS_BUTTONS:
+            raise Http404("No such event or status change.")
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        _, _, service, done = self.STATUS_BUTTONS[transition]
+        actions.apply_to_each(
+            request, [event], lambda item: service(event=item, user=request.user), done
+        )
+        return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Status moves only through the services, never with a form, nor with a revert
+            # from the history (whose record carries the status of its day).
+            current = (
+                Event.objects.filter(pk=obj.pk)
+                .values("status", "retraction_reason", "published_at")
+                .first()
+            )
+            for name, value in (current or {}).items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+        obj.refresh_search_actors()
 
     def get_queryset(self, request):
         return (

@@ -1,6 +1,7 @@
 """Sources (the evidence) and the citations that tie them to events."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from events.admin.base import CuratedAdmin, VersionedAdmin
@@ -11,6 +12,8 @@ from events.models import Citation, Source
 @admin.register(Source)
 class SourceAdmin(VersionedAdmin):
     form = SourceForm
+    # Curators paste addresses without a scheme; assume https (Django 6's default) not http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "kind", "publisher", "display_published", "citation_count")
     list_filter = ("kind", "language")
     search_fields = ("title", "url", "publisher", "reference")

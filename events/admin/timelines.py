@@ -48,7 +48,7 @@ class TimelineAdmin(VersionedAdmin):
 class TimelineEntryAdmin(CuratedAdmin):
     list_display = ("timeline", "position", "event", "caption")
     list_select_related = ("timeline", "event")
-    list_filter = ("timeline",)
+    list_filter = (("timeline", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("timeline__title", "event__title", "caption")
     autocomplete_fields = ("timeline", "event")
     ordering = ("timeline", "position", "id")

@@ -28,7 +28,7 @@ class VoteRecordAdmin(CuratedAdmin):
         "roll_complete",
     )
     list_select_related = ("event", "body")
-    list_filter = ("result", "roll_complete", "body")
+    list_filter = ("result", "roll_complete", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("document_symbol", "draft_symbol", "title", "event__title")
     autocomplete_fields = ("event", "body")
     fieldsets = (

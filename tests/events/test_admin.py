@@ -2,6 +2,7 @@
 
 import datetime as dt
 from html.parser import HTMLParser
+from uuid import uuid4
 
 import pytest
 from django.contrib import admin
@@ -26,6 +27,7 @@ from events.models import (
     TimelineEntry,
     VoteRecord,
 )
+from events.services import event_publish
 from tests.factories import (
     ActorFactory,
     AidMeasureFactory,
@@ -41,6 +43,7 @@ from tests.factories import (
     StateFactory,
     TimelineEntryFactory,
     TimelineFactory,
+    UserFactory,
     VoteRecordFactory,
     event_type,
 )
@@ -260,26 +263,24 @@ def test_the_event_list_runs_as_many_queries_for_100_rows_as_for_5(editor_client
     assert many == few
 
 
+MANY = {
+    **FACTORIES,
+    EventType: lambda: EventType.objects.create(name=f"Type {uuid4()}", slug=f"t-{uuid4()}"),
+}
+
+
 @pytest.mark.parametrize(
-    ("model", "make"),
-    [
-        (Source, lambda: CitationFactory().source),
-        (Actor, lambda: ParticipationFactory().actor),
-        (Citation, CitationFactory),
-        (VoteRecord, lambda: CountryVoteFactory().vote_record),
-    ],
-    ids=["source", "actor", "citation", "voterecord"],
+    "model", [m for m in EVENTS_MODELS if m is not Event], ids=lambda model: model.__name__
 )
-def test_other_list_pages_run_as_many_queries_for_many_rows_as_for_few(editor_client, model, make):
+def test_every_other_list_page_runs_as_many_queries_for_many_rows_as_for_few(editor_client, model):
     def queries_for(count):
-        model.objects.all().delete() if model in (Citation, VoteRecord) else None
         for _ in range(count):
-            make()
+            MANY[model]()
         with CaptureQueriesContext(connection) as queries:
             assert editor_client.get(admin_url(model, "changelist")).status_code == 200
         return len(queries)
 
-    assert queries_for(30) == queries_for(3)
+    assert queries_for(25) == queries_for(3)
 
 
 def test_the_source_list_counts_citations(editor_client):
@@ -398,6 +399,40 @@ def test_status_cannot_be_changed_through_the_event_form(editor_client):
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.title, event.status) == ("Renamed", EventStatus.DRAFT)
+
+
+def test_the_event_page_offers_editors_a_publish_button(editor_client):
+    event = CitationFactory(event=EventFactory(title="Ready")).event
+    page = editor_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    publish_url = reverse("admin:events_event_status", args=[event.pk, "publish"])
+    assert publish_url in page
+    response = editor_client.post(publish_url, follow=True)
+    assert response.redirect_chain[-1][0] == admin_url(Event, "change", event.pk)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert publish_url not in response.content.decode()
+
+
+def test_the_publish_button_refuses_an_uncited_event_with_what_to_add(editor_client):
+    event = EventFactory(title="Unsourced")
+    url = reverse("admin:events_event_status", args=[event.pk, "publish"])
+    response = editor_client.post(url, follow=True)
+    assert any("“Unsourced” was not published" in m for m in messages_of(response))
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
+
+
+def test_curators_get_no_publish_button_and_a_crafted_post_is_refused(curator_client):
+    event = CitationFactory().event
+    page = curator_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    publish_url = reverse("admin:events_event_status", args=[event.pk, "publish"])
+    assert publish_url not in page
+    assert reverse("admin:events_event_status", args=[event.pk, "submit"]) in page
+    response = curator_client.post(publish_url, follow=True)
+    assert any("Only editors may publish" in m for m in messages_of(response))
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
+    assert curator_client.get(publish_url).status_code == 405
 
 
 # --- writing through the forms -------------------------------------------------------------
@@ -599,6 +634,22 @@ def test_reverting_from_the_history_restores_old_values_and_records_who(curator_
     assert latest.history_user == curator
     assert latest.title == "First title"
     assert event.updated_by == curator
+
+
+def test_a_revert_never_changes_the_status(curator_client):
+    event = CitationFactory(event=EventFactory(title="Draft title")).event
+    draft_record = event.history.get()
+    event.title = "Published title"
+    event.save()
+    event_publish(event=event, user=UserFactory(username="an-editor", groups=["Editor"]))
+
+    revert_url = reverse(
+        "admin:events_event_simple_history", args=[event.pk, draft_record.history_id]
+    )
+    assert post_form(curator_client, revert_url).status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.status) == ("Draft title", EventStatus.PUBLISHED)
+    assert event.published_at is not None
 
 
 # --- concurrent edits ----------------------------------------------------------------------
