@@ -7,6 +7,8 @@ ordering is a 400 with a message that says what is allowed, never an empty resul
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from events import dates
 from events.choices import ParticipantRole, Verification
@@ -92,6 +94,7 @@ class PartialDateField(forms.CharField):
             raise ValidationError(str(exc)) from exc
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ReferenceListFilter(filters.Filter):
     field_class = ReferenceListField
 
@@ -99,6 +102,7 @@ class ReferenceListFilter(filters.Filter):
         return qs  # applied together with the others in EventFilterSet.filter_queryset
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
 class PartialDateFilter(filters.Filter):
     field_class = PartialDateField
 
@@ -201,10 +205,13 @@ class EventFilterSet(filters.FilterSet):
     def _noop(self, queryset, name, value):
         return queryset
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # `from` is a Python keyword, so the filter is declared as from_ and renamed here.
-        self.filters["from"] = self.filters.pop("from_")
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        # `from` is a Python keyword, so the filter is declared as from_ and renamed here
+        # (on the class, so the OpenAPI schema documents `from` too).
+        filters["from"] = filters.pop("from_")
+        return filters
 
     @property
     def ordering_fields(self) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from events import dates
 from events.api.caching import ConditionalReadMixin
-from events.api.openapi import READ_ERRORS, error_responses
+from events.api.openapi import NOT_MODIFIED, READ_ERRORS, error_responses
 from events.choices import ActorKind, EventStatus, VoteOption
 from events.models import Actor, VoteRecord
 
@@ -246,7 +246,7 @@ class AlignmentView(ConditionalReadMixin, APIView):
         "how many they cast alike, and the agreement ratio, with the votes listed. "
         "`?a=usa&b=rus&group_by=year`.",
         parameters=[AlignmentQuerySerializer],
-        responses={200: AlignmentSerializer, **error_responses(*READ_ERRORS)},
+        responses={200: AlignmentSerializer, **NOT_MODIFIED, **error_responses(*READ_ERRORS)},
     )
     def get(self, request):
         params = AlignmentQuerySerializer(data=request.query_params)

@@ -8,7 +8,6 @@ from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from events.api.event_serializers import EventRowSerializer
 from events.api.event_views import (
     ATOM_ORDERING,
     EXPORT_FORMATS,
@@ -21,12 +20,6 @@ from events.api.renderers import AtomRenderer, FormatNegotiationMixin, ORJSONRen
 from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
 from events.filtersets import EventFilterSet
 from events.models import Actor
-
-
-class ActorEventPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
-    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
-    results = EventRowSerializer(many=True)
 
 
 class ActorEventsMixin(FormatNegotiationMixin):

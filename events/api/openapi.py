@@ -3,9 +3,28 @@
 @extend_schema(responses={200: ActorSerializer, **error_responses(400, 404)})
 """
 
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+
+class AutoSchema(openapi.AutoSchema):
+    """REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]: list actions stay lists with per-format responses.
+
+    drf-spectacular guesses "list or object" from the first response it sorts, which for
+    `{(200, "application/atom+xml"): str, (200, "application/json"): Rows(many=True)}` is the
+    string; then filters and pagination go undocumented. `list` and the actions a view names in
+    `schema_list_actions` (e.g. an actor's `events`) are lists, whatever their responses.
+    """
+
+    def _is_list_view(self, serializer=None) -> bool:
+        action = getattr(self.view, "action", None)
+        if serializer is None and action is not None:
+            list_actions = ("list", *getattr(self.view, "schema_list_actions", ()))
+            if action in list_actions:
+                return True
+        return super()._is_list_view(serializer)
+
 
 _Error = inline_serializer(
     name="Error",
@@ -49,4 +68,8 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 READ_ERRORS = (400, 429)
 DETAIL_READ_ERRORS = (404, 429)
 WRITE_ERRORS = (400, 401, 403, 409, 412)
-NOT_MODIFIED = {304: OpenApiResponse(response=OpenApiTypes.NONE, description="Not modified.")}
+NOT_MODIFIED = {
+    304: OpenApiResponse(
+        response=None, description="Not modified: your `If-None-Match` ETag is still current."
+    )
+}

@@ -6,6 +6,8 @@ Events have their own filterset (events.filtersets.EventFilterSet), shared with 
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from events import dates
 from events.choices import ActorKind, SourceKind, VoteOption
@@ -13,6 +15,7 @@ from events.filtersets import PartialDateField, ReferenceListField, resolve_acto
 from events.models import Actor, CountryVote, Source, VoteRecord
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ActorReferenceFilter(filters.Filter):
     """One or more actors by slug, or states by ISO code in any case; unknown ones are a 400."""
 
@@ -77,6 +80,7 @@ class SourceFilterSet(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
 class PartialDateFilter(filters.Filter):
     """`2025`, `2025-03` or `2025-03-15`, compared with the voted event's possible dates."""
 
@@ -130,10 +134,12 @@ class VoteFilterSet(filters.FilterSet):
         form = VoteFilterForm
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
         # `from` is a Python keyword, so the filter is declared as from_ and renamed here.
-        self.filters["from"] = self.filters.pop("from_")
+        filters["from"] = filters.pop("from_")
+        return filters
 
     def by_country(self, queryset, name, value):
         if name == "option":

@@ -7,7 +7,13 @@ from rest_framework.response import Response
 
 from events import dates
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.openapi import DETAIL_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from events.api.openapi import (
+    DETAIL_READ_ERRORS,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from events.api.pagination import KeysetPagination
 from events.api.resource_filters import SourceFilterSet
 from events.api.rows import event_url_prefix
@@ -113,15 +119,23 @@ def _citing_event(citation: dict, event_prefix: str) -> dict:
         summary="List sources",
         description="Sources cited by at least one public event (curators see every source), "
         "ordered by title.",
-        responses={200: SourceListSerializer(many=True), **error_responses(*READ_ERRORS)},
+        responses={
+            200: SourceListSerializer(many=True),
+            **NOT_MODIFIED,
+            **error_responses(*READ_ERRORS),
+        },
     ),
     retrieve=extend_schema(
         summary="One source, with the public events citing it",
-        responses={200: SourceDetailSerializer, **error_responses(*DETAIL_READ_ERRORS)},
+        responses={
+            200: SourceDetailSerializer,
+            **NOT_MODIFIED,
+            **error_responses(*DETAIL_READ_ERRORS),
+        },
     ),
     create=extend_schema(
         summary="Create a source",
-        responses={201: SourceDetailSerializer, **error_responses(*WRITE_ERRORS)},
+        responses={201: SourceDetailSerializer, **error_responses(400, 401, 403, 409)},
     ),
     update=extend_schema(
         summary="Replace a source",

@@ -9,7 +9,13 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.openapi import DETAIL_READ_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from events.api.openapi import (
+    DETAIL_READ_ERRORS,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from events.api.pagination import KeysetPagination
 from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
 from events.api.timeline_serializers import (
@@ -102,17 +108,25 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     list=extend_schema(
         summary="List timelines",
         description="Published timelines (curators also see drafts), by title.",
-        responses={200: TimelineListSerializer(many=True), **error_responses(*READ_ERRORS)},
+        responses={
+            200: TimelineListSerializer(many=True),
+            **NOT_MODIFIED,
+            **error_responses(*READ_ERRORS),
+        },
     ),
     retrieve=extend_schema(
         summary="One timeline with its entries in order",
         description=f"Curated entries by position, or a saved query's events by date; at most "
         f"{MAX_ENTRIES} (page through `events_url` for more). Drafts are 404 for readers.",
-        responses={200: TimelineDetailSerializer, **error_responses(*DETAIL_READ_ERRORS)},
+        responses={
+            200: TimelineDetailSerializer,
+            **NOT_MODIFIED,
+            **error_responses(*DETAIL_READ_ERRORS),
+        },
     ),
     create=extend_schema(
         summary="Create a timeline",
-        responses={201: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS)},
+        responses={201: TimelineDetailSerializer, **error_responses(400, 401, 403, 409)},
     ),
     update=extend_schema(
         summary="Replace a timeline",

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from events import dates
 from events.api.caching import ConditionalReadMixin
-from events.api.openapi import DETAIL_READ_ERRORS, READ_ERRORS, error_responses
+from events.api.openapi import DETAIL_READ_ERRORS, NOT_MODIFIED, READ_ERRORS, error_responses
 from events.api.pagination import KeysetPagination
 from events.api.resource_filters import VoteFilterSet
 from events.api.rows import event_url_prefix
@@ -104,11 +104,19 @@ def _vote_prefix(request) -> str:
         summary="List recorded votes",
         description="Votes of published events, by date. `?actor=usa&option=no`: the votes "
         "where the United States voted against.",
-        responses={200: VoteListSerializer(many=True), **error_responses(*READ_ERRORS)},
+        responses={
+            200: VoteListSerializer(many=True),
+            **NOT_MODIFIED,
+            **error_responses(*READ_ERRORS),
+        },
     ),
     retrieve=extend_schema(
         summary="One recorded vote, with the per-country roll",
-        responses={200: VoteDetailSerializer, **error_responses(*DETAIL_READ_ERRORS)},
+        responses={
+            200: VoteDetailSerializer,
+            **NOT_MODIFIED,
+            **error_responses(*DETAIL_READ_ERRORS),
+        },
     ),
     create=extend_schema(
         summary="Record a vote",
