@@ -60,9 +60,11 @@ class VersionedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding or self.pk is None:
-            return super().save(*args, **kwargs)
         manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
+        # A history record's `.instance` is "adding" yet names an existing row: lock it too,
+        # or a revert would write its old version number back and reopen stale forms.
+        if self.pk is None or (self._state.adding and not manager.filter(pk=self.pk).exists()):
+            return super().save(*args, **kwargs)
         with transaction.atomic(using=kwargs.get("using") or self._state.db):
             claimed = manager.filter(pk=self.pk, version=self.version).update(
                 version=F("version") + 1

@@ -1,0 +1,126 @@
+import pytest
+
+from events.models import ChangeStamp, Event
+from events.search import search_events
+from tests.factories import (
+    ActorFactory,
+    CitationFactory,
+    EventFactory,
+    ParticipationFactory,
+    PersonFactory,
+)
+
+
+def search_text(event: Event) -> str:
+    return Event.objects.get(pk=event.pk).search_actors
+
+
+# -- search_actors ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_adding_a_participant_makes_the_event_searchable_by_its_names_and_aliases():
+    rubio = PersonFactory(name="Marco Rubio", aliases="Marko Rubio")
+    event = EventFactory(title="Rubio dismisses the idea")
+
+    ParticipationFactory(event=event, actor=rubio)
+
+    assert "Marco Rubio" in search_text(event)
+    assert "Marko Rubio" in search_text(event)
+    assert list(search_events(Event.objects.all(), "Marko")) == [event]
+
+
+@pytest.mark.django_db
+def test_removing_a_participant_removes_its_names():
+    event = EventFactory()
+    stays = ParticipationFactory(event=event, actor=ActorFactory(name="United States"))
+    leaves = ParticipationFactory(event=event, actor=ActorFactory(name="Saudi Arabia"))
+
+    leaves.delete()
+
+    assert "Saudi Arabia" not in search_text(event)
+    assert stays.actor.name in search_text(event)
+
+
+@pytest.mark.django_db
+def test_renaming_an_actor_updates_the_events_it_takes_part_in():
+    actor = PersonFactory(name="Volodymyr Zelensky")
+    involved = ParticipationFactory(actor=actor).event
+    other = EventFactory()
+
+    actor.aliases = "Zelenskyy\nVolodymyr Zelenskyy"
+    actor.save()
+
+    assert "Volodymyr Zelenskyy" in search_text(involved)
+    assert search_text(other) == ""
+    assert list(search_events(Event.objects.all(), "Zelenskyy")) == [involved]
+
+
+@pytest.mark.django_db
+def test_an_actor_renamed_away_from_an_old_name_is_no_longer_found_by_it():
+    actor = ActorFactory(name="Old name")
+    event = ParticipationFactory(actor=actor).event
+
+    actor.name = "New name"
+    actor.save()
+
+    assert "Old name" not in search_text(event)
+    assert "New name" in search_text(event)
+
+
+@pytest.mark.django_db
+def test_refreshing_search_text_neither_bumps_the_version_nor_writes_history():
+    event = EventFactory()
+    version, records = event.version, event.history.count()
+
+    ParticipationFactory(event=event)
+
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.version, stored.history.count()) == (version, records)
+
+
+# -- ChangeStamp --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_change_stamp_counts_up_on_every_save_and_delete():
+    start = ChangeStamp.current().counter
+    event = EventFactory()
+    after_create = ChangeStamp.current().counter
+    assert after_create > start
+
+    event.title = "Changed"
+    event.save()
+    after_save = ChangeStamp.current().counter
+    assert after_save > after_create
+
+    citation = CitationFactory(event=event)
+    after_citation = ChangeStamp.current().counter
+    assert after_citation > after_save
+
+    citation.delete()
+    assert ChangeStamp.current().counter > after_citation
+
+
+@pytest.mark.django_db
+def test_the_change_stamp_moves_its_time_forward():
+    EventFactory()
+    first = ChangeStamp.current().changed_at
+    EventFactory()
+    assert ChangeStamp.current().changed_at >= first
+
+
+@pytest.mark.django_db
+def test_reading_does_not_move_the_change_stamp():
+    EventFactory()
+    before = ChangeStamp.current().counter
+    list(Event.objects.all())
+    assert ChangeStamp.current().counter == before
+
+
+@pytest.mark.django_db
+def test_there_is_a_stamp_even_before_the_first_change():
+    ChangeStamp.objects.all().delete()
+    assert ChangeStamp.current().counter == 0
+    ChangeStamp.bump()
+    assert ChangeStamp.objects.get().counter == 1
