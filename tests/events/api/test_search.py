@@ -1,0 +1,119 @@
+"""`q`: ranked full-text search, tolerant of misspelt names, on PostgreSQL; plain on SQLite."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from events.models import Actor
+from tests.factories import ParticipationFactory, PersonFactory, PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/events/"
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text and trigram search need PostgreSQL"
+)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite fallback")
+
+
+def slugs(client, **params) -> list[str]:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def zelensky_events():
+    person = PersonFactory(
+        name="Volodymyr Zelenskyy", slug="zelenskyy", aliases="Zelensky\nVolodymyr Zelensky"
+    )
+    meeting = PublishedEventFactory(
+        slug="oval-office",
+        title="Oval Office meeting ends early",
+        summary="The meeting broke down.",
+        start_date=dt.date(2025, 2, 28),
+    )
+    ParticipationFactory(event=meeting, actor=person)
+    PublishedEventFactory(
+        slug="minerals",
+        title="Minerals deal talks",
+        summary="Talks on a minerals deal continued.",
+        start_date=dt.date(2025, 2, 20),
+    )
+    PublishedEventFactory(
+        slug="mention",
+        title="European leaders react",
+        summary="Leaders backed the minerals framework after the Oval Office meeting.",
+        start_date=dt.date(2025, 3, 2),
+    )
+
+
+def test_q_matches_titles_summaries_and_participants_names(client, zelensky_events):
+    assert "minerals" in slugs(client, q="minerals")
+    assert slugs(client, q="broke") == ["oval-office"]
+    assert slugs(client, q="Zelenskyy") == ["oval-office"]
+    assert slugs(client, q="zelensky") == ["oval-office"]  # an alias
+    assert slugs(client, q="nothing-like-this") == []
+
+
+def test_q_combines_with_other_filters(client, zelensky_events):
+    assert slugs(client, q="minerals", to="2025-02") == ["minerals"]
+    assert slugs(client, q="minerals", actor="zelenskyy") == []
+
+
+def test_q_works_in_the_grouped_timeline_and_its_facets(client, zelensky_events):
+    data = client.get("/api/v1/timeline/", {"q": "Zelenskyy"}).json()
+    assert data["facets"]["actors"] == [
+        {"slug": "zelenskyy", "name": "Volodymyr Zelenskyy", "count": 1}
+    ]
+    assert [e["slug"] for p in data["periods"] for e in p["events"]] == ["oval-office"]
+
+
+def test_q_results_page_through_without_duplicates(client):
+    for index in range(7):
+        PublishedEventFactory(
+            slug=f"talks-{index}",
+            title=f"Talks round {index}",
+            start_date=dt.date(2025, 1, 1 + index % 3),
+        )
+    seen, url = [], f"{URL}?q=talks&page_size=3"
+    while url:
+        page = client.get(url).json()
+        seen += [row["slug"] for row in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == [f"talks-{index}" for index in range(7)]
+
+
+@sqlite_only
+def test_sqlite_falls_back_to_matching_every_word(client, zelensky_events):
+    assert slugs(client, q="minerals deal") == ["minerals"]
+    assert slugs(client, q="Zelenski") == []  # no fuzzy matching without PostgreSQL
+
+
+@postgres_only
+def test_postgresql_ranks_title_matches_above_summary_mentions(client, zelensky_events):
+    assert slugs(client, q="Oval Office") == ["oval-office", "mention"]
+    assert slugs(client, q="minerals") == ["minerals", "mention"]
+    # an explicit ordering still wins over relevance
+    assert slugs(client, q="minerals", ordering="-date") == ["mention", "minerals"]
+
+
+@postgres_only
+def test_postgresql_finds_misspelt_names(client, zelensky_events):
+    assert slugs(client, q="Zelenski") == ["oval-office"]
+    assert slugs(client, q="Zelenskii") == ["oval-office"]
+
+
+@postgres_only
+def test_postgresql_uses_websearch_syntax(client, zelensky_events):
+    assert slugs(client, q='"minerals deal"') == ["minerals"]
+    assert slugs(client, q="minerals -oval") == ["minerals"]
+
+
+@postgres_only
+def test_the_search_vector_follows_renamed_participants(client, zelensky_events):
+    actor = Actor.objects.get(slug="zelenskyy")
+    actor.aliases = "Zelenskiy"
+    actor.save()
+    assert slugs(client, q="Zelenskiy") == ["oval-office"]
