@@ -3,6 +3,7 @@ and messages that say what to fix."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -80,9 +81,17 @@ def conflict_message(obj, loaded: int, current: int):
     )
 
 
+def https_by_default(db_field, **kwargs):
+    """Form fields for a model, with URLs pasted without a scheme taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class SourceForm(VersionedModelForm):
     class Meta:
         model = Source
+        formfield_callback = https_by_default
         fields = (
             "kind",
             "title",

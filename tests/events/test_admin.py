@@ -8,9 +8,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from events.admin.events import EventAdmin
 from events.choices import ActorKind, CitationStance, EventStatus, VoteOption
 from events.models import (
     Actor,
@@ -137,10 +139,15 @@ def run_action(client, action, events, **extra):
 
 # --- every page of every model ----------------------------------------------------------
 
+
+def _new_event_type():
+    return EventType.objects.create(name=f"Type {uuid4()}", slug=f"type-{uuid4()}")
+
+
 FACTORIES = {
     Actor: ActorFactory,
     Role: RoleFactory,
-    EventType: lambda: event_type("statement"),
+    EventType: _new_event_type,
     Event: EventFactory,
     Participation: ParticipationFactory,
     Source: SourceFactory,
@@ -167,11 +174,13 @@ def test_every_curated_model_has_an_admin_and_a_factory():
 def test_list_add_change_and_history_pages_render_for_curators_and_editors(request, who, model):
     client = request.getfixturevalue(who)
     obj = FACTORIES[model]()
+    record = obj.history.first()
     for url in (
         admin_url(model, "changelist"),
         admin_url(model, "add"),
         admin_url(model, "change", obj.pk),
         admin_url(model, "history", obj.pk),
+        admin_url(model, "simple_history", obj.pk, record.history_id),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -275,7 +284,7 @@ MANY = {
 def test_every_other_list_page_runs_as_many_queries_for_many_rows_as_for_few(editor_client, model):
     def queries_for(count):
         for _ in range(count):
-            MANY[model]()
+            FACTORIES[model]()
         with CaptureQueriesContext(connection) as queries:
             assert editor_client.get(admin_url(model, "changelist")).status_code == 200
         return len(queries)
@@ -682,9 +691,37 @@ def test_a_second_stale_form_gets_a_conflict_and_the_first_change_survives(
     html = response.content.decode()
     assert "Someone else changed this" in html
     assert "editor at" in html  # who, from the history
-    assert admin_url(model, "history", obj.pk) in html
+    assert f'<a href="{admin_url(model, "history", obj.pk)}">Review their change' in html
     obj.refresh_from_db()
     assert getattr(obj, field) == "Saved first"
+
+
+def test_a_change_landing_between_the_check_and_the_save_is_caught_by_the_model(
+    curator_client, monkeypatch
+):
+    """The safety net: another writer saves after the form's version check passed."""
+    event = EventFactory(title="Theirs")
+    original_save_model = EventAdmin.save_model
+
+    def save_after_someone_else(self, request, obj, form, change):
+        Event.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+        original_save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(EventAdmin, "save_model", save_after_someone_else)
+    response = post_form(
+        curator_client,
+        admin_url(Event, "change", event.pk),
+        title="Mine",
+        **{"participations-0-actor": StateFactory().pk},
+    )
+    assert response.status_code == 302
+    assert response.url == admin_url(Event, "history", event.pk)
+    assert any(
+        "changed by someone else" in m for m in messages_of(curator_client.get(response.url))
+    )
+    event.refresh_from_db()
+    assert event.title == "Theirs"
+    assert not event.participations.exists()
 
 
 def test_a_form_posted_without_its_version_is_refused(curator_client):
