@@ -45,6 +45,8 @@ class ReferenceListField(forms.Field):
             return []
         if len(value) > 50:
             raise ValidationError(f"At most 50 {self.noun}s may be given at once.")
+        if any("\x00" in item for item in value):  # PostgreSQL text cannot hold NUL
+            raise ValidationError("Null characters are not allowed.")
         found = self.resolve(value)
         unknown = [item for item in value if item.lower() not in found]
         if unknown:

@@ -177,6 +177,7 @@ def _has_vote_record(event: Event) -> bool:
         responses={
             (200, "application/json"): EventRowSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
             (200, "text/calendar"): OpenApiTypes.STR,
             (200, "application/atom+xml"): OpenApiTypes.STR,
             **NOT_MODIFIED,
@@ -358,6 +359,7 @@ class EventViewSet(
     responses={
         (200, "application/json"): GroupedTimelineSerializer,
         (200, "text/csv"): OpenApiTypes.STR,
+        (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
         (200, "text/calendar"): OpenApiTypes.STR,
         **NOT_MODIFIED,
         **error_responses(*READ_ERRORS),

@@ -153,9 +153,13 @@ def _retraction_html(row: dict) -> str:
 
 
 class TimelineJSRenderer(renderers.BaseRenderer):
-    """A TimelineJS3 document (https://timeline.knightlab.com/docs/json-format.html)."""
+    """A TimelineJS3 document (https://timeline.knightlab.com/docs/json-format.html).
 
-    media_type = "application/json"
+    A JSON media type of its own, so `Accept` can ask for it and clients (and the OpenAPI
+    schema) can tell it from the API's own JSON; TimelineJS parses it like any JSON.
+    """
+
+    media_type = "application/vnd.timelinejs+json"
     format = "timelinejs"
     charset = None
 

@@ -155,6 +155,8 @@ def test_bad_parameters_are_400_with_a_message_per_field(client):
     assert "before" in errors(client, "from=2025-03&to=2025-02")["to"][0]
     assert "Unknown timeline" in errors(client, "timeline=nope")["timeline"][0]
     assert "relevance" in errors(client, "ordering=relevance")["ordering"][0]
+    assert "Null characters" in errors(client, "actor=us%00a")["actor"][0]
+    assert "Null characters" in errors(client, "q=a%00b")["q"][0]
 
 
 def test_drafts_and_events_in_review_never_appear(client, usa):

@@ -107,6 +107,10 @@ def test_formats_are_chosen_by_accept_too(client, dated):
     assert calendar["Content-Type"].startswith("text/calendar")
     atom = client.get(URL, headers={"Accept": "application/atom+xml"})
     assert atom["Content-Type"].startswith("application/atom+xml")
+    timeline = client.get(URL, headers={"Accept": "application/vnd.timelinejs+json"})
+    assert timeline["Content-Type"] == "application/vnd.timelinejs+json"
+    assert "events" in timeline.json()
+    assert client.get(URL)["Content-Type"] == "application/json"
 
 
 def _vevents(content: bytes) -> dict[str, object]:
