@@ -53,6 +53,7 @@ from events.models import (
     VoteRecord,
 )
 from events.models.base import TrackedModel
+from events.urls_normalise import normalise_url
 
 DEMO_DIR = Path(__file__).resolve().parent
 DATA_FILE = DEMO_DIR / "seed_timeline.toml"
@@ -219,7 +220,7 @@ class DemoLoader:
             "language": spec.get("language", ""),
             "full_text": full_text,
         }
-        url, reference = spec.get("url"), spec.get("reference")
+        url, reference = normalise_url(spec.get("url", "")) or None, spec.get("reference")
         if not url and not reference:
             raise DemoDataError(f"{where}: give a url or, for a source without one, a reference.")
         keys = [{"url": url}, {"reference": reference}] if url else [{"reference": reference}]
@@ -277,6 +278,7 @@ class DemoLoader:
             "location_country_id": self._actor_id(country, where) if country else None,
             "location_name": spec.get("location_name", ""),
             "status": status,
+            "retraction_reason": spec.get("retraction_reason", ""),
             "verification": _choice(Verification, spec["verification"], where),
             "importance": spec.get("importance", 3),
         }

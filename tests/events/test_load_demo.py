@@ -151,6 +151,7 @@ def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
 
     assert counts() == EXPECTED_COUNTS
     assert Event.objects.get(pk=event.pk).title == title
+    assert Event.objects.get(pk=event.pk).published_at == event.published_at
     assert "Marko Rubio" in Actor.objects.get(slug="marco-rubio").aliases
     assert "events: 19 (0 created, 1 updated)" in out
     assert "actors: 17 (0 created, 1 updated)" in out
