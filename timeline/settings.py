@@ -7,6 +7,7 @@ SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL; `manage.py check --deploy` 
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from timeline.env import env_bool, env_int, env_list, env_str
@@ -211,16 +212,20 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         f"{name}Enum": f"events.choices.{name}"
         for name in (
-            "ActorKind", "DatePrecision", "EventStatus", "Verification", "ParticipantRole",
-            "SourceKind", "CitationStance", "RelationKind", "VoteResult", "VoteOption",
-            "AidKind", "AidAction", "TimelineKind", "TimelineStatus",
-        )
-    },  # fmt: skip
+            "ActorKind DatePrecision EventStatus Verification ParticipantRole SourceKind "
+            "CitationStance RelationKind VoteResult VoteOption AidKind AidAction TimelineKind "
+            "TimelineStatus"
+        ).split()
+    },
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
+# Conditional requests from other origins: let them send validators and read ETag, paging
+# links (exports) and Retry-After.
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since", "if-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
 
 LOGGING = {
     "version": 1,
