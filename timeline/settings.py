@@ -211,11 +211,22 @@ SPECTACULAR_SETTINGS = {
     # One schema enum per vocabulary of events.choices, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         f"{name}Enum": f"events.choices.{name}"
-        for name in (
-            "ActorKind DatePrecision EventStatus Verification ParticipantRole SourceKind "
-            "CitationStance RelationKind VoteResult VoteOption AidKind AidAction TimelineKind "
-            "TimelineStatus"
-        ).split()
+        for name in [
+            "ActorKind",
+            "DatePrecision",
+            "EventStatus",
+            "Verification",
+            "ParticipantRole",
+            "SourceKind",
+            "CitationStance",
+            "RelationKind",
+            "VoteResult",
+            "VoteOption",
+            "AidKind",
+            "AidAction",
+            "TimelineKind",
+            "TimelineStatus",
+        ]
     },
 }
 
