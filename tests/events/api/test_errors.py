@@ -1,0 +1,152 @@
+"""Every API error is JSON that says what is wrong: the exception handler, case by case."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework.exceptions import Throttled
+from rest_framework.test import APIRequestFactory
+
+from events.api.exceptions import api_exception_handler, summarise
+from events.models import Actor, ConcurrentEditError
+from tests.factories import ActorFactory, ParticipationFactory, StateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def handle(exc):
+    request = APIRequestFactory().get("/api/v1/actors/")
+    response = api_exception_handler(exc, {"request": request, "view": None})
+    assert response is not None
+    return response
+
+
+def test_a_django_validation_error_per_field_becomes_a_400_per_field():
+    response = handle(ValidationError({"iso3": ["Only states carry an ISO 3166 code."]}))
+    assert response.status_code == 400
+    assert response.data == {
+        "detail": "Invalid input: iso3: Only states carry an ISO 3166 code.",
+        "errors": {"iso3": ["Only states carry an ISO 3166 code."]},
+    }
+
+
+def test_a_django_validation_error_for_the_whole_object_lands_in_non_field_errors():
+    response = handle(ValidationError("“X” cannot be published: it needs a source."))
+    assert response.status_code == 400
+    assert response.data["errors"] == {
+        "non_field_errors": ["“X” cannot be published: it needs a source."]
+    }
+    assert response.data["detail"] == "Invalid input: “X” cannot be published: it needs a source."
+
+
+def test_the_summary_names_the_first_problem_and_counts_the_rest():
+    errors = {"a": ["Required."], "b": ["Bad."], "rows": [{}, {"actor": ["Unknown."]}]}
+    assert summarise(errors) == "Invalid input: a: Required. (and 2 more, see “errors”)."
+
+
+def test_permission_denied_is_a_403_with_the_services_message():
+    response = handle(PermissionDenied("Only editors may publish."))
+    assert (response.status_code, response.data) == (403, {"detail": "Only editors may publish."})
+
+
+def test_http404_is_a_json_404():
+    response = handle(Http404("No such thing."))
+    assert (response.status_code, response.data) == (404, {"detail": "No such thing."})
+
+
+def test_a_concurrent_edit_is_a_409_that_says_what_to_do():
+    actor = ActorFactory(name="NATO")
+    response = handle(ConcurrentEditError(actor))
+    assert response.status_code == 409
+    assert "“NATO” was changed by someone else" in response.data["detail"]
+
+
+def test_a_protected_delete_is_a_409_naming_what_uses_the_object():
+    state = StateFactory(name="Genovia")
+    ParticipationFactory(actor=state, event__title="Coronation")
+    with pytest.raises(Exception) as caught:
+        Actor.objects.filter(pk=state.pk).delete()
+    response = handle(caught.value)
+    assert response.status_code == 409
+    assert response.data["detail"] == (
+        "“Genovia” is used by 1 event (“Coronation”): remove those references first."
+    )
+
+
+def test_a_check_constraint_violation_is_a_400_with_the_constraints_message():
+    error = IntegrityError("CHECK constraint failed: events_event_end_after_start")
+    response = handle(error)
+    assert response.status_code == 400
+    assert response.data["errors"] == {
+        "non_field_errors": ["The end date cannot be before the start date."]
+    }
+
+
+def test_a_unique_violation_is_a_409_with_the_constraints_message():
+    error = IntegrityError(
+        'duplicate key value violates unique constraint "events_citation_unique_locator"'
+    )
+    response = handle(error)
+    assert response.status_code == 409
+    assert response.data["detail"].startswith(
+        "This source is already cited at this place for the event."
+    )
+
+
+def test_an_unknown_integrity_error_is_still_a_clear_4xx_not_a_500():
+    response = handle(IntegrityError("NOT NULL constraint failed: something"))
+    assert response.status_code == 400
+    assert response.data["errors"]["non_field_errors"] == ["The change breaks a rule of the data."]
+
+
+def test_throttling_keeps_its_retry_after_header():
+    response = handle(Throttled(wait=42))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "42"
+    assert "42 seconds" in response.data["detail"]
+
+
+def test_an_unexpected_exception_is_left_to_django():
+    request = APIRequestFactory().get("/")
+    assert api_exception_handler(RuntimeError("bug"), {"request": request, "view": None}) is None
+
+
+# Through real requests ----------------------------------------------------------------
+
+
+def test_an_unknown_filter_value_is_a_json_400_through_http(client):
+    response = client.get("/api/v1/actors/", {"kind": "planet"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith("Invalid input: kind: Select a valid choice.")
+    assert "planet" in body["errors"]["kind"][0]
+
+
+def test_a_method_not_allowed_is_json(client):
+    response = client.post("/api/v1/alignment/")
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "POST" not allowed.'}
+
+
+def test_an_unknown_format_is_a_400_naming_the_formats(client):
+    StateFactory(slug="usa-state", iso3="USA")
+    response = client.get("/api/v1/actors/usa/events/", {"format": "pdf"})
+    assert response.status_code == 400
+    assert "csv" in response.json()["errors"]["format"][0]
+
+
+def test_malformed_json_is_a_json_400(editor_client):
+    response = editor_client.post("/api/v1/actors/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_a_stale_version_in_the_body_is_a_409(editor_client):
+    actor = ActorFactory(slug="nato")
+    response = editor_client.patch(
+        "/api/v1/actors/nato/",
+        {"name": "NATO", "version": actor.version - 1 or 99},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.json()["detail"]
