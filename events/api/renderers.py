@@ -23,7 +23,7 @@ from rest_framework import renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 
-from events.choices import DatePrecision, EventStatus
+from events.choices import DatePrecision, EventStatus, ParticipantRole
 from events.markdown import markdown_to_text, render_markdown
 
 
@@ -283,6 +283,14 @@ def _iso_of_precision(edtf_value: str) -> str:
     return edtf_value.rstrip("~?%")
 
 
+ORGANISING = (ParticipantRole.INITIATOR, ParticipantRole.HOST)
+
+
+def _unique_actors(participants) -> list[dict]:
+    unique = {p["actor"]["slug"]: _schema_org_actor(p) for p in participants}
+    return list(unique.values())
+
+
 def _schema_org_actor(participant: dict) -> dict:
     actor = participant["actor"]
     kind = {"state": "Country", "person": "Person"}.get(actor["kind"], "Organization")
@@ -305,12 +313,16 @@ def schema_org_event(event: dict) -> dict:
     location = _schema_org_place(event["location"])
     if location:
         document["location"] = location
-    organisers = [p for p in event["participants"] if p["role"] in ("initiator", "host")]
-    others = [p for p in event["participants"] if p not in organisers]
+    # An actor with several roles is listed once: as organiser if any of its roles organises.
+    organisers = _unique_actors(p for p in event["participants"] if p["role"] in ORGANISING)
+    taken = {actor["identifier"] for actor in organisers}
+    attendees = [
+        actor for actor in _unique_actors(event["participants"]) if actor["identifier"] not in taken
+    ]
     if organisers:
-        document["organizer"] = [_schema_org_actor(p) for p in organisers]
-    if others:
-        document["attendee"] = [_schema_org_actor(p) for p in others]
+        document["organizer"] = organisers
+    if attendees:
+        document["attendee"] = attendees
     document["citation"] = [_schema_org_source(c["source"]) for c in event["citations"]]
     if event["status"] == EventStatus.RETRACTED:
         document["correction"] = f"Retracted: {event['retraction_reason']}"

@@ -199,6 +199,10 @@ def test_json_ld_by_format_and_by_accept(client):
     CitationFactory(
         event=event, source=SourceFactory(url=None, reference="print-1", kind="official_document")
     )
+    # the US both initiates and votes: listed once, as organiser
+    ParticipationFactory(event=event, actor=usa, role=ParticipantRole.INITIATOR)
+    ParticipationFactory(event=event, actor=usa, role=ParticipantRole.VOTER)
+    ParticipationFactory(event=event, actor=StateFactory(slug="host-city"))
 
     for response in (
         client.get("/api/v1/events/summit/?format=jsonld"),
@@ -215,3 +219,5 @@ def test_json_ld_by_format_and_by_accept(client):
         assert kinds == ["CreativeWork", "NewsArticle"]
         assert all("url" in w for w in data["citation"] if w["@type"] == "NewsArticle")
         assert not any("url" in w for w in data["citation"] if w["@type"] == "CreativeWork")
+        assert [actor["identifier"] for actor in data["organizer"]] == ["usa-state"]
+        assert [actor["identifier"] for actor in data["attendee"]] == ["host-city"]
