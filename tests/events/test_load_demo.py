@@ -187,6 +187,16 @@ def test_publishing_without_a_supporting_citation_is_refused(db):
         DemoLoader(data).run()
 
 
+def test_a_row_only_the_database_refuses_is_reported_and_nothing_is_written(db):
+    data = copy.deepcopy(DemoLoader.from_file().data)
+    rubio = next(e for e in data["events"] if e["slug"].startswith("rubio"))
+    rubio["relations"] = [{"kind": "follows", "event": rubio["slug"]}]
+
+    with pytest.raises(DemoDataError, match="the database refused a row"):
+        DemoLoader(data).run()
+    assert Actor.objects.count() == 0
+
+
 def test_the_command_reports_bad_data_without_writing(db, monkeypatch):
     data = copy.deepcopy(DemoLoader.from_file().data)
     data["actors"][0]["iso3"] = "XXX"
