@@ -160,10 +160,14 @@ class DemoLoader:
     # -- the one write path -------------------------------------------------------------------
 
     def _upsert(self, model, keys: list[dict], values: dict, *, before_save=None):
-        """Find the row by the first key that matches, or create it; save only what differs."""
+        """Find the row by the first key that matches, or create it; save only what differs.
+
+        `keys[0]` is the natural key; later keys are fallbacks (a curator changed the slug but
+        the ISO code still says which row it is), skipped when they hold an unknown value.
+        """
         obj = None
         for key in keys:
-            if all(v is not None for v in key.values()):
+            if key is keys[0] or all(v is not None for v in key.values()):
                 obj = model._default_manager.filter(**key).first()
                 if obj is not None:
                     break

@@ -146,6 +146,7 @@ def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
     event.title = "Edited by a curator"
     event.save()
     Actor.objects.filter(slug="marco-rubio").update(aliases="")
+    Actor.objects.filter(slug="ukraine").update(slug="ukraine-renamed")
 
     out = load_demo()
 
@@ -154,7 +155,8 @@ def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
     assert Event.objects.get(pk=event.pk).published_at == event.published_at
     assert "Marko Rubio" in Actor.objects.get(slug="marco-rubio").aliases
     assert "events: 19 (0 created, 1 updated)" in out
-    assert "actors: 17 (0 created, 1 updated)" in out
+    assert Actor.objects.get(iso3="UKR").slug == "ukraine"  # found by its ISO code
+    assert "actors: 17 (0 created, 2 updated)" in out
 
 
 def test_the_load_is_all_or_nothing(db):
