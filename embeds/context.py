@@ -14,8 +14,8 @@ from events.markdown import render_markdown
 
 DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIED)
 
-# The strip's geometry, in SVG user units.
-BAR_WIDTH, BAR_GAP, STRIP_HEIGHT = 14, 3, 40
+# The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
+STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
 
 
 @dataclass
@@ -96,6 +96,8 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
             high = last[1] if year == last[0] else 12
             keys.extend((year, month) for month in range(max(low, 1), high + 1))
     top = max(counts.values())
+    gap = 3 if len(keys) < 60 else 1
+    bar_width = min(MAX_BAR_WIDTH, (STRIP_WIDTH - gap * (len(keys) - 1)) / len(keys))
     bars = []
     for index, key in enumerate(keys):
         count = counts.get(key, 0)
@@ -103,7 +105,7 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
         height = max(3, round(count / top * (STRIP_HEIGHT - 4))) if count else 1
         bars.append(
             {
-                "x": index * (BAR_WIDTH + BAR_GAP),
+                "x": round(index * (bar_width + gap), 2),
                 "y": STRIP_HEIGHT - height,
                 "height": height,
                 "count": count,
@@ -113,9 +115,9 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
         )
     return {
         "bars": bars,
-        "width": len(keys) * (BAR_WIDTH + BAR_GAP) - BAR_GAP,
+        "width": STRIP_WIDTH,
         "height": STRIP_HEIGHT,
-        "bar_width": BAR_WIDTH,
+        "bar_width": round(bar_width, 2),
         "first": bars[0]["label"],
         "last": bars[-1]["label"],
         "total": sum(counts.values()),

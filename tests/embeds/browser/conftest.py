@@ -7,6 +7,7 @@ Without /usr/bin/chromium the tests skip with the install command; in CI (env CI
 import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,18 @@ def host_page():
 def timeline_origin(live_server) -> str:
     """The live server on "localhost", so it is another origin than the host page's 127.0.0.1."""
     return live_server.url.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def taxonomy(transactional_db):
+    """The event types a data migration seeds, which the flush between live-server tests erases.
+
+    (serialized_rollback cannot restore them here: Playwright's greenlet sees its own
+    database connection objects, without the serialized contents.)
+    """
+    from django.apps import apps
+
+    from events.models import EventType
+
+    if not EventType.objects.exists():
+        import_module("events.migrations.0002_taxonomy_and_groups").seed_types(apps, None)

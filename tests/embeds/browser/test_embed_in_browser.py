@@ -2,16 +2,14 @@
 safety and accessibility. Data is created inside each test (live_server flushes the database)."""
 
 import datetime as dt
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from events.choices import EventStatus
 from events.filtersets import timeline_events
-from events.models import Event, EventType, Timeline
+from events.models import Event, Timeline
 from tests.embeds.conftest import XSS_TITLE
 from tests.factories import (
     EventFactory,
@@ -34,12 +32,8 @@ def origin(url: str) -> str:
 
 
 @pytest.fixture
-def demo():
+def demo(taxonomy):
     """The demo timeline, plus a hostile title and a draft placed in it."""
-    # The flush between live-server tests erases the taxonomy its data migration seeded.
-    # (serialized_rollback cannot restore it: Playwright's greenlet sees other connections.)
-    if not EventType.objects.exists():
-        import_module("events.migrations.0002_taxonomy_and_groups").seed_types(apps, None)
     call_command("load_demo", verbosity=0)
     timeline = Timeline.objects.get(slug=DEMO)
     TimelineEntryFactory(
