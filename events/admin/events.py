@@ -3,7 +3,9 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Prefetch
+from django.forms import Textarea
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -45,6 +47,7 @@ class ParticipationInline(admin.TabularInline):
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     autocomplete_fields = ("source",)
     fields = ("source", "stance", "quote", "locator", "note")
     extra = 1
