@@ -7,8 +7,7 @@ ordering is a 400 with a message that says what is allowed, never an empty resul
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from events import dates
 from events.choices import ParticipantRole, Verification
@@ -16,7 +15,7 @@ from events.models import Actor, Event, EventType, Timeline
 from events.search import search_events
 
 
-class RepeatableWidget(forms.Widget):
+class RepeatableWidget(forms.TextInput):
     """Reads `?actor=usa&actor=rus` and `?actor=usa,rus` alike."""
 
     def value_from_datadict(self, data, files, name):
@@ -96,17 +95,27 @@ class PartialDateField(forms.CharField):
             raise ValidationError(str(exc)) from exc
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class ReferenceListFilter(filters.Filter):
+class DocumentedFilter(filters.Filter):
+    """A custom filter the OpenAPI schema shows as `schema`, described by its help text."""
+
+    schema: dict = {"type": "string"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        description = str(self.extra.get("help_text", ""))
+        set_override(self, "field", {**self.schema, "description": description})
+
+
+class ReferenceListFilter(DocumentedFilter):
     field_class = ReferenceListField
 
     def filter(self, qs, value):
         return qs  # applied together with the others in EventFilterSet.filter_queryset
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
-class PartialDateFilter(filters.Filter):
+class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
+    schema = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 
     def filter(self, qs, value):
         return qs

@@ -4,6 +4,7 @@ The site-wide Content-Security-Policy forbids inline script and style. Swagger U
 unchanged: the split view serves its start-up script as a same-origin file. Both UIs inject
 style elements as they render, and Redoc runs its search in a blob: worker, so these two pages
 (only) also allow inline styles and blob: workers; still no inline script, no other origin.
+(Redoc's bundle hard-codes a logo from cdn.redoc.ly; the policy blocks it, so nothing leaves.)
 """
 
 from csp.decorators import csp_update

@@ -6,17 +6,15 @@ Events have their own filterset (events.filtersets.EventFilterSet), shared with 
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from events import dates
 from events.choices import ActorKind, SourceKind, VoteOption
-from events.filtersets import PartialDateField, ReferenceListField, resolve_actors
+from events.filtersets import DocumentedFilter, ReferenceListField, resolve_actors
+from events.filtersets import PartialDateFilter as EventPartialDateFilter
 from events.models import Actor, CountryVote, Source, VoteRecord
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class ActorReferenceFilter(filters.Filter):
+class ActorReferenceFilter(DocumentedFilter):
     """One or more actors by slug, or states by ISO code in any case; unknown ones are a 400."""
 
     field_class = ReferenceListField
@@ -80,11 +78,8 @@ class SourceFilterSet(filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
-class PartialDateFilter(filters.Filter):
+class VoteDateFilter(EventPartialDateFilter):
     """`2025`, `2025-03` or `2025-03-15`, compared with the voted event's possible dates."""
-
-    field_class = PartialDateField
 
     def filter(self, qs, value):
         if not value:
@@ -109,11 +104,11 @@ class VoteFilterSet(filters.FilterSet):
     body = ActorReferenceFilter(
         field_name="body", help_text="The voting body's slug (e.g. un-general-assembly)."
     )
-    from_ = PartialDateFilter(
+    from_ = VoteDateFilter(
         field_name="from",
         help_text="Votes on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.",
     )
-    to = PartialDateFilter(
+    to = VoteDateFilter(
         field_name="to",
         help_text="Votes on or before the end of this period: YYYY, YYYY-MM or YYYY-MM-DD.",
     )

@@ -150,3 +150,24 @@ def test_a_stale_version_in_the_body_is_a_409(editor_client):
     )
     assert response.status_code == 409
     assert "changed by someone else" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/actors/",
+        "/api/v1/actors/usa/",
+        "/api/v1/actors/usa/events/",
+        "/api/v1/sources/",
+        "/api/v1/votes/",
+        "/api/v1/timelines/",
+        "/api/v1/alignment/?a=usa&b=rus",
+        "/api/v1/events/",
+    ],
+)
+def test_the_browsable_api_renders_every_endpoint(client, url):
+    StateFactory(slug="united-states", iso3="USA")
+    StateFactory(slug="russia", iso3="RUS")
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
