@@ -53,6 +53,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Clients log in with force_login; hashing the factories' passwords slowly buys nothing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
