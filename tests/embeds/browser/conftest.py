@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one running instance per thread, so the browser
+# is closed before other modules (which may start their own) run.
+@pytest.fixture(scope="module")
 def browser(django_db_setup):
     # After the test database exists: Django refuses to create it beside Playwright's loop.
     if not CHROMIUM.exists():
