@@ -16,6 +16,7 @@ DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIE
 
 # The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
 STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
+LABEL_HEIGHT, MIN_LABELLED_BAR = 14, 22  # bars this wide get a label ("Feb", "2025") below
 
 
 @dataclass
@@ -111,12 +112,18 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
                 "count": count,
                 "label": period.label,
                 "anchor": period.anchor,
+                # "Feb 2025" -> "Feb"; a whole-year bar keeps "2025".
+                "short": period.label.split(" ")[0],
+                "label_x": round(index * (bar_width + gap) + bar_width / 2, 2),
             }
         )
+    labelled = bar_width >= MIN_LABELLED_BAR
     return {
         "bars": bars,
         "width": STRIP_WIDTH,
-        "height": STRIP_HEIGHT,
+        "height": STRIP_HEIGHT + (LABEL_HEIGHT if labelled else 0),
+        "labelled": labelled,
+        "label_y": STRIP_HEIGHT + LABEL_HEIGHT - 3,
         "bar_width": round(bar_width, 2),
         "first": bars[0]["label"],
         "last": bars[-1]["label"],
