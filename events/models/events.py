@@ -232,6 +232,8 @@ class Event(TrackedModel, VersionedModel):
     def save(self, *args, **kwargs):
         if not self.end_date:
             self.end_precision = ""
+        elif not self.end_precision:
+            self.end_precision = DatePrecision.DAY
         self.date_lower, self.date_upper = dates.bounds(
             self.start_date, self.start_precision, self.end_date, self.end_precision or None
         )
