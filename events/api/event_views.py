@@ -5,13 +5,15 @@ Reads start from `Event.objects.public()`; curators (who may view events) can ad
 status only through the publishing services.
 """
 
+import re
+
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -59,6 +61,7 @@ from events.models import (
     Role,
 )
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 EXPORT_RENDERERS = [CSVRenderer, TimelineJSRenderer, ICalendarRenderer]
 EXPORT_FORMATS = {renderer.format for renderer in EXPORT_RENDERERS} | {AtomRenderer.format}
 ATOM_ORDERING = ("-published_at", "-id")
@@ -190,7 +193,7 @@ def _has_vote_record(event: Event) -> bool:
             (200, "application/json"): EventDetailSerializer,
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
             **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
+            **error_responses(400, *DETAIL_READ_ERRORS),
         },
     ),
     create=extend_schema(
@@ -216,11 +219,19 @@ class EventViewSet(
 ):
     queryset = Event.objects.all()
     lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    # Any segment reaches the view, so a malformed slug is a JSON 404 like an unknown one.
+    lookup_value_regex = r"[^/]+"
     filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
     filterset_class = EventFilterSet
     pagination_class = KeysetPagination
     serializer_class = EventDetailSerializer
+
+    def initial(self, request, *args, **kwargs):
+        # Before the caching mixin looks the object up: NUL and the like never reach SQL.
+        slug = kwargs.get("slug")
+        if slug is not None and not SLUG.fullmatch(slug):
+            raise NotFound(f"No event has the slug “{slug}”.")
+        super().initial(request, *args, **kwargs)
 
     def get_renderers(self):
         renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
@@ -349,7 +360,7 @@ class EventViewSet(
         ),
         OpenApiParameter(
             "limit",
-            OpenApiTypes.INT,
+            serializers.IntegerField(min_value=1, max_value=2000),
             description="At most this many events are listed (default 500, at most 2000); "
             "counts stay complete and `truncated` says when events were left out.",
         ),
@@ -434,6 +445,13 @@ class _EventPartViewSet(
 
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     filter_backends: list = []
+    lookup_value_regex = r"[^/]+"  # a malformed id is a JSON 404, not the site's HTML one
+
+    def initial(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and not (pk.isascii() and pk.isdigit()):
+            raise NotFound(f"No {self.serializer_class.Meta.model._meta.verbose_name} “{pk}”.")
+        super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.serializer_class.Meta.model.objects.select_related("event")

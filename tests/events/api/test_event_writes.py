@@ -208,6 +208,14 @@ def test_participations_and_citations_are_written_by_slug(curator_client, draft)
     assert "event" in unknown.json()["errors"]
 
 
+@pytest.mark.parametrize("pk", ["abc", "1.5", "-3", "%C2%B2"])
+def test_malformed_ids_of_parts_are_404_json(editor_client, pk):
+    for url in (f"/api/v1/participations/{pk}/", f"/api/v1/citations/{pk}/"):
+        response = editor_client.delete(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
 def test_part_writes_need_permissions(client, curator_client, draft):
     StateFactory(slug="usa", iso3="USA")
     body = {"event": "draft-event", "actor": "usa", "role": "host"}

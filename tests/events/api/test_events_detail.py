@@ -132,6 +132,13 @@ def test_unpublished_and_unknown_events_are_404_json(client, status):
     assert detail(client, "hidden", Accept="application/ld+json").status_code == 404
 
 
+@pytest.mark.parametrize("slug", ["%C2%84", "a%00b", "semi;colon", "dot.exe"])
+def test_malformed_slugs_are_404_json_too(client, slug):
+    response = client.get(f"/api/v1/events/{slug}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_curators_see_drafts_in_detail(curator_client):
     EventFactory(slug="hidden")
     assert detail(curator_client, "hidden").status_code == 200
