@@ -1,19 +1,15 @@
-"""How often two states voted alike in recorded UN votes, per year: one aggregate query.
+"""How often two states voted alike in recorded UN votes, per year, for the actor page.
 
-Only votes of published events count (retracted ones are withdrawn claims). A vote counts when
-both states cast yes, no or abstain on the same record; they agree when they cast the same.
-The API's /api/v1/alignment/ answers the same question for programs.
+The rule (published votes only; a vote counts when both cast yes, no or abstain; they agree
+when they cast the same) lives in events.api.alignment, which /api/v1/alignment/ serves too:
+one query over the two states' votes on the same records.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
-
-from events.choices import ActorKind, EventStatus, VoteOption
-from events.models import Actor, CountryVote
-
-CAST = (VoteOption.YES, VoteOption.NO, VoteOption.ABSTAIN)
+from events.api.alignment import alignment
+from events.choices import ActorKind, EventStatus
+from events.models import Actor
 
 
 @dataclass(frozen=True)
@@ -28,23 +24,12 @@ class YearAgreement:
 
 
 def agreement_by_year(state: Actor, other: Actor) -> list[YearAgreement]:
-    rows = (
-        CountryVote.objects.filter(
-            actor=state,
-            option__in=CAST,
-            vote_record__event__status=EventStatus.PUBLISHED,
-            vote_record__country_votes__actor=other,
-            vote_record__country_votes__option__in=CAST,
-        )
-        .annotate(year=ExtractYear("vote_record__event__date_lower"))
-        .values("year")
-        .annotate(
-            votes=Count("id"),
-            same=Count("id", filter=Q(option=F("vote_record__country_votes__option"))),
-        )
-        .order_by("year")
-    )
-    return [YearAgreement(row["year"], row["votes"], row["same"]) for row in rows]
+    periods = alignment(state, other, group_by="year")["periods"]
+    return [
+        YearAgreement(int(period["period"]), period["both_cast"], period["alike"])
+        for period in periods
+        if period["both_cast"]
+    ]
 
 
 def vote_partners(state: Actor):
