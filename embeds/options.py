@@ -55,7 +55,7 @@ def _height(raw: str | None) -> int | None:
     return value
 
 
-def filter_data(query: QueryDict, **fixed: str) -> QueryDict:
+def filter_data(query: QueryDict) -> QueryDict:
     """The query string as EventFilterSet data: options removed, start/end as from/to."""
     data = query.copy()
     for name in OPTION_NAMES:
@@ -64,6 +64,4 @@ def filter_data(query: QueryDict, **fixed: str) -> QueryDict:
         data["from"] = query["start"]
     if query.get("end") and "to" not in query:
         data["to"] = query["end"]
-    for name, value in fixed.items():
-        data[name] = value
     return data

@@ -5,6 +5,8 @@ through EventFilterSet (the API's parameters) and EventQuerySet.for_timeline(), 
 fixed number of queries whatever the number of events.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -33,8 +35,7 @@ def public_origin(request) -> str:
 
 
 def oembed_link(request, page_path: str) -> str:
-    from urllib.parse import urlencode
-
+    """The oEmbed discovery URL for a public page."""
     origin = public_origin(request)
     return f"{origin}{reverse('embeds:oembed')}?" + urlencode(
         {"url": origin + page_path, "format": "json"}
@@ -42,14 +43,16 @@ def oembed_link(request, page_path: str) -> str:
 
 
 class FilterError(Exception):
+    """The filters in the query string did not validate; `messages` say what to fix."""
+
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("; ".join(messages))
 
 
-def _filtered(request, base_queryset, **fixed) -> tuple[list, bool]:
+def _filtered(request, base_queryset) -> tuple[list, bool]:
     """Events of `base_queryset` that the request's filters select, ready for the templates."""
-    filterset = EventFilterSet(data=filter_data(request.GET, **fixed), queryset=base_queryset)
+    filterset = EventFilterSet(data=filter_data(request.GET), queryset=base_queryset)
     if not filterset.is_valid():
         raise FilterError(
             [
@@ -226,10 +229,10 @@ def _agreement(request, actor: Actor) -> dict:
 # Embeds -----------------------------------------------------------------------------------
 
 
-def _render_embed(request, title, base_queryset, *, page_url, **fixed):
+def _render_embed(request, title, base_queryset, *, page_url):
     try:
         options = EmbedOptions.from_query(request.GET)
-        events, truncated = _filtered(request, base_queryset, **fixed)
+        events, truncated = _filtered(request, base_queryset)
     except (OptionError, FilterError) as exc:
         messages = getattr(exc, "messages", [str(exc)])
         return _bad_request(request, messages, "embeds/embed_error.html")
