@@ -17,3 +17,6 @@ urlpatterns = [
     # Public pages, embeds, /embed.js and /oembed (embeds/urls.py); the home page is "".
     path("", include("embeds.urls")),
 ]
+
+# Unknown addresses under /api/ answer JSON, like every other API error.
+handler404 = "events.api.exceptions.not_found"

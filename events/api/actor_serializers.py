@@ -39,7 +39,7 @@ class ActorLinkSerializer(serializers.ModelSerializer):
 
 class ActorListSerializer(ActorLinkSerializer):
     aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta(ActorLinkSerializer.Meta):
         fields = [*ActorLinkSerializer.Meta.fields, "aliases", "wikidata_id", "parent"]
@@ -56,7 +56,7 @@ class ActorPostSerializer(serializers.Serializer):
 
 
 class ActorDetailSerializer(ActorListSerializer):
-    parent = ActorLinkSerializer(read_only=True)
+    parent = ActorLinkSerializer(read_only=True, allow_null=True)
     children = ActorLinkSerializer(many=True, read_only=True, help_text="Organs and bodies.")
     roles = serializers.SerializerMethodField(help_text="Posts this person held, over time.")
     posts = serializers.SerializerMethodField(

@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -54,7 +55,20 @@ def api_exception_handler(exc, context):
         response.data = {"detail": summarise(errors), "errors": errors}
     elif not isinstance(response.data, dict) or "detail" not in response.data:
         response.data = {"detail": str(response.data)}
+    if response.status_code == status.HTTP_400_BAD_REQUEST and "errors" not in response.data:
+        # Every 400 has the same shape, e.g. a body that is not JSON (ParseError).
+        response.data["errors"] = {NON_FIELD_ERRORS: [response.data["detail"]]}
     return response
+
+
+def not_found(request, exception=None):
+    """handler404: unknown addresses under /api/ answer JSON like the API; the rest HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Nothing here: see /api/docs/ for the API's addresses."},
+            status=status.HTTP_404_NOT_FOUND,
+        )
+    return page_not_found(request, exception)
 
 
 def _translate(exc, context):

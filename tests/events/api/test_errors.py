@@ -171,3 +171,23 @@ def test_the_browsable_api_renders_every_endpoint(client, url):
     response = client.get(url, HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    for url in ("/api/v1/nothing/", "/api/v1/sources/not-a-number/", "/api/v1/votes/%C2%84/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "/api/docs/" in response.json()["detail"]
+
+
+def test_unknown_addresses_outside_the_api_stay_html(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_usual_shape(editor_client):
+    response = editor_client.post("/api/v1/sources/", b"\x13ho", content_type="application/json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"] == {"non_field_errors": [body["detail"]]}

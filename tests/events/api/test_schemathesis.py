@@ -1,0 +1,83 @@
+"""Property-based: schemathesis drives every operation of the schema through the WSGI app.
+
+For each operation (every endpoint and method) it generates requests from the schema itself and
+checks that none gets a server error and that every answer (status code, content type, headers
+and body) is what the schema documents. It runs once as an anonymous reader and once as an
+editor with a token, on the demo data. Bounded to a few examples per operation so the file
+stays within a couple of minutes per database.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import AnonRateThrottle
+
+from timeline.wsgi import application
+
+MAX_EXAMPLES = 4
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_headers_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+HYPOTHESIS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure here is reproducible
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def _load_schema():
+    # Built in-process (no request, no database) when the module is collected.
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    loaded = schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(generated)))
+    loaded.app = application  # requests go through the WSGI app, middleware and all
+    return loaded
+
+
+schema = _load_schema()
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module and rolled back after it (like setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def each_example_on_the_demo_data(demo_data, db, monkeypatch):
+    # Throttling is tested on its own; here every example should reach the view.
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_anonymous_readers_never_get_a_server_error_or_an_undocumented_answer(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.fixture
+def editor_token(editor) -> str:
+    return Token.objects.get_or_create(user=editor)[0].key
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_editors_writing_never_get_a_server_error_or_an_undocumented_answer(case, editor_token):
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {editor_token}"})
