@@ -708,7 +708,9 @@ def main(argv: list[str] | None = None) -> int:
         if app in PAGE_PATHS
     }
     report["targets"] = targets(results, page_sizes)
-    (args.out / f"{stamp}.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    (args.out / f"{stamp}.json").write_bytes(
+        orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    )
     (args.out / f"{stamp}.md").write_text(markdown(report))
     print(f"wrote {args.out / stamp}.json and .md", flush=True)
     return 0
