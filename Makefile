@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format check install clean
+.PHONY: run test lint format check install clean bench
 
 # Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite.
 run: install
@@ -23,6 +23,14 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/benchmarks.md): DATABASE_URL names a PostgreSQL database whose name
+# contains "bench"; SCALE=0.1 for 100,000 events.
+SCALE ?= 1
+bench: install
+	bash bench/setup.sh
+	$(PY) -m bench.generate --scale $(SCALE)
+	$(PY) -m bench.run
 
 format: install
 	$(VENV)/bin/ruff check --fix .
