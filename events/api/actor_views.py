@@ -122,7 +122,7 @@ class ActorLookup:
     ),
 )
 class ActorViewSet(
-    VersionedWriteMixin, ConditionalReadMixin, ActorLookup, ActorEventsMixin, viewsets.ModelViewSet
+    VersionedWriteMixin, ActorLookup, ConditionalReadMixin, ActorEventsMixin, viewsets.ModelViewSet
 ):
     queryset = Actor.objects.all()
     schema_list_actions = ("events",)

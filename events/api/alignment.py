@@ -64,6 +64,7 @@ class AlignmentQuerySerializer(serializers.Serializer):
         choices=[(g, g) for g in GROUPINGS],
         default="year",
         help_text="Periods: year (default), month, or all (one period).",
+        error_messages={"invalid_choice": "Unknown group_by “{input}”: use year, month or all."},
     )
     from_ = PartialDateParam(
         required=False, help_text="Votes on or after this date: YYYY, YYYY-MM or YYYY-MM-DD."

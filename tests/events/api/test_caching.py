@@ -119,6 +119,10 @@ def test_a_detail_etag_carries_the_version_and_if_match_accepts_it(editor_client
     assert response.json()["version"] == 2
 
 
+def test_a_states_etag_carries_its_version_when_read_by_iso_code(client, data):
+    assert client.get("/api/v1/actors/usa/")["ETag"].startswith('W/"1.')
+
+
 def test_a_stale_if_match_is_a_412_and_changes_nothing(editor_client):
     ActorFactory(slug="nato", name="NATO")
     etag = editor_client.get("/api/v1/actors/nato/")["ETag"]
