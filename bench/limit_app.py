@@ -42,10 +42,10 @@ INVOLVES = (
     " AND EXISTS (SELECT 1 FROM events_participation p "
     "WHERE p.event_id = e.id AND p.actor_id = %(actor_id)s)"
 )
-MATCHES = (
-    " AND e.search_vector @@ (websearch_to_tsquery('english', %(q)s) "
-    "|| websearch_to_tsquery('simple', %(q)s))"
-)
+TSQUERY = "(websearch_to_tsquery('english', %(q)s) || websearch_to_tsquery('simple', %(q)s))"
+MATCHES = f" AND e.search_vector @@ {TSQUERY}"
+# Like Timeline's `q`, the best matches first (so every match is ranked, as there).
+BY_RANK = f" ORDER BY ts_rank(e.search_vector, {TSQUERY}) DESC, e.date_lower, e.id"
 JSON_COLUMNS = ("actors", "sources", "periods")
 
 _local = threading.local()
@@ -108,7 +108,8 @@ def event_list(params: dict) -> dict:
         )
     if params.get("after_date"):
         sql += " AND (e.date_lower, e.id) > (%(after_date)s::date, %(after_id)s::bigint)"
-    sql += " ORDER BY e.date_lower, e.id LIMIT %(limit)s::int"
+    sql += BY_RANK if params.get("q") else " ORDER BY e.date_lower, e.id"
+    sql += " LIMIT %(limit)s::int"
     params.setdefault("limit", "100")
     return {"results": fetch(sql, params)}
 

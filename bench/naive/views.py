@@ -60,8 +60,11 @@ class EventDetail(generics.RetrieveAPIView):
 class GroupedTimeline(APIView):
     """Counts per month, and the first 500 events serialized."""
 
+    def get_queryset(self):
+        return filter_events(public_events(), self.request.query_params)
+
     def get(self, request):
-        events = filter_events(public_events(), request.query_params)
+        events = self.get_queryset()
         months = (
             events.annotate(month=TruncMonth("date_lower"))
             .order_by()
