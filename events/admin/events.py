@@ -163,8 +163,9 @@ class EventAdmin(VersionedAdmin):
             "Publication",
             {
                 "fields": ("status", "retraction_reason", "published_at"),
-                "description": "The status changes only through the actions on the event "
-                "list (submit for review, publish, unpublish, retract).",
+                "description": "The status changes only through the buttons at the top of "
+                "this page and the actions on the event list (submit for review, publish, "
+                "unpublish, retract).",
             },
         ),
         (
