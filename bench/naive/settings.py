@@ -3,4 +3,3 @@
 from timeline.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.naive.urls"
-REST_FRAMEWORK = {**REST_FRAMEWORK, "PAGE_SIZE": 100}  # noqa: F405

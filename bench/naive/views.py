@@ -11,6 +11,12 @@ from bench.naive.serializers import EventSerializer, VoteRecordSerializer
 from events.models import Citation, Event, Participation, VoteRecord
 
 
+class PageOf100(PageNumberPagination):
+    """DRF's PageNumberPagination as settings would configure it (PAGE_SIZE = 100)."""
+
+    page_size = 100
+
+
 def public_events():
     return (
         Event.objects.public()
@@ -43,7 +49,7 @@ def filter_events(queryset, params):
 
 class EventList(generics.ListAPIView):
     serializer_class = EventSerializer
-    pagination_class = PageNumberPagination
+    pagination_class = PageOf100
 
     def get_queryset(self):
         return filter_events(public_events(), self.request.query_params)
@@ -82,7 +88,7 @@ class GroupedTimeline(APIView):
 
 class VoteList(generics.ListAPIView):
     serializer_class = VoteRecordSerializer
-    pagination_class = PageNumberPagination
+    pagination_class = PageOf100
 
     def get_queryset(self):
         queryset = (
