@@ -4,11 +4,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from events.api.writing import FullCleanModelSerializer
+from events.api.writing import FullCleanModelSerializer, SlugRefField
 from events.models import Actor
 
 
-class ActorRefField(serializers.SlugRelatedField):
+class ActorRefField(SlugRefField):
     """An actor given by slug, or a state by its ISO 3166 alpha-3 code in any case."""
 
     def __init__(self, **kwargs):
@@ -18,6 +18,8 @@ class ActorRefField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not data.strip():
             self.fail("invalid")
+        if "\x00" in data:
+            raise serializers.ValidationError("Null characters are not allowed.")
         actor = self.get_queryset().by_reference(data).first()
         if actor is None:
             raise serializers.ValidationError(

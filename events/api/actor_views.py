@@ -64,7 +64,7 @@ class ActorLookup:
     """Actors by slug, or states by ISO 3166 alpha-3 code in any case (/actors/USA/)."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # slugs and ISO codes
 
     def get_object(self):
         value = self.kwargs["slug"]

@@ -33,6 +33,8 @@ class ActorParam(serializers.CharField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
+        if "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise serializers.ValidationError("Null characters are not allowed.")
         actor = Actor.objects.by_reference(value).first()
         if actor is None:
             raise serializers.ValidationError(

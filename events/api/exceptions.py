@@ -16,7 +16,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
@@ -93,6 +93,10 @@ def _translate(exc, context):
         return Conflict(in_use_message(exc.args[0], exc.restricted_objects))
     if isinstance(exc, IntegrityError):
         return integrity_error(exc)
+    if isinstance(exc, DataError):  # e.g. NUL in text, a number out of range: a bad request
+        return exceptions.ValidationError(
+            {NON_FIELD_ERRORS: ["The request holds a value the database cannot store."]}
+        )
     return exc
 
 

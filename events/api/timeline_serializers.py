@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from events.api.actor_serializers import ActorRefField
 from events.api.event_serializers import EventRowSerializer
-from events.api.writing import FullCleanModelSerializer
+from events.api.writing import FullCleanModelSerializer, SlugRefField
 from events.choices import TimelineKind, TimelineStatus
 from events.models import Event, EventType, Timeline, TimelineEntry
 
@@ -53,7 +53,7 @@ class TimelineDetailSerializer(TimelineListSerializer):
 
 
 class TimelineEntryWriteSerializer(serializers.Serializer):
-    event = serializers.SlugRelatedField(slug_field="slug", queryset=Event.objects.all())
+    event = SlugRefField(slug_field="slug", queryset=Event.objects.all())
     position = serializers.IntegerField(
         min_value=0, required=False, help_text="Defaults to the entry's place in the list."
     )
@@ -66,7 +66,7 @@ class TimelineWriteSerializer(FullCleanModelSerializer):
     query_actors = serializers.ListField(
         child=ActorRefField(), required=False, help_text="Saved query: actor slugs or ISO codes."
     )
-    query_types = serializers.SlugRelatedField(
+    query_types = SlugRefField(
         slug_field="slug",
         queryset=EventType.objects.all(),
         many=True,

@@ -144,6 +144,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
 class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
     queryset = Timeline.objects.all()
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     pagination_class = KeysetPagination
     ordering = ("title", "id")
 

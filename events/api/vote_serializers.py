@@ -5,7 +5,7 @@ from rest_framework import serializers
 from simple_history.utils import bulk_create_with_history
 
 from events.api.actor_serializers import ActorRefField
-from events.api.writing import FullCleanModelSerializer
+from events.api.writing import FullCleanModelSerializer, SlugRefField
 from events.choices import VoteOption, VoteResult
 from events.models import ChangeStamp, CountryVote, Event, VoteRecord
 
@@ -59,7 +59,7 @@ class CountryVoteWriteSerializer(serializers.Serializer):
 class VoteRecordWriteSerializer(FullCleanModelSerializer):
     """Create or change a recorded vote; a roll marked complete must match the counts."""
 
-    event = serializers.SlugRelatedField(
+    event = SlugRefField(
         slug_field="slug",
         queryset=Event.objects.all(),
         help_text="Slug of the event (of type “UN vote”) that records the vote.",

@@ -16,6 +16,15 @@ def can_see_unpublished(request, model_name: str) -> bool:
     return user.is_authenticated and user.has_perm(f"events.view_{model_name}")
 
 
+class SlugRefField(serializers.SlugRelatedField):
+    """A related object by slug; text PostgreSQL cannot hold (NUL) is a 400, not a 500."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return super().to_internal_value(data)
+
+
 class FullCleanModelSerializer(serializers.ModelSerializer):
     """A write serializer that validates through the model and records who wrote.
 

@@ -191,3 +191,24 @@ def test_a_body_that_is_not_json_is_a_400_in_the_usual_shape(editor_client):
     assert response.status_code == 400
     body = response.json()
     assert body["errors"] == {"non_field_errors": [body["detail"]]}
+
+
+def test_null_characters_are_a_400_not_a_database_error(client, editor_client):
+    StateFactory(slug="united-states", iso3="USA")
+    response = client.get("/api/v1/alignment/", {"a": "usa", "b": "r\x00s"})
+    assert response.status_code == 400
+    assert client.get("/api/v1/votes/", {"actor": "u\x00sa"}).status_code == 400
+    assert client.get("/api/v1/actors/a%00b/").status_code == 404
+    response = editor_client.post(
+        "/api/v1/timelines/",
+        {"slug": "t", "title": "T", "entries": [{"event": "e\x00"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
+def test_a_value_the_database_cannot_store_is_a_400_in_the_handler():
+    from django.db import DataError
+
+    response = handle(DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
+    assert response.status_code == 400

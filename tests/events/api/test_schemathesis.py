@@ -13,7 +13,8 @@ from io import StringIO
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
@@ -64,6 +65,13 @@ def demo_data(django_db_setup, django_db_blocker):
 def each_example_on_the_demo_data(demo_data, db, monkeypatch):
     # Throttling is tested on its own; here every example should reach the view.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
+    # Like Django's test client: the WSGI app must not close the test's connection (and
+    # with it the transaction the test runs in) at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
