@@ -3,10 +3,15 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 
 from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, TimelineStatus
+
+LONGEST_SPAN_BEFORE = (
+    "%s::date - (SELECT coalesce(max(date_upper - date_lower), 0) FROM events_event)"
+)
 
 
 class EventQuerySet(models.QuerySet):
@@ -41,6 +46,11 @@ class EventQuerySet(models.QuerySet):
         qs = self
         if start is not None:
             qs = qs.filter(date_upper__gte=start)
+            if connection.vendor == "postgresql":
+                # Redundant but indexable: no event starts earlier than `start` minus the
+                # longest span (one probe of events_event_span_idx), so a date-ordered scan
+                # begins near the window rather than at the first event ever recorded.
+                qs = qs.filter(date_lower__gte=RawSQL(LONGEST_SPAN_BEFORE, [start]))
         if end is not None:
             qs = qs.filter(date_lower__lte=end)
         return qs

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -360,7 +360,7 @@ class EventViewSet(
         ),
         OpenApiParameter(
             "limit",
-            serializers.IntegerField(min_value=1, max_value=2000),
+            {"type": "integer", "minimum": 1, "maximum": 2000},
             description="At most this many events are listed (default 500, at most 2000); "
             "counts stay complete and `truncated` says when events were left out.",
         ),
