@@ -104,6 +104,22 @@ def test_dates_overlap_with_their_precision(client):
     assert slugs(client, "from=2024-06&to=2024-06") == ["year-2024"]
 
 
+def test_a_long_event_that_began_well_before_from_still_matches(client):
+    PublishedEventFactory(
+        slug="long-war",
+        start_date=dt.date(1990, 1, 1),
+        start_precision=DatePrecision.YEAR,
+        end_date=dt.date(2020, 1, 1),
+        end_precision=DatePrecision.YEAR,
+    )
+    PublishedEventFactory(slug="old-day", start_date=dt.date(2000, 5, 5))
+    PublishedEventFactory(slug="recent", start_date=dt.date(2019, 5, 5))
+
+    assert slugs(client, "from=2019-06") == ["long-war"]
+    assert slugs(client, "from=2019") == ["long-war", "recent"]
+    assert slugs(client, "from=2000-05-05&to=2000-05-05") == ["long-war", "old-day"]
+
+
 def test_country_and_verification_filters(client, usa):
     PublishedEventFactory(slug="in-usa", location_country=usa)
     PublishedEventFactory(slug="disputed", verification=Verification.DISPUTED)
