@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import re
 from collections.abc import Iterable
 
 import orjson
@@ -66,6 +67,18 @@ def event_rows(data) -> list[dict]:
     return []
 
 
+class ExportRenderer(renderers.BaseRenderer):
+    """An export of event rows; a body-less answer (304) stays body-less."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return self.render_rows(event_rows(data), renderer_context or {})
+
+    def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
+        raise NotImplementedError
+
+
 def _set_download_name(renderer_context, filename: str) -> None:
     response = (renderer_context or {}).get("response")
     if response is not None:
@@ -98,19 +111,19 @@ def _cell(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
-class CSVRenderer(renderers.BaseRenderer):
+class CSVRenderer(ExportRenderer):
     """One flat row per event; actors and source URLs joined with "; "."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
         _set_download_name(renderer_context, "events.csv")
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
-        for row in event_rows(data):
+        for row in rows:
             country = row["location"]["country"]
             writer.writerow(
                 [
@@ -152,7 +165,7 @@ def _retraction_html(row: dict) -> str:
     return str(render_markdown(f"**Retracted:** {row['retraction_reason']}"))
 
 
-class TimelineJSRenderer(renderers.BaseRenderer):
+class TimelineJSRenderer(ExportRenderer):
     """A TimelineJS3 document (https://timeline.knightlab.com/docs/json-format.html).
 
     A JSON media type of its own, so `Accept` can ask for it and clients (and the OpenAPI
@@ -163,9 +176,9 @@ class TimelineJSRenderer(renderers.BaseRenderer):
     format = "timelinejs"
     charset = None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
         events = []
-        for row in event_rows(data):
+        for row in rows:
             item = {
                 "start_date": _date_parts(row["start"]["date"], row["start"]["precision"]),
                 "display_date": row["display_date"],
@@ -186,20 +199,20 @@ class TimelineJSRenderer(renderers.BaseRenderer):
         return dump_json(document)
 
 
-class ICalendarRenderer(renderers.BaseRenderer):
+class ICalendarRenderer(ExportRenderer):
     """One all-day VEVENT per event, spanning exactly the days its precision allows."""
 
     media_type = "text/calendar"
     format = "ics"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
         _set_download_name(renderer_context, "events.ics")
         calendar = Calendar()
         calendar.add("prodid", "-//Timeline//Events//EN")
         calendar.add("version", "2.0")
         calendar.add("x-wr-calname", "Timeline")
-        for row in event_rows(data):
+        for row in rows:
             calendar.add_component(_vevent(row))
         return calendar.to_ical()
 
@@ -235,15 +248,23 @@ def _vevent(row: dict) -> CalendarEvent:
     return vevent
 
 
-class AtomRenderer(renderers.BaseRenderer):
+# Characters XML 1.0 cannot carry at all; curated text may contain them (pasted from anywhere).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+class AtomRenderer(ExportRenderer):
     """An Atom feed of the rows (the list view gives the newest published first)."""
 
     media_type = "application/atom+xml"
     format = "atom"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        request = (renderer_context or {}).get("request")
+    def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
+        request = renderer_context.get("request")
         feed_url = request.build_absolute_uri() if request else ""
         feed = Atom1Feed(
             title="Timeline: recently published events",
@@ -252,17 +273,18 @@ class AtomRenderer(renderers.BaseRenderer):
             feed_url=feed_url,
             language="en",
         )
-        for row in event_rows(data):
+        for row in rows:
             published = dt.datetime.fromisoformat(row["published_at"] or row["updated_at"])
             retracted = row["status"] == EventStatus.RETRACTED
+            title = f"[Retracted] {row['title']}" if retracted else row["title"]
             feed.add_item(
-                title=f"[Retracted] {row['title']}" if retracted else row["title"],
+                title=_xml_text(title),
                 link=row["url"],
-                description=_retraction_html(row) + str(render_markdown(row["summary"])),
+                description=_xml_text(_retraction_html(row) + str(render_markdown(row["summary"]))),
                 unique_id=f"tag:timeline,event:{row['id']}",
                 pubdate=published,
                 updateddate=dt.datetime.fromisoformat(row["updated_at"]),
-                categories=[row["type"]["name"]],
+                categories=[_xml_text(row["type"]["name"])],
             )
         return feed.writeString("utf-8").encode("utf-8")
 
@@ -275,7 +297,7 @@ class JSONLDRenderer(renderers.BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        return dump_json(schema_org_event(data))
+        return dump_json(schema_org_event(data)) if data is not None else b""
 
 
 def _iso_of_precision(edtf_value: str) -> str:

@@ -223,3 +223,24 @@ def test_an_unknown_format_is_400_naming_the_formats(client):
     response = client.get(URL, {"format": "xlsx"})
     assert response.status_code == 400
     assert "csv" in response.json()["errors"]["format"][0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics", "timelinejs", "atom"])
+def test_exports_answer_conditional_requests_with_an_empty_304(client, dated, fmt):
+    first = client.get(URL, {"format": fmt})
+    again = client.get(URL, {"format": fmt}, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.get("Content-Length", "0") == "0"  # not even a CSV header row
+    other = client.get(URL, {"format": "json"}, headers={"If-None-Match": first["ETag"]})
+    assert other.status_code == 200  # each format has its own tag
+
+
+def test_control_characters_in_curated_text_never_break_an_export(client):
+    PublishedEventFactory(slug="odd", title="Bell\x07 and\x0b tab", summary="Form\x0cfeed")
+    for fmt in ("csv", "ics", "timelinejs", "atom"):
+        assert client.get(URL, {"format": fmt}).status_code == 200, fmt
+    feed = ET.fromstring(client.get(URL, {"format": "atom"}).content)
+    assert feed.find(f"{ATOM}entry").findtext(f"{ATOM}title") == "Bell and tab"
+    calendar = Calendar.from_ical(client.get(URL, {"format": "ics"}).content)
+    assert len(list(calendar.walk("VEVENT"))) == 1
