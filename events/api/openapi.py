@@ -66,7 +66,7 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 
 READ_ERRORS = (400, 429)
-DETAIL_READ_ERRORS = (404, 429)
+DETAIL_READ_ERRORS = (400, 404, 429)  # 400: an unknown format (`?format=`, `/x.pdf`)
 WRITE_ERRORS = (400, 401, 403, 409, 412)
 NOT_MODIFIED = {
     304: OpenApiResponse(

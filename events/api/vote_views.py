@@ -132,7 +132,7 @@ def _vote_prefix(request) -> str:
     ),
     destroy=extend_schema(
         summary="Delete a recorded vote (and its roll)",
-        responses={204: None, **error_responses(401, 403, 404)},
+        responses={204: None, **error_responses(400, 401, 403, 404)},
     ),
 )
 class VoteViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
