@@ -120,8 +120,11 @@ def summarise(errors: dict) -> str:
 def _flatten(errors, prefix: str = ""):
     if isinstance(errors, dict):
         for key, value in errors.items():
-            name = key if key == NON_FIELD_ERRORS or not prefix else f"{prefix}.{key}"
-            yield from _flatten(value, name if key != NON_FIELD_ERRORS else prefix or key)
+            if key == NON_FIELD_ERRORS:
+                name = prefix or key  # a nested object's own errors belong to the object
+            else:
+                name = f"{prefix}.{key}" if prefix else key
+            yield from _flatten(value, name)
     elif isinstance(errors, list):
         for index, item in enumerate(errors):
             if isinstance(item, dict | list):

@@ -5,7 +5,7 @@ Events have their own filterset (events.filtersets.EventFilterSet), shared with 
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from events import dates
 from events.choices import ActorKind, SourceKind, VoteOption
@@ -72,8 +72,6 @@ class SourceFilterSet(filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         value = value.strip()
         return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))
 
