@@ -33,7 +33,7 @@ def _url(settings: dict, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def smoke_database(django_db_blocker):
+def smoke_database(django_db_setup, django_db_blocker):
     """An empty database named after the test database, dropped afterwards."""
     import psycopg
 
