@@ -79,8 +79,9 @@ class EventRowSerializer(serializers.Serializer):
     latest = serializers.DateField(help_text="Last day it may have happened.")
     location = LocationSerializer()
     status = serializers.ChoiceField(
-        choices=[EventStatus.PUBLISHED, EventStatus.RETRACTED],
-        help_text="Retracted events stay visible with the reason.",
+        choices=EventStatus.choices,
+        help_text="Readers see published and retracted events (retracted ones with the "
+        "reason); drafts appear only to curators who ask with `status`.",
     )
     retraction_reason = serializers.CharField(allow_blank=True)
     verification = serializers.ChoiceField(choices=Verification.choices)
