@@ -23,7 +23,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from timeline.wsgi import application
 
-MAX_EXAMPLES = 4
+MAX_EXAMPLES = 3
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,
