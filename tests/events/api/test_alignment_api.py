@@ -127,7 +127,7 @@ def test_votes_of_unpublished_events_never_count(client, rolls):
         ({"a": "atlantis", "b": "sylvania"}, "a", "Unknown actor: atlantis"),
         ({"a": "freedonia", "b": "fra"}, "b", "two different states"),
         ({"a": "freedonia", "b": "assembly"}, "b", "not a state"),
-        ({"a": "freedonia", "b": "sylvania", "group_by": "week"}, "group_by", "use year, month or all"),
+        ({"a": "freedonia", "b": "sylvania", "group_by": "week"}, "group_by", "year, month or all"),
         ({"a": "freedonia", "b": "sylvania", "from": "2024-02-30"}, "from", "valid"),
         ({"a": "freedonia", "b": "sylvania", "from": "2025", "to": "2024"}, "to", "before"),
         ({"a": "freedonia", "b": "sylvania", "body": "nowhere"}, "body", "nowhere"),
