@@ -1,6 +1,7 @@
 """factory_boy factories for every model; tests build exactly the rows they need."""
 
 import datetime as dt
+from importlib import import_module
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -87,8 +88,18 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
 
 def event_type(slug: str = "statement") -> EventType:
-    """The seeded taxonomy is data from a migration; tests use it as it is."""
-    return EventType.objects.get(slug=slug)
+    """The seeded taxonomy is data from a migration; tests use it as it is.
+
+    A transactional test (live server, second database) flushes every table afterwards, the
+    migration's rows included, so the taxonomy is seeded again by the migration's own code.
+    """
+    try:
+        return EventType.objects.get(slug=slug)
+    except EventType.DoesNotExist:
+        from django.apps import apps
+
+        import_module("events.migrations.0002_taxonomy_and_groups").seed_types(apps, None)
+        return EventType.objects.get(slug=slug)
 
 
 class EventFactory(factory.django.DjangoModelFactory):
