@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from events.choices import DatePrecision, EventStatus, ParticipantRole
+from events.dates import edtf_date
 from events.markdown import markdown_to_text, render_markdown
 
 
@@ -93,6 +94,8 @@ CSV_COLUMNS = (
     "start",
     "end",
     "precision",
+    "earliest",
+    "latest",
     "type",
     "status",
     "verification",
@@ -131,9 +134,11 @@ class CSVRenderer(ExportRenderer):
                     _cell(row["title"]),
                     row["display_date"],
                     row["edtf"],
-                    row["start"]["date"],
-                    row["end"]["date"] if row["end"] else "",
+                    _partial(row["start"]),
+                    _partial(row["end"]) if row["end"] else "",
                     row["start"]["precision"],
+                    row["earliest"],
+                    row["latest"],
                     row["type"]["name"],
                     row["status"],
                     row["verification"],
@@ -146,6 +151,11 @@ class CSVRenderer(ExportRenderer):
                 ]
             )
         return out.getvalue().encode("utf-8")
+
+
+def _partial(date: dict) -> str:
+    """A date cut to its precision (`2025-02`, never a placeholder `2025-02-01`)."""
+    return edtf_date(dt.date.fromisoformat(date["date"]), date["precision"])
 
 
 def _date_parts(iso_date: str, precision: str) -> dict[str, int]:

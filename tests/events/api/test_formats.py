@@ -90,7 +90,11 @@ def test_csv_has_one_quoted_row_per_event(client, dated):
     assert day["type"] == "Bilateral talks"
     assert day["actors"] == "United States; Russia"
     assert "https://news.example.org/riyadh" in day["source_urls"].split("; ")
-    assert rows[2]["edtf"] == "2025-03"
+    month = rows[2]
+    assert (month["edtf"], month["start"], month["precision"]) == ("2025-03", "2025-03", "month")
+    # No placeholder day in any column; the true bounds say which days it may cover.
+    assert (month["earliest"], month["latest"]) == ("2025-03-01", "2025-03-31")
+    assert rows[0]["start"] == "2024"
     assert rows[4]["status"] == "retracted"
     assert rows[4]["retraction_reason"] == "Wrong date."
 
