@@ -382,6 +382,7 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
     filter_backends = [DjangoFilterBackend]
     filterset_class = EventFilterSet
+    schema_documents_filters = True
     queryset = Event.objects.none()  # for schema generation and model permissions only
     default_limit = 500
     max_limit = 2000

@@ -25,6 +25,13 @@ class AutoSchema(openapi.AutoSchema):
                 return True
         return super()._is_list_view(serializer)
 
+    def get_filter_backends(self) -> list:
+        # A view that answers one object built from a filtered list (the grouped timeline)
+        # says so with `schema_documents_filters`, so its filters are documented too.
+        if getattr(self.view, "schema_documents_filters", False):
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
 
 _Error = inline_serializer(
     name="Error",

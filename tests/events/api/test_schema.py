@@ -76,6 +76,10 @@ def test_every_operation_is_documented_with_a_summary_and_its_errors(schema, met
         ("/api/v1/votes/", {"body", "from", "to", "actor", "option", "cursor", "page_size"}),
         ("/api/v1/alignment/", {"a", "b", "body", "group_by", "from", "to"}),
         ("/api/v1/actors/{slug}/events/", {"actor", "type", "from", "to", "q", "format"}),
+        (
+            "/api/v1/timeline/",
+            {"actor", "actor_match", "type", "from", "to", "q", "country", "group_by", "limit"},
+        ),
     ],
 )
 def test_every_filter_is_documented_with_help(schema, path, filters):
