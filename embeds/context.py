@@ -54,9 +54,16 @@ def period_key(event, grouping: str) -> tuple[int, int]:
     return (event.start_date.year, event.start_date.month)
 
 
-def prepare_events(events, *, highlight: str = "") -> list:
+def entry_captions(timeline) -> dict[int, str]:
+    """A curated timeline's captions by event id (“Sign 1: …”), in one query."""
+    return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
+
+
+def prepare_events(events, *, highlight: str = "", captions: dict[int, str] | None = None) -> list:
     """Attach what the templates show to each event (the summary's HTML, chips' data, marks)."""
+    captions = captions or {}
     for event in events:
+        event.caption = captions.get(event.pk, "")
         actors = [p.actor for p in event.participations.all()]
         event.summary_html = render_markdown(event.summary)
         # <time datetime>: the start in its own precision (2025, 2025-02, 2025-02-18).

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
-from embeds.context import chips, density_strip, group_events, prepare_events
+from embeds.context import chips, density_strip, entry_captions, group_events, prepare_events
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
@@ -65,8 +65,8 @@ def _filtered(request, base_queryset) -> tuple[list, bool]:
     return events[:MAX_EVENTS], len(events) > MAX_EVENTS
 
 
-def _timeline_context(request, events, truncated, options: EmbedOptions) -> dict:
-    prepare_events(events, highlight=options.highlight)
+def _timeline_context(request, events, truncated, options: EmbedOptions, captions=None) -> dict:
+    prepare_events(events, highlight=options.highlight, captions=captions)
     periods = group_events(events, options.group)
     return {
         "events": events,
@@ -106,7 +106,7 @@ def timeline_page(request, slug):
         events, truncated = _filtered(request, timeline_events(timeline, Event.objects.public()))
     except (OptionError, FilterError) as exc:
         return _bad_request(request, getattr(exc, "messages", [str(exc)]))
-    context = _timeline_context(request, events, truncated, options)
+    context = _timeline_context(request, events, truncated, options, entry_captions(timeline))
     origin = context["origin"]
     context.update(
         timeline=timeline,
@@ -229,14 +229,14 @@ def _agreement(request, actor: Actor) -> dict:
 # Embeds -----------------------------------------------------------------------------------
 
 
-def _render_embed(request, title, base_queryset, *, page_url):
+def _render_embed(request, title, base_queryset, *, page_url, captions=None):
     try:
         options = EmbedOptions.from_query(request.GET)
         events, truncated = _filtered(request, base_queryset)
     except (OptionError, FilterError) as exc:
         messages = getattr(exc, "messages", [str(exc)])
         return _bad_request(request, messages, "embeds/embed_error.html")
-    context = _timeline_context(request, events, truncated, options)
+    context = _timeline_context(request, events, truncated, options, captions)
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
 
@@ -257,6 +257,7 @@ def embed_timeline(request, slug):
         timeline.title,
         timeline_events(timeline, Event.objects.public()),
         page_url=public_origin(request) + reverse("embeds:timeline", args=[slug]),
+        captions=entry_captions(timeline),
     )
 
 

@@ -169,3 +169,12 @@ def test_timeline_page_with_a_bad_filter_is_a_400_that_says_what_to_fix(client, 
     response = client.get("/timelines/signs-of-a-shift/?from=2025-13")
     assert response.status_code == 400
     assert "not a valid calendar date" in response.content.decode()
+
+
+def test_a_curated_timeline_shows_each_entry_caption_on_its_page_and_embed(client, world):
+    entry = world.timeline.entries.get(event=world.talks)
+    entry.caption = "Sign 4: <b>rebuilding</b> ties"
+    entry.save()
+    for url in ("/timelines/signs-of-a-shift/", "/embed/timelines/signs-of-a-shift/"):
+        html = client.get(url).content.decode()
+        assert '<p class="caption">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</p>' in html, url
