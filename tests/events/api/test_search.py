@@ -117,3 +117,55 @@ def test_the_search_vector_follows_renamed_participants(client, zelensky_events)
     actor.aliases = "Zelenskiy"
     actor.save()
     assert slugs(client, q="Zelenskiy") == ["oval-office"]
+
+
+@postgres_only
+def test_postgresql_finds_misspelt_names_only_when_nothing_matches_in_full_text(
+    client, zelensky_events
+):
+    PublishedEventFactory(
+        slug="spelt-so",
+        title="Profile of the president",
+        summary="Spelt Zelenski in this source.",
+        start_date=dt.date(2025, 3, 5),
+    )
+    # the word is in a summary, so full text answers alone: no look-alike names added
+    assert slugs(client, q="Zelenski") == ["spelt-so"]
+    assert slugs(client, q="Zelenskii") == ["oval-office"]  # nowhere in full text: by name
+
+
+@postgres_only
+def test_postgresql_misspelt_names_still_obey_the_other_filters(client, zelensky_events):
+    assert slugs(client, q="Zelenski", actor="zelenskyy") == ["oval-office"]
+    assert slugs(client, q="Zelenski", to="2025-01") == []
+    assert slugs(client, q="Zelenski", ordering="-date") == ["oval-office"]
+
+
+@postgres_only
+def test_postgresql_adds_no_trigram_match_when_full_text_matches(
+    client, zelensky_events, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5) as captured:
+        assert slugs(client, q="minerals") == ["minerals", "mention"]
+    assert not any("%>" in query["sql"] for query in captured.captured_queries)
+    with django_assert_max_num_queries(5) as captured:
+        assert slugs(client, q="Zelenski") == ["oval-office"]
+    assert any("%>" in query["sql"] for query in captured.captured_queries)
+
+
+@postgres_only
+def test_postgresql_relevance_pages_through_unequal_ranks(client, zelensky_events):
+    PublishedEventFactory(
+        slug="minerals-minerals",
+        title="Minerals, minerals and more minerals",
+        summary="Minerals again.",
+        start_date=dt.date(2025, 1, 1),
+    )
+    expected = slugs(client, q="minerals")
+    assert len(expected) == 3
+    seen, url = [], f"{URL}?q=minerals&page_size=1"
+    while url:
+        page = client.get(url).json()
+        seen += [row["slug"] for row in page["results"]]
+        url = page["next"]
+    assert seen == expected
