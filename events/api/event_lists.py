@@ -17,7 +17,7 @@ from events.api.event_views import (
 )
 from events.api.pagination import KeysetPagination
 from events.api.renderers import AtomRenderer, FormatNegotiationMixin, ORJSONRenderer
-from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
+from events.api.rows import build_rows, event_url_prefix, project_rows
 from events.filtersets import EventFilterSet
 from events.models import Actor
 
@@ -41,7 +41,8 @@ class ActorEventsMixin(FormatNegotiationMixin):
         if renderer_format == AtomRenderer.format:
             queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
         paginator = KeysetPagination(page_size=export_page_size(request))
-        values = paginator.paginate_values(queryset, request, ordering, ROW_COLUMNS)
+        queryset, columns = project_rows(queryset)
+        values = paginator.paginate_values(queryset, request, ordering, columns)
         response = Response(
             paginator.get_paginated_data(build_rows(values, event_url_prefix(request)))
         )

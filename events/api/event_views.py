@@ -48,7 +48,7 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
-from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
+from events.api.rows import build_rows, event_url_prefix, project_rows
 from events.api.writing import can_see_unpublished
 from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
 from events.filtersets import EventFilterSet
@@ -264,7 +264,8 @@ class EventViewSet(
         if renderer_format == AtomRenderer.format:
             queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
         paginator = KeysetPagination(page_size=export_page_size(request))
-        values = paginator.paginate_values(queryset, request, ordering, ROW_COLUMNS)
+        queryset, columns = project_rows(queryset)
+        values = paginator.paginate_values(queryset, request, ordering, columns)
         rows = build_rows(values, event_url_prefix(request))
         response = Response(paginator.get_paginated_data(rows))
         link = paginator.get_link_header()
@@ -400,7 +401,8 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
         queryset, _ordering = filtered_events(request)
         queryset = queryset.order_by("date_lower", "id")  # periods read chronologically
         summary = aggregates(queryset, group_by, self._aggregate_key(request, group_by))
-        values = list(queryset.values(*ROW_COLUMNS)[: limit + 1])
+        queryset, columns = project_rows(queryset)
+        values = list(queryset.values(*columns)[: limit + 1])
         truncated = len(values) > limit
         rows = build_rows(values[:limit], event_url_prefix(request))
         return Response(

@@ -17,7 +17,7 @@ from events.api.openapi import (
     error_responses,
 )
 from events.api.pagination import KeysetPagination
-from events.api.rows import ROW_COLUMNS, build_rows, event_url_prefix
+from events.api.rows import build_rows, event_url_prefix, project_rows
 from events.api.timeline_serializers import (
     TimelineDetailSerializer,
     TimelineListSerializer,
@@ -90,7 +90,8 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     else:
         events = timeline_events(timeline, public).order_by("date_lower", "id")
         extra = ()
-    values = list(events.values(*ROW_COLUMNS, *extra)[: MAX_ENTRIES + 1])
+    events, columns = project_rows(events)
+    values = list(events.values(*columns, *extra)[: MAX_ENTRIES + 1])
     truncated = len(values) > MAX_ENTRIES
     values = values[:MAX_ENTRIES]
     rows = build_rows(values, event_url_prefix(request))

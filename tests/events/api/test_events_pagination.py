@@ -113,3 +113,30 @@ def test_a_page_costs_the_same_queries_for_one_row_as_for_thirty(client):
 def test_the_list_never_counts_the_events(client, events_with_ties):
     for sql in _queries(client, f"{URL}?page_size=2"):
         assert "COUNT(" not in sql.upper()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement page is PostgreSQL's"
+)
+def test_on_postgresql_a_page_with_its_actors_and_sources_is_one_statement(client):
+    for index in range(5):
+        _event_with_parts(index)
+    queries = _queries(client, f"{URL}?page_size=100")
+    # The change stamp (for the ETag), then the events with their related sets as JSON.
+    assert len(queries) == 2
+    assert "events_participation" in queries[1] and "events_citation" in queries[1]
+
+
+def test_rows_are_the_same_whether_related_sets_come_inline_or_by_query(rf):
+    """The PostgreSQL path (JSON subqueries) and the portable one (a query per set) agree."""
+    from events.api.rows import ROW_COLUMNS, build_rows, project_rows
+
+    for index in range(3):
+        _event_with_parts(index)
+    events = Event.objects.public().order_by("date_lower", "id")
+    queryset, columns = project_rows(events)
+    inline = build_rows(list(queryset.values(*columns)), "http://testserver/api/v1/events/")
+    by_query = build_rows(list(events.values(*ROW_COLUMNS)), "http://testserver/api/v1/events/")
+    assert inline == by_query
+    assert [len(row["actors"]) for row in inline] == [2, 2, 2]
+    assert [len(row["sources"]) for row in inline] == [2, 2, 2]  # the factory cites one too
