@@ -10,7 +10,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from timeline.env import env_bool, env_int, env_list, env_str
+from timeline.env import cache_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIMELINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -137,12 +137,9 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "timeline",
-    }
-}
+# Per-process memory by default; REDIS_URL shares throttling and facet counts (docs/scaling.md).
+CACHES = cache_config(env_str("REDIS_URL"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage is logged, and reads go on uncached
 
 # Security: strict by default outside development.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
