@@ -8,11 +8,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from embeds.rows import DOUBTFUL
 from events import dates
-from events.choices import DatePrecision, EventStatus, Verification
+from events.choices import DatePrecision, EventStatus
 from events.markdown import render_markdown
-
-DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIED)
 
 # The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
 STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
@@ -59,23 +58,13 @@ def entry_captions(timeline) -> dict[int, str]:
     return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
 
 
-def prepare_events(events, *, highlight: str = "", captions: dict[int, str] | None = None) -> list:
-    """Attach what the templates show to each event (the summary's HTML, chips' data, marks)."""
-    captions = captions or {}
-    for event in events:
-        event.caption = captions.get(event.pk, "")
-        actors = [p.actor for p in event.participations.all()]
-        event.summary_html = render_markdown(event.summary)
-        # <time datetime>: the start in its own precision (2025, 2025-02, 2025-02-18).
-        event.datetime_attr = dates.edtf_date(event.start_date, event.start_precision)
-        event.actor_list = list({actor.pk: actor for actor in actors}.values())
-        event.actor_slugs = " ".join(actor.slug for actor in event.actor_list)
-        event.is_doubtful = event.verification in DOUBTFUL
-        event.is_retracted = event.status == EventStatus.RETRACTED
-        event.is_highlighted = bool(highlight) and any(
-            highlight in (actor.slug, (actor.iso3 or "").lower()) for actor in actors
-        )
-    return events
+def prepare_event(event):
+    """Attach what the event page shows to one Event: its summary's HTML and its marks."""
+    event.summary_html = render_markdown(event.summary)
+    event.datetime_attr = dates.edtf_date(event.start_date, event.start_precision)
+    event.is_doubtful = event.verification in DOUBTFUL
+    event.is_retracted = event.status == EventStatus.RETRACTED
+    return event
 
 
 def group_events(events, grouping: str = "month") -> list[Period]:
@@ -106,6 +95,8 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
     top = max(counts.values())
     gap = 3 if len(keys) < 60 else 1
     bar_width = min(MAX_BAR_WIDTH, (STRIP_WIDTH - gap * (len(keys) - 1)) / len(keys))
+    # Coordinates are strings: SVG wants plain decimals, and a long strip (one bar a month over
+    # decades) would otherwise pay the template's number localisation a thousand times.
     bars = []
     for index, key in enumerate(keys):
         count = counts.get(key, 0)
@@ -113,15 +104,16 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
         height = max(3, round(count / top * (STRIP_HEIGHT - 4))) if count else 1
         bars.append(
             {
-                "x": round(index * (bar_width + gap), 2),
-                "y": STRIP_HEIGHT - height,
-                "height": height,
+                "x": str(round(index * (bar_width + gap), 2)),
+                "y": str(STRIP_HEIGHT - height),
+                "height": str(height),
                 "count": count,
                 "label": period.label,
+                "title": f"{period.label}: {count} event{'' if count == 1 else 's'}",
                 "anchor": period.anchor,
                 # "Feb 2025" -> "Feb"; a whole-year bar keeps "2025".
                 "short": period.label.split(" ")[0],
-                "label_x": round(index * (bar_width + gap) + bar_width / 2, 2),
+                "label_x": str(round(index * (bar_width + gap) + bar_width / 2, 2)),
             }
         )
     labelled = bar_width >= MIN_LABELLED_BAR
@@ -130,8 +122,8 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
         "width": STRIP_WIDTH,
         "height": STRIP_HEIGHT + (LABEL_HEIGHT if labelled else 0),
         "labelled": labelled,
-        "label_y": STRIP_HEIGHT + LABEL_HEIGHT - 3,
-        "bar_width": round(bar_width, 2),
+        "label_y": str(STRIP_HEIGHT + LABEL_HEIGHT - 3),
+        "bar_width": str(round(bar_width, 2)),
         "first": bars[0]["label"],
         "last": bars[-1]["label"],
         "total": sum(counts.values()),
@@ -139,16 +131,16 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
     }
 
 
-def chips(events) -> dict:
+def chips(rows) -> dict:
     """Filter chips: the actors and types present, most frequent first."""
     actors, types = Counter(), Counter()
     actor_by_slug, type_by_slug = {}, {}
-    for event in events:
-        for actor in event.actor_list:
+    for row in rows:
+        for actor in row.actors:
             actors[actor.slug] += 1
             actor_by_slug[actor.slug] = actor
-        types[event.event_type.slug] += 1
-        type_by_slug[event.event_type.slug] = event.event_type
+        types[row.type_slug] += 1
+        type_by_slug[row.type_slug] = {"slug": row.type_slug, "name": row.type_name}
     return {
         "actors": [actor_by_slug[slug] for slug, _ in actors.most_common(12)],
         "types": [type_by_slug[slug] for slug, _ in types.most_common(8)],

@@ -1,8 +1,9 @@
 """Public pages and embeds: thin views over Event.objects.public() and the shared filterset.
 
 Every public read starts from Event.objects.public() or Timeline.objects.published(); lists go
-through EventFilterSet (the API's parameters) and EventQuerySet.for_timeline(), so a page runs a
-fixed number of queries whatever the number of events.
+through EventFilterSet (the API's parameters) into rows of a projection (embeds.rows), so a page
+runs a fixed number of queries whatever the number of events, and each entry's HTML is rendered
+once and cached (embeds.fragments).
 """
 
 from urllib.parse import urlencode
@@ -16,8 +17,10 @@ from django.views.decorators.http import require_safe
 
 from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
-from embeds.context import chips, density_strip, entry_captions, group_events, prepare_events
+from embeds.context import chips, entry_captions, group_events, prepare_event
+from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
+from embeds.rows import event_rows, prepare_rows
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
 from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, VoteOption
@@ -61,22 +64,26 @@ def _filtered(request, base_queryset) -> tuple[list, bool]:
                 for message in errors
             ]
         )
-    events = list(filterset.qs.for_timeline()[: MAX_EVENTS + 1])
+    events = event_rows(filterset.qs, MAX_EVENTS + 1)
     return events[:MAX_EVENTS], len(events) > MAX_EVENTS
 
 
-def _timeline_context(request, events, truncated, options: EmbedOptions, captions=None) -> dict:
-    prepare_events(events, highlight=options.highlight, captions=captions)
+def _timeline_context(
+    request, events, truncated, options: EmbedOptions, captions=None, *, in_embed=False
+) -> dict:
+    origin = public_origin(request)
+    prepare_rows(events, origin=origin, highlight=options.highlight, captions=captions)
+    attach_fragments(events, compact=options.compact, in_embed=in_embed)
     periods = group_events(events, options.group)
     return {
         "events": events,
         "periods": periods,
-        "strip": density_strip(periods, options.group),
+        "strip": strip_html(periods, options.group),
         "chips": chips(events),
         "options": options,
         "truncated": truncated,
         "max_events": MAX_EVENTS,
-        "origin": public_origin(request),
+        "origin": origin,
     }
 
 
@@ -127,7 +134,7 @@ def event_page(request, slug):
     event = get_object_or_404(
         Event.objects.public().for_timeline().select_related("vote_record__body"), slug=slug
     )
-    prepare_events([event])
+    prepare_event(event)
     participations = list(event.participations.all())
     posts: dict[int, list[Role]] = {}
     people = [p.actor_id for p in participations if p.actor.kind == ActorKind.PERSON]
@@ -184,11 +191,8 @@ def _public_actor(slug: str) -> Actor:
 @cached_public
 def actor_page(request, slug):
     actor = _public_actor(slug)
-    events = list(
-        Event.objects.public()
-        .involving([actor.pk])
-        .for_timeline()
-        .order_by("date_lower", "id")[: MAX_EVENTS + 1]
+    events = event_rows(
+        Event.objects.public().involving([actor.pk]).order_by("date_lower", "id"), MAX_EVENTS + 1
     )
     context = _timeline_context(
         request, events[:MAX_EVENTS], len(events) > MAX_EVENTS, EmbedOptions()
@@ -236,7 +240,7 @@ def _render_embed(request, title, base_queryset, *, page_url, captions=None):
     except (OptionError, FilterError) as exc:
         messages = getattr(exc, "messages", [str(exc)])
         return _bad_request(request, messages, "embeds/embed_error.html")
-    context = _timeline_context(request, events, truncated, options, captions)
+    context = _timeline_context(request, events, truncated, options, captions, in_embed=True)
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
 

@@ -1,0 +1,89 @@
+"""Each timeline entry's HTML, and the density strip's, rendered once and cached by content.
+
+Why fragments cached by content: rendering 500 entries through the template engine (and their
+Markdown summaries) cost about ten times the same 500 events as JSON. An entry's markup does
+not change between requests, so a page renders only the entries it has not seen and joins the
+others from one `get_many`. The strip (up to a bar a month over decades: a thousand bars) is
+cached the same way under its counts per period.
+
+Why the key is a digest of the entry's content, not the event's `updated_at` or `version`: an
+entry also shows its actors' names, its sources' titles and its type's name, which change
+without the event being saved. The key covers the projected columns, the actors and citations
+as read in this request, the caption, the highlight marks, the event's URL, the `compact` and
+`in_embed` options and the fragment template's source, so a changed input is a new key and a
+stale fragment can never be served; nothing needs invalidating, and an unused one expires.
+
+Why a cache of its own: per process memory (LocMemCache, through Django's cache API). A page
+stores up to 500 fragments, which would push everything else (throttling counts) out of the
+default cache's 300 entries. Being content-addressed, it is correct in every process without
+coordination; the Markdown summary is only rendered for a fragment that is missing.
+"""
+
+import hashlib
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from embeds.context import density_strip
+from events.markdown import render_markdown
+
+TEMPLATE, STRIP_TEMPLATE = "embeds/_event.html", "embeds/_strip.html"
+# About 2 KB a fragment: at most ~20 MB per process, several long timelines in every variant.
+fragment_cache = LocMemCache(
+    "embeds-fragments", {"TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 10_000}}
+)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _key(row, template_digest: str, compact: bool, in_embed: bool) -> str:
+    content = (
+        template_digest,
+        row.values,
+        [(a.slug, a.name, a.short_name, a.iso3, a.kind, a.is_highlighted) for a in row.actors],
+        [(c.title, c.url, c.publisher, c.stance) for c in row.citations],
+        row.caption,
+        row.is_highlighted,
+        row.url,
+        compact,
+        in_embed,
+    )
+    return "embeds:entry:" + _digest(repr(content))
+
+
+def attach_fragments(rows, *, compact: bool, in_embed: bool) -> None:
+    """Set `row.html` on each row: from the cache, else rendered (and then cached)."""
+    template = get_template(TEMPLATE).template
+    template_digest = _digest(template.source)
+    keys = [_key(row, template_digest, compact, in_embed) for row in rows]
+    cached = fragment_cache.get_many(keys)
+    missing = {}
+    context = Context({"compact": compact, "in_embed": in_embed})
+    for row, key in zip(rows, keys, strict=True):
+        html = cached.get(key)
+        if html is None:
+            summary_html = "" if compact else render_markdown(row.summary)
+            with context.push(event=row, summary_html=summary_html):
+                html = missing[key] = template.render(context)
+        row.html = mark_safe(html)  # rendered with autoescaping by the template above
+    if missing:
+        fragment_cache.set_many(missing)
+
+
+def strip_html(periods, grouping: str) -> str:
+    """The density strip's SVG (empty without periods); it depends only on the counts."""
+    if not periods:
+        return ""
+    template = get_template(STRIP_TEMPLATE).template
+    counts = [(period.year, period.month, len(period.events)) for period in periods]
+    key = "embeds:strip:" + _digest(repr((_digest(template.source), grouping, counts)))
+    html = fragment_cache.get(key)
+    if html is None:
+        strip = density_strip(periods, grouping)
+        html = template.render(Context({"strip": strip, "group": grouping}))
+        fragment_cache.set(key, html)
+    return mark_safe(html)  # rendered with autoescaping by the template above

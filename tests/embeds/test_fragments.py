@@ -1,0 +1,176 @@
+"""Timeline entries come from a projection and a content-addressed fragment cache.
+
+Whatever changes what an entry shows (the event, its actors, its sources, its type) shows at
+once; options only reuse fragments whose markup they do not change.
+"""
+
+import datetime as dt
+
+import pytest
+
+from embeds import fragments
+from events.choices import CitationStance, ParticipantRole
+from events.models import Event, EventType, Source
+from tests.factories import (
+    CitationFactory,
+    ParticipationFactory,
+    PublishedEventFactory,
+    SourceFactory,
+    TimelineEntryFactory,
+    TimelineFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EMBED = "/embed/timelines/signs-of-a-shift/"
+PAGE = "/timelines/signs-of-a-shift/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_fragment_cache():
+    fragments.fragment_cache.clear()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list:
+    """The summaries rendered, i.e. the entries that were not served from the cache."""
+    rendered = []
+    real = fragments.render_markdown
+
+    def counting(text):
+        rendered.append(text)
+        return real(text)
+
+    monkeypatch.setattr(fragments, "render_markdown", counting)
+    return rendered
+
+
+def entry(html: str, slug: str) -> str:
+    return html.split(f'id="e-{slug}"')[1].split("</li>\n")[0]
+
+
+def test_a_second_view_serves_every_entry_from_the_cache_unchanged(client, world, renders):
+    first = client.get(EMBED).content
+    assert len(renders) == 6
+    assert client.get(EMBED).content == first
+    assert len(renders) == 6
+
+
+def test_a_changed_title_shows_at_once(client, world):
+    assert "Talks in Riyadh" in client.get(EMBED).content.decode()
+    world.talks.title = "Talks in Riyadh, day two"
+    world.talks.save()
+    assert "Talks in Riyadh, day two" in entry(
+        client.get(EMBED).content.decode(), "talks-in-riyadh"
+    )
+
+
+def test_a_change_that_bypasses_save_shows_too(client, world):
+    client.get(EMBED)
+    # A bulk update moves neither updated_at nor the version: the key is the content itself.
+    Event.objects.filter(pk=world.talks.pk).update(title="Quietly renamed")
+    assert "Quietly renamed" in client.get(EMBED).content.decode()
+
+
+def test_a_renamed_actor_source_or_type_shows_in_entries_not_saved_since(client, world):
+    client.get(EMBED)
+    world.rus.short_name = "Russia (renamed)"
+    world.rus.save()
+    source = world.talks.citations.get().source
+    Source.objects.filter(pk=source.pk).update(title="A retitled report")
+    EventType.objects.filter(pk=world.talks.event_type_id).update(name="Summit talks")
+    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    assert '<span class="actor">Russia (renamed)</span>' in talks
+    assert ">A retitled report</a>" in talks
+    assert '<span class="badge">Summit talks</span>' in talks
+
+
+def test_an_added_source_shows_in_the_count(client, world):
+    client.get(EMBED)
+    CitationFactory(event=world.talks)
+    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    assert "<summary>2 sources</summary>" in talks
+
+
+def test_a_highlight_matching_no_actor_reuses_every_fragment(client, world, renders):
+    client.get(EMBED)
+    rendered = len(renders)
+    html = client.get(f"{EMBED}?highlight=nobody-at-all").content.decode()
+    assert len(renders) == rendered
+    assert "is-highlighted" not in html
+
+
+def test_a_highlight_renders_again_only_the_entries_it_marks(client, world, renders):
+    client.get(EMBED)
+    renders.clear()
+    html = client.get(f"{EMBED}?highlight=rus").content.decode()
+    assert len(renders) == 2  # the talks and the vote, where Russia takes part
+    assert html.count('class="event is-highlighted"') == 2
+
+
+def test_the_page_never_gets_the_embeds_new_tab_links(client, world):
+    assert (
+        'target="_blank" rel="noopener">Talks in Riyadh</a>' in client.get(EMBED).content.decode()
+    )
+    page = client.get(PAGE).content.decode()
+    assert 'href="http://testserver/events/talks-in-riyadh/">Talks in Riyadh</a>' in page
+
+
+def test_compact_and_full_entries_are_cached_apart(client, world):
+    assert (
+        "Delegations <strong>meet</strong>" not in client.get(f"{EMBED}?compact=1").content.decode()
+    )
+    assert "Delegations <strong>meet</strong>" in client.get(EMBED).content.decode()
+    assert (
+        "Delegations <strong>meet</strong>" not in client.get(f"{EMBED}?compact=1").content.decode()
+    )
+
+
+def test_an_actor_in_two_roles_is_listed_once(client, world):
+    ParticipationFactory(event=world.talks, actor=world.usa, role=ParticipantRole.HOST)
+    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    assert talks.count('<span class="actor">United States</span>') == 1
+    assert 'data-actors="united-states russia marco-rubio"' in talks
+
+
+def test_sources_show_publisher_stance_and_a_link_only_with_a_url(client, world):
+    CitationFactory(
+        event=world.talks,
+        source=SourceFactory(url=None, reference="print:7", title="Print", publisher="The Post"),
+        stance=CitationStance.CONTRADICTS,
+    )
+    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    assert '<li>Print <span class="publisher">— The Post</span> ' in talks
+    assert '<span class="stance">(contradicts)</span>' in talks
+
+
+def test_a_caption_is_part_of_the_entry(client, world):
+    client.get(EMBED)
+    world.timeline.entries.filter(event=world.talks).update(caption="Sign 1: the talks")
+    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    assert '<p class="caption">Sign 1: the talks</p>' in talks
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_the_embed_runs_the_same_few_queries_for_1_or_40_events(
+    client, count, django_assert_max_num_queries
+):
+    timeline = TimelineFactory(slug="long")
+    for n in range(count):
+        event = PublishedEventFactory(start_date=dt.date(2020 + n % 5, 1 + n % 12, 1 + n % 28))
+        CitationFactory(event=event)
+        ParticipationFactory(event=event)
+        TimelineEntryFactory(timeline=timeline, event=event)
+    # change stamp, timeline, captions, then events, participants and citations
+    with django_assert_max_num_queries(6):
+        assert client.get("/embed/timelines/long/").status_code == 200
+
+
+def test_the_density_strip_follows_the_counts(client, world):
+    assert 'aria-label="Mar 2025: 2 events"' in client.get(EMBED).content.decode()
+    TimelineEntryFactory(
+        timeline=world.timeline, event=PublishedEventFactory(start_date=dt.date(2025, 3, 9))
+    )
+    html = client.get(EMBED).content.decode()
+    assert 'aria-label="Mar 2025: 3 events"' in html
+    assert "7 events from 2025 to Mar 2025" in html
