@@ -3,8 +3,8 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection, models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import NotSupportedError, connection, models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, TimelineStatus
@@ -14,7 +14,56 @@ LONGEST_SPAN_BEFORE = (
 )
 
 
+class SortedLines(Subquery):
+    """The distinct values of a one-column subquery (column `line`), sorted by code point and
+    joined by newlines, "" if none: the SQL for Python's `"\\n".join(sorted(set(values)))`.
+
+    Code-point order is byte order in UTF-8: PostgreSQL's "C" collation, SQLite's BINARY.
+    SQLite before 3.44 has no ORDER BY inside group_concat; it joins in the order of the
+    ordered subquery, which it never flattens into an aggregate.
+    """
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        raise NotSupportedError("SortedLines is written for PostgreSQL and SQLite only.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        joined = 'string_agg(line, chr(10) ORDER BY line COLLATE "C")'
+        return self._as_sql(compiler, connection, joined, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        joined = "group_concat(line, char(10))"
+        return self._as_sql(compiler, connection, joined, **extra_context)
+
+    def _as_sql(self, compiler, connection, joined, **extra_context):
+        template = f"(SELECT COALESCE({joined}, '') FROM (%(subquery)s) AS lines)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def search_actors_text() -> SortedLines:
+    """An event's search text (`Event.search_actors`): its participants' `search_names`,
+    distinct, sorted and one per line. The one definition, used for one event or millions."""
+    from events.models import Actor
+
+    return SortedLines(
+        Actor.objects.filter(participations__event=OuterRef("pk"))
+        .values(line=F("search_names"))
+        .distinct()
+        .order_by("line")
+    )
+
+
 class EventQuerySet(models.QuerySet):
+    def refresh_search_actors(self) -> int:
+        """Re-derive the participants' names for search on these events in one UPDATE, however
+        many they are. Returns how many events were updated.
+
+        A derived column: a plain UPDATE, so neither the version nor the history moves (on
+        PostgreSQL the generated `search_vector` follows by itself).
+        """
+        return self.update(search_actors=search_actors_text())
+
     def public(self) -> "EventQuerySet":
         """What readers may see: published events, and retracted ones (shown with their notice)."""
         return self.filter(status__in=PUBLIC_EVENT_STATUSES)

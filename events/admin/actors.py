@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from events.admin.base import CuratedAdmin, VersionedAdmin
+from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
 from events.choices import ActorKind
 from events.models import Actor, Role
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(PreloadedInline, admin.TabularInline):
     """Posts held by this person (shown on people only)."""
 
     model = Role

@@ -1,8 +1,11 @@
-"""What every curated model's admin shares: authorship stamps, history, optimistic locking."""
+"""What every curated model's admin shares: authorship stamps, history, optimistic locking,
+and inline rows that render without a query each."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import router
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -92,3 +95,62 @@ class VersionedAdmin(CuratedAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[exc.obj.pk])
         )
+
+
+class RowAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that shows its row's chosen object from the row itself.
+
+    Django's AutocompleteSelect looks the chosen object up with a query of its own, once per
+    widget: a 193-member vote roll cost 193 queries. PreloadedInline's formset hands each
+    row's widget the object the row already holds (`chosen`); any other value (a changed row
+    sent back with errors) is looked up as before.
+    """
+
+    chosen = None  # (value, label) of the row's stored object, set by PreloadedFormSet
+
+    def optgroups(self, name, value, attr=None):
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.chosen is None or values != [self.chosen[0]]:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        options.append(self.create_option(name, *self.chosen, True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedFormSet(BaseInlineFormSet):
+    """Gives each row's RowAutocompleteSelect the related object its instance has loaded."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # the related-links wrapper
+            if not isinstance(widget, RowAutocompleteSelect):
+                continue
+            model_field = widget.field
+            if not model_field.is_cached(form.instance):
+                continue
+            related = getattr(form.instance, name)
+            if related is not None:
+                value = getattr(related, model_field.target_field.attname)
+                widget.chosen = (str(value), field.label_from_instance(related))
+        return form
+
+
+class PreloadedInline:
+    """Mixin for inlines: their autocomplete fields' objects come with the rows (one join),
+    not one query per row and field."""
+
+    formset = PreloadedFormSet
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

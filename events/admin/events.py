@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from events import services
 from events.admin import actions
-from events.admin.base import CuratedAdmin, VersionedAdmin
+from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
 from events.admin.filters import ActorFilter, ActorKindFilter
 from events.choices import EventStatus
 from events.forms import VoteRecordInlineForm
@@ -38,14 +38,14 @@ class EventTypeAdmin(CuratedAdmin):
     autocomplete_fields = ("parent",)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PreloadedInline, admin.TabularInline):
     model = Participation
     autocomplete_fields = ("actor",)
     fields = ("actor", "role", "note")
     extra = 1
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(PreloadedInline, admin.TabularInline):
     model = Citation
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     autocomplete_fields = ("source",)
@@ -53,7 +53,7 @@ class CitationInline(admin.TabularInline):
     extra = 1
 
 
-class AidMeasureInline(admin.TabularInline):
+class AidMeasureInline(PreloadedInline, admin.TabularInline):
     model = AidMeasure
     autocomplete_fields = ("donor", "recipient")
     fields = ("donor", "recipient", "kind", "action", "amount", "currency", "note")
@@ -91,7 +91,7 @@ class VoteRecordInline(admin.StackedInline):
         )
 
 
-class RelatedEventInline(admin.TabularInline):
+class RelatedEventInline(PreloadedInline, admin.TabularInline):
     model = EventRelation
     fk_name = "from_event"
     autocomplete_fields = ("to_event",)

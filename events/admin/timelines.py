@@ -2,11 +2,11 @@
 
 from django.contrib import admin
 
-from events.admin.base import CuratedAdmin, VersionedAdmin
+from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
 from events.models import Timeline, TimelineEntry
 
 
-class TimelineEntryInline(admin.TabularInline):
+class TimelineEntryInline(PreloadedInline, admin.TabularInline):
     model = TimelineEntry
     autocomplete_fields = ("event",)
     fields = ("position", "event", "caption")

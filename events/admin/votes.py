@@ -2,14 +2,18 @@
 
 from django.contrib import admin
 
-from events.admin.base import CuratedAdmin
+from events.admin.base import CuratedAdmin, PreloadedFormSet, PreloadedInline
 from events.forms import CountryVoteForm, CountryVoteFormSet
 from events.models import CountryVote, VoteRecord
 
 
-class CountryVoteInline(admin.TabularInline):
+class CountryVoteInlineFormSet(PreloadedFormSet, CountryVoteFormSet):
+    """The roll's rules (CountryVoteFormSet), rendered without a query per member."""
+
+
+class CountryVoteInline(PreloadedInline, admin.TabularInline):
     model = CountryVote
-    formset = CountryVoteFormSet
+    formset = CountryVoteInlineFormSet
     autocomplete_fields = ("actor",)
     fields = ("actor", "option")
     extra = 0

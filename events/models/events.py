@@ -242,14 +242,14 @@ class Event(TrackedModel, VersionedModel):
         super().save(*args, **kwargs)
 
     def refresh_search_actors(self) -> None:
-        """Re-derive the participants' names for search (called when participants change)."""
-        names = Actor.objects.filter(participations__event=self).values_list(
-            "search_names", flat=True
-        )
-        text = "\n".join(sorted(set(names)))
-        # A derived column: a plain UPDATE, so neither the version nor the history moves.
-        Event.objects.filter(pk=self.pk).update(search_actors=text)
-        self.search_actors = text
+        """Re-derive the participants' names for search (called when participants change).
+
+        The same UPDATE as for many events (EventQuerySet.refresh_search_actors), so the text
+        has one definition; then the stored text is read back onto this instance.
+        """
+        this = Event.objects.filter(pk=self.pk)
+        this.refresh_search_actors()
+        self.search_actors = this.values_list("search_actors", flat=True).get()
 
 
 class Participation(models.Model):
