@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
     # orjson first: JSON is the default; the browsable API for people exploring in a browser.
     "DEFAULT_RENDERER_CLASSES": [
         "events.api.renderers.ORJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "events.api.browsable.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "events.api.openapi.AutoSchema",
