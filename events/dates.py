@@ -8,6 +8,7 @@ those placeholder days are never shown: everything that displays or exports a da
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 from events.choices import DatePrecision
@@ -59,6 +60,8 @@ def display_date(value: dt.date, precision: str, approximate: bool = False) -> s
     return f"c. {text}" if approximate else text
 
 
+# Pure functions of hashable arguments, called for every row of every list and export: memoised.
+@functools.lru_cache(maxsize=8192)
 def display_range(
     start: dt.date,
     start_precision: str,
@@ -84,6 +87,7 @@ def edtf_date(value: dt.date, precision: str, approximate: bool = False) -> str:
     return f"{text}~" if approximate else text
 
 
+@functools.lru_cache(maxsize=8192)
 def edtf(
     start: dt.date,
     start_precision: str,

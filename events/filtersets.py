@@ -4,9 +4,13 @@ Each parameter is validated: an unknown actor or type slug, a malformed date or 
 ordering is a 400 with a message that says what is allowed, never an empty result or a 500.
 """
 
+import copy
+
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import QueryDict
 from drf_spectacular.drainage import set_override
 
 from events import dates
@@ -62,9 +66,7 @@ class ReferenceListField(forms.Field):
 def resolve_actors(values: list[str]) -> dict[str, int]:
     """Map each given slug or ISO code (lower-cased) to an actor id."""
     wanted = {v.lower() for v in values}
-    rows = Actor.objects.filter(slug__in=wanted) | Actor.objects.filter(
-        iso3__in=[v.upper() for v in wanted]
-    )
+    rows = Actor.objects.filter(Q(slug__in=wanted) | Q(iso3__in=[v.upper() for v in wanted]))
     found: dict[str, int] = {}
     for pk, slug, iso3 in rows.values_list("pk", "slug", "iso3"):
         found[slug.lower()] = pk
@@ -213,6 +215,33 @@ class EventFilterSet(filters.FilterSet):
         form = EventFilterForm
         fields: list[str] = []
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # As django-filter's, but each filter is a shallow copy of the class's rather than a deep
+        # copy of them all (most of a request's filterset cost): a filter's per-instance state
+        # is only `model` and `parent` (and the lazily built field and label), and the
+        # `FilterMethod` of a `method=` filter is rebound to the copy so it finds this parent.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {
+            name: _bound_copy(f, self, queryset.model) for name, f in self.base_filters.items()
+        }
+
+    def get_form_class(self):
+        # The form class depends only on the (class-level) filters: build it once per class.
+        # Each form still gets its own copies of the fields (see _FieldsCopiedPerForm). Two
+        # threads that race here build equivalent classes; either may win.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class.base_fields = _FieldsCopiedPerForm(form_class.base_fields)
+            type(self)._form_class = form_class
+        return form_class
+
     def _noop(self, queryset, name, value):
         return queryset
 
@@ -271,6 +300,35 @@ class EventFilterSet(filters.FilterSet):
                 queryset = queryset.filter(participates([actor_id]))
             return queryset
         return queryset.filter(participates(actor_ids))
+
+
+class _FieldsCopiedPerForm(dict):
+    """A form's `base_fields` whose per-form copies (Django deep-copies them for every form)
+    are shallow: each form gets its own fields, widgets, attrs, error messages and validators,
+    but shares the choice lists, which nothing here changes."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    copied = copy.copy(field)
+    copied.widget = copy.copy(field.widget)
+    copied.widget.attrs = field.widget.attrs.copy()
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    return copied
+
+
+def _bound_copy(filter_: filters.Filter, parent: filters.FilterSet, model) -> filters.Filter:
+    """A copy of a class-level filter for one filterset instance (see EventFilterSet.__init__)."""
+    bound = copy.copy(filter_)
+    bound.extra = dict(filter_.extra)
+    if filter_.method is not None:
+        bound.method = filter_.method  # a new FilterMethod pointing at the copy, not the original
+    bound.model = model
+    bound.parent = parent
+    return bound
 
 
 def timeline_events(timeline: Timeline, queryset):

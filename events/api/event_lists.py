@@ -5,9 +5,9 @@ from the event views' own helpers so the two lists cannot drift apart.
 """
 
 from rest_framework import serializers
-from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
+from events.api.browsable import BrowsableAPIRenderer
 from events.api.event_views import (
     ATOM_ORDERING,
     EXPORT_FORMATS,

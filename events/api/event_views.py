@@ -14,11 +14,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import services
+from events.api.browsable import BrowsableAPIRenderer
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.event_serializers import (
     CitationSerializer,

@@ -103,13 +103,18 @@ def event_url_prefix(request) -> str:
 def build_rows(values: list[dict], url_prefix: str) -> list[dict]:
     """Rows for the events projected with `project_rows`, in the order given."""
     if values and "actors_json" in values[0]:
-        actors = {value["id"]: orjson.loads(value["actors_json"]) for value in values}
-        sources = {value["id"]: orjson.loads(value["sources_json"]) for value in values}
-    else:
-        ids = [value["id"] for value in values]
-        actors = _actors_by_event(ids) if ids else {}
-        sources = _sources_by_event(ids) if ids else {}
-    return [_row(value, actors, sources, url_prefix) for value in values]
+        loads = orjson.loads
+        return [
+            _row(value, loads(value["actors_json"]), loads(value["sources_json"]), url_prefix)
+            for value in values
+        ]
+    ids = [value["id"] for value in values]
+    actors = _actors_by_event(ids) if ids else {}
+    sources = _sources_by_event(ids) if ids else {}
+    return [
+        _row(value, actors.get(value["id"], []), sources.get(value["id"], []), url_prefix)
+        for value in values
+    ]
 
 
 def _actors_by_event(ids: list[int]) -> dict[int, list[dict]]:
@@ -142,7 +147,7 @@ def _sources_by_event(ids: list[int]) -> dict[int, list[dict]]:
     return by_event
 
 
-def _row(value: dict, actors: dict, sources: dict, url_prefix: str) -> dict:
+def _row(value: dict, actors: list[dict], sources: list[dict], url_prefix: str) -> dict:
     start, end = value["start_date"], value["end_date"]
     args = (
         start,
@@ -194,8 +199,8 @@ def _row(value: dict, actors: dict, sources: dict, url_prefix: str) -> dict:
         "retraction_reason": value["retraction_reason"],
         "verification": value["verification"],
         "importance": value["importance"],
-        "actors": actors.get(value["id"], []),
-        "sources": sources.get(value["id"], []),
+        "actors": actors,
+        "sources": sources,
         "published_at": value["published_at"].isoformat() if value["published_at"] else None,
         "updated_at": value["updated_at"].isoformat(),
     }

@@ -187,8 +187,9 @@ def test_the_api_docs_and_the_browsable_api_render_under_the_csp_in_a_browser(li
             page.goto(f"{live_server.url}/api/redoc/")
             page.locator("h2", has_text="Voting alignment of two states").wait_for(timeout=15_000)
             # The browsable API: DRF's inline styles are allowed there (no CSP report below).
-            page.goto(f"{live_server.url}/api/v1/actors/")
-            page.locator(".response-info").wait_for(timeout=15_000)
+            for path in ("/api/v1/actors/", "/api/v1/events/", "/api/v1/timeline/"):
+                page.goto(f"{live_server.url}{path}")
+                page.locator(".response-info").wait_for(timeout=15_000)
             browser.close()
     finally:
         if previous is None:
