@@ -8,6 +8,7 @@ change stamp and query, so a repeated timeline costs only its rows.
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 
 from django.core.cache import cache
@@ -27,6 +28,8 @@ GROUP_BY_CHOICES = tuple(TRUNCATE)
 FACET_ACTORS = 20
 
 
+# Pure, and called for every period of every grouped timeline (a thousand months over 80 years).
+@functools.lru_cache(maxsize=16384)
 def period_label(start: dt.date, group_by: str) -> str:
     """2025-02-18, 2025-W08 (ISO week), 2025-02, 2025-Q1 or 2025."""
     if group_by == "day":
@@ -53,6 +56,7 @@ def period_start(day: dt.date, group_by: str) -> dt.date:
     return dt.date(day.year, 1, 1)
 
 
+@functools.lru_cache(maxsize=16384)
 def period_end(start: dt.date, group_by: str) -> dt.date:
     if group_by == "day":
         return start
