@@ -622,11 +622,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
-        "--smoke", action="store_true", help="two scenarios, 1 s each, no warm-up (for CI)"
+        "--smoke", action="store_true", help="two scenarios, 2 s each after 1 s of warm-up (CI)"
     )
     args = parser.parse_args(argv)
     if args.smoke:
-        args.duration, args.warmup = 1, 0
+        # Long enough that a loaded CI machine still completes requests in the window.
+        args.duration, args.warmup = 2, 1
         args.scenarios = args.scenarios or "list_first,detail"
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
