@@ -28,37 +28,22 @@ A save that races another writer still fails with ConcurrentEditError (409) in
 `VersionedModel.save`. Write responses carry `ETag: W/"<new version>"` for the next `If-Match`.
 """
 
-import hashlib
-from urllib.parse import urlencode
-
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import status
 from rest_framework.response import Response
 
 from events.api.exceptions import Conflict, PreconditionFailed
+from events.freshness import Validators, canonical_query, opaque_tags, stamp_validators
 from events.models import ChangeStamp, ConcurrentEditError
 from events.models.base import VersionedModel
 
 READ_METHODS = ("GET", "HEAD")
 ANONYMOUS_CACHE_CONTROL = "public, max-age=60"
 AUTHENTICATED_CACHE_CONTROL = "private, no-cache"
+VARY = ("Accept", "Authorization", "Cookie")
 
 
 class _NotModified(Exception):
     """Control flow only: stops the request before the handler; never leaves the mixin."""
-
-
-def canonical_query(request) -> str:
-    """The query string with parameters (and repeated values) in a stable order."""
-    return urlencode(
-        sorted((key, value) for key, values in request.query_params.lists() for value in values)
-    )
-
-
-def _weak_tags(header: str) -> set[str]:
-    """The opaque parts of the tags in an If-None-Match / If-Match header (W/ and quotes off)."""
-    return {tag.removeprefix("W/").strip('"') for tag in parse_etags(header)}
 
 
 class ConditionalReadMixin:
@@ -68,9 +53,11 @@ class ConditionalReadMixin:
         super().initial(request, *args, **kwargs)
         if request.method not in READ_METHODS:
             return
-        self._change_stamp = ChangeStamp.current()
-        self._read_etag = self.read_etag(request, self._change_stamp)
-        if self._is_not_modified(request):
+        self._change_stamp = ChangeStamp.current(staff=request.user.is_authenticated)
+        self._validators: Validators = stamp_validators(
+            self._change_stamp, self.etag_parts(request), version=self.version_for_etag()
+        )
+        if self._validators.not_modified(request.headers):
             raise _NotModified
 
     def handle_exception(self, exc):
@@ -80,34 +67,28 @@ class ConditionalReadMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        etag = getattr(self, "_read_etag", None)
-        if etag and response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
-            response["ETag"] = f'W/"{etag}"'
-            response["Last-Modified"] = http_date(self._change_stamp.changed_at.timestamp())
-            response["Cache-Control"] = (
+        validators = getattr(self, "_validators", None)
+        fresh = response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED)
+        if validators and fresh:
+            cache_control = (
                 AUTHENTICATED_CACHE_CONTROL
                 if request.user.is_authenticated
                 else ANONYMOUS_CACHE_CONTROL
             )
-            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+            validators.apply(response, cache_control=cache_control, vary=VARY)
         return response
 
-    def read_etag(self, request, stamp: ChangeStamp) -> str:
-        """The opaque part of the read ETag (see the module docstring for what it covers)."""
+    def etag_parts(self, request) -> list[str]:
+        """What besides the stamp tells reads apart (see the module docstring)."""
         user = request.user
-        client = f"user:{user.pk}" if user.is_authenticated else "anonymous"
-        parts = [
-            str(stamp.counter),
+        return [
             type(self).__name__,
             getattr(self, "action", None) or "",
             request.path,
-            canonical_query(request),
+            canonical_query(request.query_params),
             request.accepted_media_type or "",
-            client,
+            f"user:{user.pk}" if user.is_authenticated else "anonymous",
         ]
-        digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
-        version = self.version_for_etag()
-        return digest if version is None else f"{version}.{digest}"
 
     def version_for_etag(self) -> int | None:
         """The object's version on a detail view of a VersionedModel, else None."""
@@ -120,13 +101,6 @@ class ConditionalReadMixin:
             .values_list("version", flat=True)
             .first()
         )
-
-    def _is_not_modified(self, request) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            return if_none_match.strip() == "*" or self._read_etag in _weak_tags(if_none_match)
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and int(self._change_stamp.changed_at.timestamp()) <= since
 
 
 def _is_versioned_detail(view) -> bool:
@@ -145,7 +119,7 @@ def check_if_match(request, obj: VersionedModel) -> None:
     header = request.headers.get("If-Match")
     if not header or header.strip() == "*":
         return
-    versions = {tag.split(".", 1)[0] for tag in _weak_tags(header)}
+    versions = {tag.split(".", 1)[0] for tag in opaque_tags(header)}
     if str(obj.version) not in versions:
         raise PreconditionFailed(
             f"{obj._meta.verbose_name.capitalize()} “{obj}” is at version {obj.version}; your "

@@ -435,7 +435,7 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
             if key not in ("format", "limit", "group_by")
             for value in values
         )
-        return f"{self._change_stamp.counter}|{group_by}|{filters}"
+        return f"{self._change_stamp.token}|{group_by}|{filters}"
 
 
 class _EventPartViewSet(
