@@ -10,3 +10,4 @@ class EventsConfig(AppConfig):
         from events import signals  # connects the search-text receivers
 
         signals.connect_change_stamps()
+        signals.connect_aggregate_versions()

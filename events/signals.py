@@ -7,6 +7,7 @@ from simple_history.models import HistoricalChanges
 
 from events.freshness import is_public_change, stamp_change
 from events.models import Actor, ChangeStamp, Event, Participation
+from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 
 def stamped_models() -> list:
@@ -31,6 +32,26 @@ def connect_change_stamps() -> None:
             m2m_changed.connect(
                 _m2m_changed, sender=through, dispatch_uid=f"stamp-m2m-{through._meta.label}"
             )
+
+
+def connect_aggregate_versions() -> None:
+    """Called from EventsConfig.ready(): a saved or deleted part moves its root's version."""
+    for label in AGGREGATE_ROOTS:
+        model = apps.get_model(label)
+        post_save.connect(_part_saved, sender=model, dispatch_uid=f"root-save-{label}")
+        post_delete.connect(_part_deleted, sender=model, dispatch_uid=f"root-delete-{label}")
+
+
+def _part_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        claim_root_version(instance)
+
+
+def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # Deleted with its root (or with a part above it): that deletion is the change.
+    deleted_itself = origin is instance or getattr(origin, "model", None) is sender
+    if deleted_itself:
+        claim_root_version(instance)
 
 
 def _remember_visibility(sender, instance, raw=False, **kwargs) -> None:

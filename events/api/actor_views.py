@@ -118,7 +118,7 @@ class ActorLookup:
     destroy=extend_schema(
         summary="Delete an actor",
         description="Refused with 409, naming what uses it, while events, votes or posts do.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412)},
+        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412, 428)},
     ),
 )
 class ActorViewSet(

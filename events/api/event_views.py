@@ -439,12 +439,14 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
 
 
 class _EventPartViewSet(
+    VersionedWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Write endpoints for an event's parts; validation is the model's (as in the admin)."""
+    """Write endpoints for an event's parts; validation is the model's (as in the admin).
+    Changes need the event's version (If-Match or `version`): a part is versioned with it."""
 
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     filter_backends: list = []

@@ -57,6 +57,8 @@ _DESCRIPTIONS = {
     409: "Conflict: someone else changed the object (stale `version`), the object is still "
     "in use (the message names what uses it), or another record already has these values.",
     412: "`If-Match` names a version that is no longer current: fetch it again.",
+    428: "Neither `If-Match` nor `version` was sent: say which version you change (the "
+    "ETag of your last read; for a participation, citation or vote, its event's).",
     429: "Too many anonymous requests: retry after the number of seconds in `Retry-After`.",
 }
 
@@ -74,7 +76,7 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 READ_ERRORS = (400, 429)
 DETAIL_READ_ERRORS = (400, 404, 429)  # 400: an unknown format (`?format=`, `/x.pdf`)
-WRITE_ERRORS = (400, 401, 403, 409, 412)
+WRITE_ERRORS = (400, 401, 403, 409, 412, 428)
 NOT_MODIFIED = {
     304: OpenApiResponse(
         response=None, description="Not modified: your `If-None-Match` ETag is still current."

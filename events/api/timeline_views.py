@@ -139,7 +139,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     ),
     destroy=extend_schema(
         summary="Delete a timeline (and its entries)",
-        responses={204: None, **error_responses(400, 401, 403, 404, 412)},
+        responses={204: None, **error_responses(400, 401, 403, 404, 412, 428)},
     ),
 )
 class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
