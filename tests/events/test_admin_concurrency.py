@@ -136,3 +136,24 @@ def test_a_parts_own_page_opened_before_its_event_changed_is_refused(editor_clie
     assert refused(response)
     assert admin_url(Event, "history", citation.event_id) in response.content.decode()
     assert Citation.objects.get(pk=citation.pk).quote == "Original"
+
+
+def test_every_domain_model_is_versioned_or_names_the_root_that_versions_it():
+    """A new model either has a version or joins an aggregate, or its edits go unguarded."""
+    from events.models import EventType
+    from events.models.base import AGGREGATE_ROOTS, VersionedModel, root_path
+    from events.signals import stamped_models
+
+    unguarded = {
+        model.__name__
+        for model in stamped_models()
+        if root_path(model) is None and model is not EventType  # a taxonomy, edited alone
+    }
+    assert not unguarded
+    for label, path in AGGREGATE_ROOTS.items():
+        from django.apps import apps
+
+        model = apps.get_model(label)
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        assert issubclass(model, VersionedModel), label
