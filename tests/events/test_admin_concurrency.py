@@ -2,6 +2,7 @@
 own page) after the first saved is refused with a message, never saved over the first."""
 
 import pytest
+from django.apps import apps
 
 from events.choices import VoteOption
 from events.models import (
@@ -9,12 +10,15 @@ from events.models import (
     Citation,
     CountryVote,
     Event,
+    EventType,
     Participation,
     Role,
     Timeline,
     TimelineEntry,
     VoteRecord,
 )
+from events.models.base import AGGREGATE_ROOTS, VersionedModel, root_path
+from events.signals import stamped_models
 from tests.events.api.resource_helpers import if_match
 from tests.events.test_admin import admin_url, form_values
 from tests.factories import (
@@ -140,10 +144,6 @@ def test_a_parts_own_page_opened_before_its_event_changed_is_refused(editor_clie
 
 def test_every_domain_model_is_versioned_or_names_the_root_that_versions_it():
     """A new model either has a version or joins an aggregate, or its edits go unguarded."""
-    from events.models import EventType
-    from events.models.base import AGGREGATE_ROOTS, VersionedModel, root_path
-    from events.signals import stamped_models
-
     unguarded = {
         model.__name__
         for model in stamped_models()
@@ -151,8 +151,6 @@ def test_every_domain_model_is_versioned_or_names_the_root_that_versions_it():
     }
     assert not unguarded
     for label, path in AGGREGATE_ROOTS.items():
-        from django.apps import apps
-
         model = apps.get_model(label)
         for name in path:
             model = model._meta.get_field(name).related_model
