@@ -33,7 +33,13 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from events.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired
-from events.freshness import Validators, canonical_query, opaque_tags, stamp_validators
+from events.freshness import (
+    Validators,
+    canonical_query,
+    format_etag,
+    opaque_tags,
+    stamp_validators,
+)
 from events.models import ChangeStamp, ConcurrentEditError
 from events.models.base import VersionedModel, aggregate_root, root_path
 
@@ -195,5 +201,5 @@ class VersionedWriteMixin:
                 .first()
             )
         if version is not None:
-            response["ETag"] = f'W/"{version}"'
+            response["ETag"] = format_etag(str(version))
         return response
