@@ -17,7 +17,8 @@ with no body. Every 200/304 read carries `ETag`, `Last-Modified`, `Cache-Control
 
 Detail views of a versioned object (Actor, Event, Source, Timeline, and a vote, whose version
 is its event's) also put the version in front of the ETag, `W/"<version>.<digest>"`, so
-clients can send it back in `If-Match`; that costs one more indexed query.
+clients can send it back in `If-Match`; that costs one more indexed query. Views whose lookup
+is not the plain `lookup_field` (actors by ISO code) override `version_for_etag()`.
 
 Writes: put `VersionedWriteMixin` first in a viewset. PUT, PATCH and DELETE must say which
 version they change (else `428 Precondition Required`, saying what to send):
