@@ -1,9 +1,9 @@
 """Public pages and embeds: thin views over Event.objects.public() and the shared filterset.
 
 Every public read starts from Event.objects.public() or Timeline.objects.published(); lists go
-through EventFilterSet (the API's parameters) into rows of a projection (embeds.rows), so a page
-runs a fixed number of queries whatever the number of events, and each entry's HTML is rendered
-once and cached (embeds.fragments).
+through EventFilterSet (the API's parameters) into rows of the one projection (events.rows), so
+a page runs a fixed number of queries whatever the number of events, and each entry's HTML is
+rendered once and cached (embeds.fragments).
 """
 
 from urllib.parse import urlencode
@@ -17,16 +17,16 @@ from django.views.decorators.http import require_safe
 
 from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
-from embeds.context import chips, entry_captions, group_events, prepare_event
+from embeds.context import chips, entry_captions, group_events, prepare_event, prepare_rows
 from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
-from embeds.rows import event_rows, prepare_rows
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
 from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, VoteOption
 from events.filtersets import EventFilterSet, timeline_events
 from events.markdown import render_markdown
 from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
+from events.rows import event_rows
 
 # A timeline longer than this is cut, with a note asking for narrower filters.
 MAX_EVENTS = 500
@@ -73,7 +73,9 @@ def _timeline_context(
 ) -> dict:
     origin = public_origin(request)
     prepare_rows(events, origin=origin, highlight=options.highlight, captions=captions)
-    attach_fragments(events, compact=options.compact, in_embed=in_embed)
+    attach_fragments(
+        events, compact=options.compact, in_embed=in_embed, highlight=options.highlight
+    )
     periods = group_events(events, options.group)
     return {
         "events": events,

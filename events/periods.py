@@ -158,6 +158,15 @@ def _key(start: dt.date, grain: str) -> str:
     return str(start.year)
 
 
+def span(first: dt.date, last: dt.date, grain: str) -> list[Period]:
+    """Every `grain` period from the one containing `first` to the one containing `last`."""
+    found, day = [], truncate(first, grain)
+    while day <= last:
+        found.append(Period(day, grain))
+        day = _end(day, grain) + dt.timedelta(days=1)
+    return found
+
+
 def period_start_expression(grain: str) -> Case:
     """SQL for the first day of the period an event is filed under (the rule above, in SQL).
 
