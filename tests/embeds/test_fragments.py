@@ -7,6 +7,7 @@ once; options only reuse fragments whose markup they do not change.
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from embeds import fragments
 from events.choices import CitationStance, ParticipantRole
@@ -161,8 +162,9 @@ def test_the_embed_runs_the_same_few_queries_for_1_or_40_events(
         CitationFactory(event=event)
         ParticipationFactory(event=event)
         TimelineEntryFactory(timeline=timeline, event=event)
-    # change stamp, timeline, captions, then events, participants and citations
-    with django_assert_max_num_queries(6):
+    # change stamp, timeline, captions, then events, participants and citations (on PostgreSQL
+    # the events come with their participants and citations in one statement)
+    with django_assert_max_num_queries(4 if connection.vendor == "postgresql" else 6):
         assert client.get("/embed/timelines/long/").status_code == 200
 
 
