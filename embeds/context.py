@@ -36,6 +36,18 @@ def prepare_rows(
     return rows
 
 
+def curated_sections(rows: list[EventRow], captions: dict[int, str]) -> list[tuple[str, list]]:
+    """Rows in the curator's order, cut into sections: each caption heads the entries from
+    its own to the next captioned one (entries before the first caption have no heading)."""
+    sections: list[tuple[str, list]] = []
+    for row in rows:
+        caption = captions.get(row.id, "")
+        if caption or not sections:
+            sections.append((caption, []))
+        sections[-1][1].append(row)
+    return sections
+
+
 def entry_captions(timeline) -> dict[int, str]:
     """A curated timeline's captions by event id (“Sign 1: …”), in one query."""
     return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
