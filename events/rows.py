@@ -260,8 +260,8 @@ def build(values: list[dict]) -> list[EventRow]:
             for value in values
         ]
     ids = [value["id"] for value in values]
-    participants = _participants_by_event(ids) if ids else {}
-    sources = _sources_by_event(ids) if ids else {}
+    participants = _by_event(Participation, PARTICIPANT_COLUMNS, Participant, ids) if ids else {}
+    sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
     return [
         _row(value, participants.get(value["id"], []), sources.get(value["id"], []))
         for value in values
@@ -274,27 +274,16 @@ def event_rows(queryset: QuerySet, limit: int) -> list[EventRow]:
     return build(list(queryset.values(*columns)[:limit]))
 
 
-def _participants_by_event(ids: list[int]) -> dict[int, list[Participant]]:
-    by_event: dict[int, list[Participant]] = defaultdict(list)
+def _by_event(model, columns: tuple[str, ...], make, ids: list[int]) -> dict[int, list]:
+    """The participations or citations of the events `ids`, per event, in the order added."""
+    by_event: dict[int, list] = defaultdict(list)
     rows = (
-        Participation.objects.filter(event_id__in=ids)
+        model.objects.filter(event_id__in=ids)
         .order_by("event_id", "id")
-        .values_list("event_id", *PARTICIPANT_COLUMNS)
+        .values_list("event_id", *columns)
     )
-    for event_id, *participant in rows:
-        by_event[event_id].append(Participant(*participant))
-    return by_event
-
-
-def _sources_by_event(ids: list[int]) -> dict[int, list[CitedSource]]:
-    by_event: dict[int, list[CitedSource]] = defaultdict(list)
-    rows = (
-        Citation.objects.filter(event_id__in=ids)
-        .order_by("event_id", "id")
-        .values_list("event_id", *SOURCE_COLUMNS)
-    )
-    for event_id, *source in rows:
-        by_event[event_id].append(CitedSource(*source))
+    for event_id, *fields in rows:
+        by_event[event_id].append(make(*fields))
     return by_event
 
 

@@ -26,7 +26,10 @@ FACET_ACTORS = 20
 
 def aggregates(queryset, group_by: str, cache_key: str) -> dict:
     """Period counts, range and facets of the filtered set (ordering and rank do not matter)."""
-    key = "timeline-aggregates:" + hashlib.blake2b(cache_key.encode(), digest_size=16).hexdigest()
+    # "periods:" since counts are keyed by Period: a shared cache (Redis) may still hold the
+    # date-keyed ones of the release before.
+    digest = hashlib.blake2b(cache_key.encode(), digest_size=16).hexdigest()
+    key = f"timeline-aggregates:periods:{digest}"
     found = cache.get(key)
     if found is not None:
         return found
