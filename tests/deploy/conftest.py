@@ -202,11 +202,11 @@ http {{
 """
 
 
-@pytest.fixture(scope="session")
-def proxy(backend, tmp_path_factory):
+@contextlib.contextmanager
+def running_nginx(backend: Backend, work: Path):
+    """nginx with deploy/nginx/timeline.conf in front of `backend`, on free ports, over TLS."""
     nginx = _require("nginx", "nginx-light")
     openssl = _require("openssl", "openssl")
-    work = tmp_path_factory.mktemp("deploy-nginx")
     subprocess.run(
         [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
          "/CN=localhost", "-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem")],
@@ -223,7 +223,13 @@ def proxy(backend, tmp_path_factory):
     process = subprocess.Popen(command, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     try:
         wait_for_port(https_port, process, log)
-        warm_up(f"https://{HOST}:{https_port}", ssl._create_unverified_context())
         yield Proxy(http_port=http_port, https_port=https_port, backend=backend)
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def proxy(backend, tmp_path_factory):
+    with running_nginx(backend, tmp_path_factory.mktemp("deploy-nginx")) as running:
+        warm_up(f"https://{HOST}:{running.https_port}", running.tls())
+        yield running

@@ -54,6 +54,8 @@ def test_it_refuses_a_body_over_djangos_upload_limit_before_reading_it(proxy, se
         {"Content-Type": "application/json", "Content-Length": str(too_big)},
     )  # fmt: skip
     assert answer.status == 413
+    assert answer.headers["Content-Type"] == "application/json"  # like every /api/ error
+    assert "larger than 2.5 MiB" in answer.json()["detail"]
 
 
 def test_its_body_limit_is_djangos_upload_limit(settings):
@@ -77,3 +79,19 @@ def test_it_limits_password_attempts_on_the_admin_login_per_client(proxy):
     assert 429 not in statuses[:6]
     assert statuses[6:] == [429, 429]
     assert https_get(proxy, "/admin/login/").status == 200  # showing the form is not limited
+
+
+def test_with_gunicorn_down_api_clients_get_json_and_a_time_to_retry(backend, tmp_path):
+    from dataclasses import replace
+
+    from tests.deploy.conftest import free_port, running_nginx
+
+    nothing_there = replace(backend, port=free_port())
+    with running_nginx(nothing_there, tmp_path) as proxy:
+        api = https_get(proxy, "/api/v1/events/")
+        page = https_get(proxy, "/")
+    assert api.status == 503
+    assert api.headers["Content-Type"] == "application/json"
+    assert api.headers["Retry-After"] == "30"
+    assert "try again" in api.json()["detail"]
+    assert page.status == 502  # pages keep nginx's own error page
