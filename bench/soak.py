@@ -174,7 +174,7 @@ def run_soak(server: Server, duration: float, warmup: float, rate: float, client
         "duration": duration,
         "warmup": warmup,
         "rate": rate,
-        "mix": [path for path, _ in mix],
+        "mix": [f"{path} (If-None-Match)" if headers else path for path, headers in mix],
         "requests": sum(statuses.values()),
         "statuses": {str(status): n for status, n in sorted(statuses.items(), key=str)},
         "server_errors": server_errors,

