@@ -30,6 +30,7 @@ from django.core.management import call_command
 django.setup()
 call_command("migrate", interactive=False, verbosity=0)
 call_command("load_demo", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)  # pages (a 404 too) need it
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 editor = User.objects.create_user("fuzz-editor", password="fuzz-editor-password-9f3a")
