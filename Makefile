@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format check install clean bench
+.PHONY: run test lint format check install clean bench fuzz soak test-deploy
 
 # Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite.
 run: install
@@ -31,6 +31,20 @@ bench: install
 	bash bench/setup.sh
 	$(PY) -m bench.generate --scale $(SCALE)
 	$(PY) -m bench.run
+
+# The long property-based run of the API (docs/operations.md, "Keeping it proven"): at least
+# 100 examples per operation, anonymous and with a token, on a throwaway copy of the demo data.
+fuzz: install
+	$(PY) -m bench.fuzz
+
+# Ten minutes at a fixed request rate against gunicorn: 5xx and worker memory growth
+# (docs/benchmarks.md, "Robustness"); DATABASE_URL names the data to serve.
+soak: install
+	$(PY) -m bench.soak --duration 600
+
+# nginx (Debian's nginx-light) in front of gunicorn with the configuration in deploy/.
+test-deploy: install
+	$(VENV)/bin/pytest tests/deploy -p no:cacheprovider
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -602,6 +602,50 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_extras(args, servers: dict[str, Server], load) -> dict:
+    """The robustness runs on Timeline's server (docs/benchmarks.md): soak and login flood."""
+    from bench import flood, soak
+
+    extras: dict = {}
+    if "timeline" not in servers:
+        return extras
+    if args.soak:
+        extras["soak"] = soak.run_soak(
+            servers["timeline"], args.soak, warmup=args.soak / 10, rate=args.soak_rate, clients=16
+        )
+        print(f"soak: {soak.markdown(extras['soak'])[6]}", flush=True)
+    if args.login_flood:
+        extras["login_flood"] = flood.run_flood(
+            servers["timeline"], load, args.login_flood, args.connections
+        )
+        print(f"login flood: kept {extras['login_flood']['kept']}", flush=True)
+    return extras
+
+
+def extra_targets(extras: dict) -> list[dict]:
+    checks = []
+    if soak := extras.get("soak"):
+        checks.append({"target": "soak: no 5xx", "value": soak["server_errors"],
+                       "met": soak["server_errors"] == 0})  # fmt: skip
+        checks.append({"target": "soak: worker memory growth < 10 %",
+                       "value": soak["rss_growth_pct"], "met": soak["rss_growth_met"]})  # fmt: skip
+    if flood := extras.get("login_flood"):
+        checks.append({"target": "login flood: events API keeps ≥ 80 % of its req/s",
+                       "value": flood["kept"], "met": flood["target_met"]})  # fmt: skip
+    return checks
+
+
+def extras_markdown(extras: dict) -> str:
+    from bench import flood, soak
+
+    lines = [""]
+    if "soak" in extras:
+        lines += soak.markdown(extras["soak"])
+    if "login_flood" in extras:
+        lines += flood.markdown(extras["login_flood"])
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -623,6 +667,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--smoke", action="store_true", help="two scenarios, 2 s each after 1 s of warm-up (CI)"
+    )
+    parser.add_argument("--soak", type=float, default=0, help="then a soak of this many s")
+    parser.add_argument("--soak-rate", type=float, default=40, help="the soak's req/s")
+    parser.add_argument(
+        "--login-flood", type=float, default=0, help="then the login flood, s per phase"
     )
     args = parser.parse_args(argv)
     if args.smoke:
@@ -690,6 +739,7 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
             results.append(row)
+        extras = run_extras(args, servers, load)
     finally:
         stop_servers(servers)
         shutil.rmtree(work / "static", ignore_errors=True)
@@ -716,11 +766,12 @@ def main(argv: list[str] | None = None) -> int:
         for app in apps
         if app in PAGE_PATHS
     }
-    report["targets"] = targets(results, page_sizes)
+    report.update(extras)
+    report["targets"] = targets(results, page_sizes) + extra_targets(extras)
     (args.out / f"{stamp}.json").write_bytes(
         orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
     )
-    (args.out / f"{stamp}.md").write_text(markdown(report))
+    (args.out / f"{stamp}.md").write_text(markdown(report) + extras_markdown(extras))
     print(f"wrote {args.out / stamp}.json and .md", flush=True)
     return 0
 

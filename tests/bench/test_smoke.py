@@ -152,16 +152,16 @@ def _free_port_block(size: int = 3) -> int:
     raise RuntimeError("no free ports on 127.0.0.1")
 
 
-def test_the_runner_measures_timeline_the_limit_and_the_naive_baseline(generated, tmp_path):
+def test_the_runner_measures_the_three_apps_a_soak_and_a_login_flood(generated, tmp_path):
     database_url, _, _ = generated
     wrk = shutil.which("wrk")
     if not wrk and not os.environ.get("CI"):
         print("wrk is not installed (bench/setup.sh installs it): using the Python load loop")
     _run(
         ["-m", "bench.run", "--smoke", "--out", str(tmp_path), "--base-port",
-         str(_free_port_block())],
+         str(_free_port_block()), "--soak", "4", "--soak-rate", "5", "--login-flood", "2"],
         database_url,
-        timeout=180,
+        timeout=240,
     )  # fmt: skip
     report = json.loads(next(tmp_path.glob("*.json")).read_text())
     assert report["meta"]["load_generator"] == ("wrk" if wrk else report["meta"]["load_generator"])
@@ -176,3 +176,10 @@ def test_the_runner_measures_timeline_the_limit_and_the_naive_baseline(generated
     assert rows["list_first"]["timeline_over_limit"] > 0
     assert rows["list_first"]["apps"]["limit"]["queries"]["warm"] == 1
     assert (tmp_path / next(tmp_path.glob("*.md")).name).read_text().startswith("# Benchmark")
+    # The robustness runs (their targets need the full runs, not seconds on a busy machine).
+    soak = report["soak"]
+    assert soak["requests"] > 0 and soak["server_errors"] == 0
+    assert soak["rss_start_mb"] > 0 and soak["worker_restarts"] == 0
+    flood = report["login_flood"]
+    assert flood["alone"]["rps"] > 0 and flood["flooded"]["errors"] == 0
+    assert flood["login_attempts"] > 0  # (without a lockout, the flooded API may answer none)

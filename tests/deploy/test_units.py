@@ -1,0 +1,51 @@
+"""The pieces of deploy/ agree with each other: one socket, timeouts that nest."""
+
+import configparser
+import re
+import runpy
+
+import pytest
+
+from tests.deploy.conftest import DEPLOY
+
+pytestmark = pytest.mark.deploy
+
+
+def _unit(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str
+    unit.read(DEPLOY / "systemd" / name)
+    return unit
+
+
+@pytest.fixture
+def gunicorn_conf(monkeypatch) -> dict:
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+
+
+def _nginx(directive: str) -> str:
+    site = (DEPLOY / "nginx" / "timeline.conf").read_text()
+    return re.search(rf"^\s*{directive}\s+([^;{{\n]+);", site, re.M)[1]
+
+
+def test_nginx_systemd_and_gunicorn_name_the_same_socket(gunicorn_conf):
+    socket_path = _unit("timeline.socket")["Socket"]["ListenStream"]
+    assert _nginx("server") == f"unix:{socket_path} fail_timeout=0"
+    assert gunicorn_conf["bind"] == [f"unix:{socket_path}"]
+    assert _unit("timeline.service")["Unit"]["Requires"] == "timeline.socket"
+
+
+def test_the_service_runs_the_gunicorn_config_in_deploy(gunicorn_conf):
+    start = _unit("timeline.service")["Service"]["ExecStart"]
+    assert start.endswith("/deploy/gunicorn.conf.py")
+    assert gunicorn_conf["wsgi_app"] == "timeline.wsgi:application"
+    assert gunicorn_conf["worker_class"] == "gthread"
+
+
+def test_timeouts_nest_so_the_inner_one_answers_first(gunicorn_conf):
+    seconds = int(_nginx("proxy_read_timeout").rstrip("s"))
+    assert seconds > gunicorn_conf["timeout"]
+    stop = int(_unit("timeline.service")["Service"]["TimeoutStopSec"])
+    assert stop > gunicorn_conf["graceful_timeout"]
