@@ -49,7 +49,7 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.api.rows import build_rows, event_url_prefix, project_rows
-from events.api.writing import can_see_unpublished
+from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
 from events.filtersets import EventFilterSet
 from events.models import (
@@ -300,9 +300,7 @@ class EventViewSet(
 
     def destroy(self, request, *args, **kwargs):
         event = self.get_object()
-        blocker = services.event_deletion_blocker(event)
-        if blocker:
-            raise Conflict(blocker)
+        guard_deletion(event, request.user)
         event._history_user = request.user
         event.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -498,3 +496,9 @@ class CitationViewSet(_EventPartViewSet):
 
     queryset = Citation.objects.all()
     serializer_class = CitationSerializer
+
+    def perform_destroy(self, instance):
+        problem = instance.removal_problem()  # the last supporting citation of a published event
+        if problem:
+            raise Conflict(problem)
+        super().perform_destroy(instance)
