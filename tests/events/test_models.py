@@ -160,9 +160,7 @@ CASES = {
     "events_voterecord_counts_non_negative": lambda: VoteRecord.objects.filter(
         pk=VoteRecordFactory().pk
     ).update(non_voting_count=-1),
-    "events_voterecord_adopted_has_majority": lambda: VoteRecordFactory(
-        yes_count=2, no_count=9
-    ),
+    "events_voterecord_adopted_has_majority": lambda: VoteRecordFactory(yes_count=2, no_count=9),
     "events_voterecord.event": _second_vote_record_for_one_event,
     "events_voterecord.document_symbol": lambda: VoteRecordFactory.create_batch(
         2, document_symbol="A/RES/ES-11/7"
