@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.choices import EventStatus, TimelineStatus
-from events.models import Actor, Event, Source, Timeline
+from events.models import Actor, Citation, Event, Source, Timeline
 
 # Editors hold it: publishing events and timelines, and deleting drafts others created.
 PUBLISH_PERMISSION = "events.publish_event"
@@ -87,6 +87,8 @@ def deletion_conflict(obj) -> str | None:
     """Why the object may not be deleted by anyone (apart from PROTECTed uses), or None."""
     if isinstance(obj, Event):
         return obj.deletion_problem()
+    if isinstance(obj, Citation):
+        return obj.removal_problem()  # the last supporting citation of a published event
     if isinstance(obj, Actor):
         # A saved query's actors are a many-to-many: deleting would silently change it.
         used_by = list(Timeline.objects.filter(query_actors=obj).values_list("title", flat=True))

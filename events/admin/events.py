@@ -275,7 +275,7 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
             # from the history (whose record carries the status of its day).
             current = (
                 Event.objects.filter(pk=obj.pk)
-                .values("status", "retraction_reason", "published_at")
+                .values("status", "retraction_reason", "published_at", "first_published_at")
                 .first()
             )
             for name, value in (current or {}).items():

@@ -54,7 +54,7 @@ class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(CuratedAdmin):
+class CitationAdmin(DeletionRulesMixin, CuratedAdmin):
     list_display = ("event", "source", "stance", "locator")
     list_select_related = ("event", "source")
     list_filter = ("stance",)

@@ -51,6 +51,13 @@ class TimelineAdmin(VersionedAdmin):
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm(services.PUBLISH_PERMISSION)
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Not even a revert from the history (whose record carries the status of its day)
+            # publishes or unpublishes: only the actions do.
+            obj.status = Timeline.objects.filter(pk=obj.pk).values_list("status", flat=True).get()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(TimelineEntry)
 class TimelineEntryAdmin(CuratedAdmin):

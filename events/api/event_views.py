@@ -29,7 +29,6 @@ from events.api.event_serializers import (
     ParticipationSerializer,
     RetractSerializer,
 )
-from events.api.exceptions import Conflict
 from events.api.grouping import GROUP_BY_CHOICES, aggregates, group_rows
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
@@ -498,7 +497,5 @@ class CitationViewSet(_EventPartViewSet):
     serializer_class = CitationSerializer
 
     def perform_destroy(self, instance):
-        problem = instance.removal_problem()  # the last supporting citation of a published event
-        if problem:
-            raise Conflict(problem)
+        guard_deletion(instance, self.request.user)  # keeps a published event supported
         super().perform_destroy(instance)

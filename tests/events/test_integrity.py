@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from events import dates
@@ -431,3 +432,52 @@ def test_an_editor_publishes_and_unpublishes_timelines_in_the_admin(editor_clien
     assert Timeline.objects.get(pk=timeline.pk).status == TimelineStatus.PUBLISHED
     _timeline_action(editor_client, "unpublish_timelines", [timeline])
     assert Timeline.objects.get(pk=timeline.pk).status == TimelineStatus.DRAFT
+
+
+# --- reverts and the citation list keep the rules ------------------------------------------
+
+
+def test_a_revert_to_before_publication_keeps_the_tombstone_marker(curator_client, editor):
+    event = CitationFactory(event=EventFactory(title="Draft title")).event
+    draft_record = event.history.get()
+    event_publish(event=event, user=editor)
+    event_unpublish(event=Event.objects.get(pk=event.pk), user=editor)
+
+    revert_url = reverse(
+        "admin:events_event_simple_history", args=[event.pk, draft_record.history_id]
+    )
+    data = form_values(curator_client.get(revert_url))
+    assert curator_client.post(revert_url, data).status_code == 302
+
+    event.refresh_from_db()
+    assert event.first_published_at is not None
+    assert deletion_conflict(event)
+
+
+def test_a_revert_never_publishes_a_timeline(curator_client, editor):
+    timeline = TimelineFactory(status=TimelineStatus.DRAFT)
+    timeline_publish(timeline=timeline, user=editor)
+    timeline_unpublish(timeline=Timeline.objects.get(pk=timeline.pk), user=editor)
+    published_record = timeline.history.filter(status=TimelineStatus.PUBLISHED).get()
+
+    revert_url = reverse(
+        "admin:events_timeline_simple_history", args=[timeline.pk, published_record.history_id]
+    )
+    data = form_values(curator_client.get(revert_url))
+    assert curator_client.post(revert_url, data).status_code == 302
+
+    assert Timeline.objects.get(pk=timeline.pk).status == TimelineStatus.DRAFT
+
+
+def test_the_citation_list_keeps_the_last_supporting_citation(editor_client):
+    citation = PublishedEventFactory(title="Aid paused").citations.get()
+
+    response = editor_client.post(
+        admin_url(Citation, "delete", citation.pk), {"post": "yes"}, follow=True
+    )
+    assert any("“Aid paused” is published" in m for m in messages_of(response))
+
+    data = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [citation.pk], "post": "yes"}
+    response = editor_client.post(admin_url(Citation, "changelist"), data, follow=True)
+    assert any("Nothing was deleted" in m for m in messages_of(response))
+    assert Citation.objects.filter(pk=citation.pk).exists()
