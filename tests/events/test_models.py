@@ -13,6 +13,7 @@ from events.choices import (
     DatePrecision,
     EventStatus,
     VoteOption,
+    VoteResult,
 )
 from events.models import (
     Actor,
@@ -130,11 +131,12 @@ CASES = {
     "events_event_start_fits_precision": lambda: _events(start_precision=DatePrecision.MONTH),
     "events_event_bounds_ordered": lambda: _events(date_upper=D(2025, 2, 17)),
     "events_event_importance_range": lambda: _events(importance=6),
+    # first_published_at set: each row breaks only the rule it tests (PostgreSQL names the first).
     "events_event_retraction_has_reason": lambda: _events(
-        status=EventStatus.RETRACTED, retraction_reason=""
+        status=EventStatus.RETRACTED, retraction_reason="", first_published_at=timezone.now()
     ),
     "events_event_published_has_timestamp": lambda: _events(
-        status=EventStatus.PUBLISHED, published_at=None
+        status=EventStatus.PUBLISHED, published_at=None, first_published_at=timezone.now()
     ),
     "events_event_public_was_published": lambda: Event.objects.filter(
         pk=PublishedEventFactory().pk
@@ -193,7 +195,10 @@ MORE_CASES = [
         "events_aidmeasure_currency_with_amount",
         lambda: AidMeasureFactory(amount=5, currency="usd"),
     ),
-    ("events_voterecord_counts_non_negative", lambda: VoteRecordFactory(yes_count=-1)),
+    (
+        "events_voterecord_counts_non_negative",
+        lambda: VoteRecordFactory(yes_count=-1, result=VoteResult.REJECTED),
+    ),
 ]
 
 
