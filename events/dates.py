@@ -25,8 +25,29 @@ def precision_error(value: dt.date, precision: str) -> str | None:
         )
     if precision == DatePrecision.YEAR and (value.month, value.day) != (1, 1):
         return (
-            f"With year precision, enter 1 January ({value.year}-01-01), "
+            f"With year precision, enter 1 January ({value.year:04d}-01-01), "
             f"or choose month or day precision."
+        )
+    return None
+
+
+# Years outside this range are almost always typos (0025 for 2025); they need confirming.
+EARLIEST_USUAL_YEAR = 1800
+UNUSUAL_DATE = "unusual_date"  # the ValidationError code forms look for to offer confirmation
+
+
+def unusual_date_problem(value: dt.date, today: dt.date | None = None) -> str | None:
+    """Why `value` looks like a typo (before 1800, or more than a year ahead), or None."""
+    today = today or dt.date.today()
+    if value.year < EARLIEST_USUAL_YEAR:
+        return (
+            f"Year {value.year:04d} looks like a typo: dates before {EARLIEST_USUAL_YEAR} are "
+            "rare here. Correct the year, or confirm that the date is meant."
+        )
+    if value > today + dt.timedelta(days=366):
+        return (
+            f"{display_date(value, DatePrecision.DAY)} is more than a year ahead and looks like "
+            "a typo. Correct the year, or confirm that the date is meant."
         )
     return None
 
@@ -51,12 +72,13 @@ def bounds(
 
 def display_date(value: dt.date, precision: str, approximate: bool = False) -> str:
     """ "18 Feb 2025", "Feb 2025", "2025", "c. 2025"."""
+    # Four digits always: “3 Mar 0025” shows a typo that “3 Mar 25” would hide.
     if precision == DatePrecision.YEAR:
-        text = str(value.year)
+        text = f"{value.year:04d}"
     elif precision == DatePrecision.MONTH:
-        text = f"{_MONTHS[value.month - 1]} {value.year}"
+        text = f"{_MONTHS[value.month - 1]} {value.year:04d}"
     else:
-        text = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+        text = f"{value.day} {_MONTHS[value.month - 1]} {value.year:04d}"
     return f"c. {text}" if approximate else text
 
 

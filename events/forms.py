@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from events import dates
+from events.choices import CitationStance, VoteOption
 from events.models import CountryVote, Source, VoteRecord
 from events.models.base import aggregate_root
 from events.urls_normalise import normalise_url
@@ -83,6 +85,57 @@ def conflict_message(obj, loaded: int, current: int):
     )
 
 
+class EventForm(VersionedModelForm):
+    """The event form: a year that looks like a typo needs a tick to be kept.
+
+    The checkbox stays hidden until the model reports an unusual date (dates.UNUSUAL_DATE), so
+    a curator sees it only beside the error that explains it.
+    """
+
+    confirm_unusual_date = forms.BooleanField(
+        label="Yes, this date is right",
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="Tick to keep a year before 1800 or more than a year ahead.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.confirm_unusual_date = bool(cleaned.get("confirm_unusual_date"))
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's clean(), which reports the unusual date
+        if any(self.has_error(name, dates.UNUSUAL_DATE) for name in ("start_date", "end_date")):
+            self.fields["confirm_unusual_date"].widget = forms.CheckboxInput()
+
+
+class SupportingCitationFormSetMixin:
+    """For an event's citations edited together: a published event keeps at least one with
+    stance “supports” after the whole change (removals, downgrades and additions counted)."""
+
+    def clean(self):
+        super().clean()
+        event = self.instance
+        if any(self.errors) or event.pk is None:
+            return
+        leaving, arriving = [], 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data:
+                continue
+            stays = not self._should_delete_form(form) and data.get("stance") == (
+                CitationStance.SUPPORTS
+            )
+            if form.instance.pk is not None and not stays:
+                leaving.append(form.instance.pk)
+            elif form.instance.pk is None and stays:
+                arriving += 1
+        problem = event.supporting_citation_problem(leaving=leaving, arriving=arriving)
+        if problem:
+            raise ValidationError(problem, code="last_supporting_citation")
+
+
 def https_by_default(db_field, **kwargs):
     """Form fields for a model, with URLs pasted without a scheme taken as https."""
     if isinstance(db_field, models.URLField):
@@ -150,14 +203,19 @@ class VoteRecordInlineForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         record = self.instance
-        if cleaned.get("roll_complete") and not self.errors:
-            for name in ("yes_count", "no_count", "abstain_count", "non_voting_count"):
+        if not self.errors:
+            for name in (
+                "body",
+                "result",
+                "yes_count",
+                "no_count",
+                "abstain_count",
+                "non_voting_count",
+                "roll_complete",
+            ):
                 setattr(record, name, cleaned.get(name))
-            record.roll_complete = True
-            stored = (
-                list(record.country_votes.values_list("option", flat=True)) if record.pk else []
-            )
-            record.check_roll(stored)
+            if record.pk:
+                record.check_roll()
         return cleaned
 
 
@@ -171,14 +229,21 @@ class CountryVoteFormSet(forms.BaseInlineFormSet):
         record = self.instance
         if record.yes_count is None or record.no_count is None or record.abstain_count is None:
             return  # the record's own form reports the missing counts
-        options = [
-            form.cleaned_data["option"]
+        rows = [
+            form.cleaned_data
             for form in self.forms
             if form.cleaned_data
             and not form.cleaned_data.get("DELETE")
             and form.cleaned_data.get("option")
         ]
-        record.check_roll(options)
+        record.check_roll(
+            [row["option"] for row in rows],
+            against=[
+                row["actor"].iso3
+                for row in rows
+                if row["option"] == VoteOption.NO and row.get("actor")
+            ],
+        )
 
 
 class CountryVoteForm(VersionedModelForm):
@@ -191,9 +256,15 @@ class CountryVoteForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         record, option = cleaned.get("vote_record"), cleaned.get("option")
+        actor = cleaned.get("actor")
         if record is not None and option:
             others = record.country_votes.exclude(pk=self.instance.pk)
-            record.check_roll([*others.values_list("option", flat=True), option])
+            against = list(
+                others.filter(option=VoteOption.NO).values_list("actor__iso3", flat=True)
+            )
+            if option == VoteOption.NO and actor is not None:
+                against.append(actor.iso3)
+            record.check_roll([*others.values_list("option", flat=True), option], against=against)
         return cleaned
 
 

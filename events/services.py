@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from events.choices import EventStatus
-from events.models import Event
+from events.choices import EventStatus, TimelineStatus
+from events.models import Actor, Citation, Event, Source, Timeline
 
+# Editors hold it: publishing events and timelines, and deleting drafts others created.
 PUBLISH_PERMISSION = "events.publish_event"
 
 
@@ -16,9 +17,9 @@ def _save_as(event: Event, user, fields: list[str]) -> None:
     event.save(update_fields=[*fields, "updated_by", "updated_at"])
 
 
-def _require_publish_permission(user) -> None:
+def _require_publish_permission(user, what: str = "events") -> None:
     if user is None or not user.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("Only editors may publish, unpublish or retract events.")
+        raise PermissionDenied(f"Only editors may publish, unpublish or retract {what}.")
 
 
 def event_publish_problems(event: Event) -> list[str]:
@@ -82,11 +83,67 @@ def event_submit_for_review(*, event: Event, user) -> Event:
     return event
 
 
-def event_deletion_blocker(event: Event) -> str | None:
-    """Why the event may not be deleted (published events are retracted instead), or None."""
-    if event.status in (EventStatus.PUBLISHED, EventStatus.RETRACTED):
+def deletion_conflict(obj) -> str | None:
+    """Why the object may not be deleted by anyone (apart from PROTECTed uses), or None."""
+    if isinstance(obj, Event):
+        return obj.deletion_problem()
+    if isinstance(obj, Citation):
+        return obj.removal_problem()  # the last supporting citation of a published event
+    if isinstance(obj, Actor):
+        # A saved query's actors are a many-to-many: deleting would silently change it.
+        used_by = list(Timeline.objects.filter(query_actors=obj).values_list("title", flat=True))
+        if used_by:
+            titles = ", ".join(f"“{title}”" for title in used_by)
+            return f"“{obj}” is used by the saved query of {titles}: remove it there first."
+    return None
+
+
+def deletion_forbidden(*, obj, user) -> str | None:
+    """Why this user may not delete the object, or None.
+
+    Editors (who may publish) delete any draft event, actor or source; curators only those
+    they created (`created_by`, stamped by the admin and the API on every create: one column,
+    unlike the history's first record, which a bulk import may not write).
+    """
+    opts = obj._meta
+    if user is None or not user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
+        return f"You may not delete {opts.verbose_name_plural}."
+    if not isinstance(obj, (Event, Actor, Source)) or user.has_perm(PUBLISH_PERMISSION):
+        return None
+    if obj.created_by_id != user.pk:
         return (
-            f"“{event}” has been published: retract it with a reason instead of deleting it, "
-            "so readers and embeds that cited it keep an explanation."
+            f"Curators delete only the {opts.verbose_name_plural} they created; “{obj}” was "
+            "created by someone else. Ask an editor."
         )
     return None
+
+
+def deletion_problem(*, obj, user) -> str | None:
+    """The first reason the user may not delete the object (for the admin), or None."""
+    return deletion_forbidden(obj=obj, user=user) or deletion_conflict(obj)
+
+
+@transaction.atomic
+def timeline_publish(*, timeline: Timeline, user) -> Timeline:
+    """Readers see the timeline: an editor's decision, as for events."""
+    _require_publish_permission(user, "timelines")
+    if timeline.status == TimelineStatus.PUBLISHED:
+        raise ValidationError(f"“{timeline}” is already published.")
+    return _set_timeline_status(timeline, user, TimelineStatus.PUBLISHED)
+
+
+@transaction.atomic
+def timeline_unpublish(*, timeline: Timeline, user) -> Timeline:
+    """Take a timeline back to draft; its page and embeds stop showing it."""
+    _require_publish_permission(user, "timelines")
+    if timeline.status != TimelineStatus.PUBLISHED:
+        raise ValidationError(f"“{timeline}” is not published, so it cannot be unpublished.")
+    return _set_timeline_status(timeline, user, TimelineStatus.DRAFT)
+
+
+def _set_timeline_status(timeline: Timeline, user, status: str) -> Timeline:
+    timeline.status = status
+    timeline.updated_by = user if user and user.is_authenticated else None
+    timeline._history_user = timeline.updated_by
+    timeline.save(update_fields=["status", "updated_by", "updated_at"])
+    return timeline

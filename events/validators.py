@@ -24,6 +24,11 @@ def validate_iso3(value: str) -> None:
         )
 
 
+def validate_iso3_list(value: str) -> None:
+    for code in value.split():
+        validate_iso3(code)
+
+
 def validate_currency(value: str) -> None:
     if value != value.upper() or pycountry.currencies.get(alpha_3=value) is None:
         raise ValidationError(

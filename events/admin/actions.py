@@ -4,7 +4,6 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
@@ -20,18 +19,19 @@ def _reason(exc: Exception) -> str:
 
 
 def apply_to_each(request, queryset, change: Callable[[Event], object], done: str) -> None:
-    """Run one service call per event; report successes together and each refusal on its own."""
+    """Run one service call per object; report successes together and each refusal on its own."""
     changed = []
-    for event in queryset:
+    for obj in queryset:
         try:
-            change(event)
+            change(obj)
         except (ValidationError, PermissionDenied, ConcurrentEditError) as exc:
-            messages.error(request, f"“{event}” was not {done}: {_reason(exc)}")
+            messages.error(request, f"“{obj}” was not {done}: {_reason(exc)}")
         else:
-            changed.append(event.title)
+            changed.append(obj.title)
     if changed:
         titles = ", ".join(f"“{title}”" for title in changed)
-        noun = "event" if len(changed) == 1 else "events"
+        opts = queryset.model._meta if hasattr(queryset, "model") else Event._meta
+        noun = opts.verbose_name if len(changed) == 1 else opts.verbose_name_plural
         messages.success(request, f"{len(changed)} {noun} {done}: {titles}.")
 
 
@@ -90,14 +90,23 @@ def submit_for_review(modeladmin, request, queryset):
     )
 
 
-@admin.action(description="Delete the selected drafts", permissions=["delete"])
-def delete_selected_drafts(modeladmin, request, queryset):
-    """Django's bulk delete, refused up front if any selected event was ever published."""
-    blockers = [services.event_deletion_blocker(event) for event in queryset]
-    blockers = [reason for reason in blockers if reason]
-    if blockers:
-        for reason in blockers:
-            messages.error(request, reason)
-        messages.error(request, "Nothing was deleted.")
-        return None
-    return delete_selected(modeladmin, request, queryset)
+@admin.action(description="Publish the selected timelines", permissions=["publish"])
+def publish_timelines(modeladmin, request, queryset):
+    apply_to_each(
+        request,
+        queryset,
+        lambda timeline: services.timeline_publish(timeline=timeline, user=request.user),
+        "published",
+    )
+
+
+@admin.action(
+    description="Unpublish the selected timelines (back to draft)", permissions=["publish"]
+)
+def unpublish_timelines(modeladmin, request, queryset):
+    apply_to_each(
+        request,
+        queryset,
+        lambda timeline: services.timeline_unpublish(timeline=timeline, user=request.user),
+        "unpublished",
+    )

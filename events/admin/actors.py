@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from events.admin.base import PreloadedInline, VersionedAdmin
+from events.admin.base import DeletionRulesMixin, PreloadedInline, VersionedAdmin
 from events.choices import ActorKind
 from events.models import Actor, Role
 
@@ -22,7 +22,7 @@ class RoleInline(PreloadedInline, admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionedAdmin):
+class ActorAdmin(DeletionRulesMixin, VersionedAdmin):
     list_display = ("name", "kind", "short_name", "iso3", "parent", "events_link")
     list_select_related = ("parent",)
     list_filter = ("kind",)
@@ -34,6 +34,15 @@ class ActorAdmin(VersionedAdmin):
         (None, {"fields": ("name", "short_name", "slug", "kind", "parent", "loaded_version")}),
         ("Identifiers and names", {"fields": ("iso3", "wikidata_id", "aliases")}),
         ("Description", {"fields": ("description",)}),
+        (
+            "Voting rules",
+            {
+                "fields": ("voting_members", "votes_to_adopt", "veto_members"),
+                "classes": ("collapse",),
+                "description": "Only for bodies that vote; recorded votes are checked "
+                "against these.",
+            },
+        ),
         (
             "Record",
             {

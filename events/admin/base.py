@@ -1,8 +1,9 @@
 """What every curated model's admin shares: authorship stamps, history, optimistic locking,
 and inline rows that render without a query each."""
 
-from django.contrib import messages
-from django.contrib.admin.utils import NestedObjects
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import router
 from django.forms.models import BaseInlineFormSet
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from events import services
 from events.forms import VersionedModelForm
 from events.models import ConcurrentEditError
 from events.models.base import TrackedModel
@@ -49,11 +51,12 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
+        # Additions first: a new supporting citation lets the old one go (Citation.delete).
         for obj in instances:
             stamp_author(obj, request.user)
             obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
         formset.save_m2m()
 
     def get_deleted_objects(self, objs, request):
@@ -65,6 +68,51 @@ class CuratedAdmin(SimpleHistoryAdmin):
             collector.collect(objs)
             protected = sorted((describe_use(obj) for obj in collector.protected), key=str)
         return deleted, counts, perms_needed, protected
+
+
+class DeletionRulesMixin:
+    """Deleting follows events.services.deletion_problem (never what was once published;
+    curators only what they created): the delete page and the bulk action refuse with its
+    message, and the “Delete” link is hidden where it would be refused."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.deletion_problem(obj=obj, user=request.user) is None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        problem = obj and services.deletion_problem(obj=obj, user=request.user)
+        if problem:
+            messages.error(request, problem)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        if "delete_selected" in found:
+            found["delete_selected"] = (
+                delete_selected_allowed,
+                "delete_selected",
+                delete_selected_allowed.short_description,
+            )
+        return found
+
+
+@admin.action(description="Delete the selected %(verbose_name_plural)s", permissions=["delete"])
+def delete_selected_allowed(modeladmin, request, queryset):
+    """Django's bulk delete, refused whole if the rules forbid deleting any selected object."""
+    problems = [services.deletion_problem(obj=obj, user=request.user) for obj in queryset]
+    problems = [problem for problem in problems if problem]
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        messages.error(request, "Nothing was deleted.")
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 class VersionedAdmin(CuratedAdmin):

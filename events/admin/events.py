@@ -1,6 +1,6 @@
 """Events, their taxonomy, participants, relations and aid measures."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -14,10 +14,16 @@ from django.views.decorators.http import require_POST
 
 from events import services
 from events.admin import actions
-from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
+from events.admin.base import (
+    CuratedAdmin,
+    DeletionRulesMixin,
+    PreloadedFormSet,
+    PreloadedInline,
+    VersionedAdmin,
+)
 from events.admin.filters import ActorFilter, ActorKindFilter
 from events.choices import EventStatus
-from events.forms import VoteRecordInlineForm
+from events.forms import EventForm, SupportingCitationFormSetMixin, VoteRecordInlineForm
 from events.models import (
     AidMeasure,
     Citation,
@@ -45,8 +51,13 @@ class ParticipationInline(PreloadedInline, admin.TabularInline):
     extra = 1
 
 
+class CitationFormSet(SupportingCitationFormSetMixin, PreloadedFormSet):
+    """A published event's citations: at least one keeps stance “supports”."""
+
+
 class CitationInline(PreloadedInline, admin.TabularInline):
     model = Citation
+    formset = CitationFormSet
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     autocomplete_fields = ("source",)
     fields = ("source", "stance", "quote", "locator", "note")
@@ -102,7 +113,8 @@ class RelatedEventInline(PreloadedInline, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdmin):
+class EventAdmin(DeletionRulesMixin, VersionedAdmin):
+    form = EventForm
     list_display = (
         "title",
         "display_date",
@@ -151,6 +163,7 @@ class EventAdmin(VersionedAdmin):
                 "fields": (
                     ("start_date", "start_precision", "start_approximate"),
                     ("end_date", "end_precision", "end_approximate"),
+                    "confirm_unusual_date",
                     "edtf",
                 ),
                 "description": "For month precision enter the 1st of the month, for year "
@@ -262,7 +275,7 @@ class EventAdmin(VersionedAdmin):
             # from the history (whose record carries the status of its day).
             current = (
                 Event.objects.filter(pk=obj.pk)
-                .values("status", "retraction_reason", "published_at")
+                .values("status", "retraction_reason", "published_at", "first_published_at")
                 .first()
             )
             for name, value in (current or {}).items():
@@ -282,31 +295,8 @@ class EventAdmin(VersionedAdmin):
             )
         )
 
-    def get_actions(self, request):
-        found = super().get_actions(request)
-        if "delete_selected" in found:
-            found["delete_selected"] = (
-                actions.delete_selected_drafts,
-                "delete_selected",
-                actions.delete_selected_drafts.short_description,
-            )
-        return found
-
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm(services.PUBLISH_PERMISSION)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and services.event_deletion_blocker(obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        event = self.get_object(request, object_id)
-        reason = event and services.event_deletion_blocker(event)
-        if reason:
-            messages.error(request, reason)
-            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
-        return super().delete_view(request, object_id, extra_context)
 
     @admin.display(description="date", ordering="date_lower")
     def display_date(self, obj: Event) -> str:

@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from events.admin.base import VersionedAdmin
+from events.admin.base import DeletionRulesMixin, VersionedAdmin
 from events.forms import SourceForm
 from events.models import Citation, Source
 
 
 @admin.register(Source)
-class SourceAdmin(VersionedAdmin):
+class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
     form = SourceForm
     # Curators paste addresses without a scheme; assume https (Django 6's default) not http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -54,7 +54,7 @@ class SourceAdmin(VersionedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(VersionedAdmin):
+class CitationAdmin(DeletionRulesMixin, VersionedAdmin):
     list_display = ("event", "source", "stance", "locator")
     list_select_related = ("event", "source")
     list_filter = ("stance",)

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from events import services
+from events.admin import actions
 from events.admin.base import PreloadedInline, VersionedAdmin
 from events.models import Timeline, TimelineEntry
 
@@ -21,7 +23,10 @@ class TimelineAdmin(VersionedAdmin):
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("query_actors", "query_types")
-    readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
+    # Publishing is an editor's decision (as for events): the status changes only through the
+    # list actions, which call events.services.
+    readonly_fields = ("status", "created_by", "created_at", "updated_by", "updated_at")
+    actions = (actions.publish_timelines, actions.unpublish_timelines)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "status", "description", "loaded_version")}),
         (
@@ -42,6 +47,16 @@ class TimelineAdmin(VersionedAdmin):
         ),
     )
     inlines = (TimelineEntryInline,)
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Not even a revert from the history (whose record carries the status of its day)
+            # publishes or unpublishes: only the actions do.
+            obj.status = Timeline.objects.filter(pk=obj.pk).values_list("status", flat=True).get()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(TimelineEntry)

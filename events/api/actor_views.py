@@ -31,6 +31,7 @@ from events.api.openapi import (
 from events.api.pagination import KeysetPagination
 from events.api.renderers import FormatNegotiationMixin
 from events.api.resource_filters import ActorFilterSet
+from events.api.writing import guard_deletion
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
 
@@ -160,6 +161,10 @@ class ActorViewSet(
                 queryset=Role.objects.select_related("person").order_by("start_date", "id"),
             ),
         )
+
+    def perform_destroy(self, instance):
+        guard_deletion(instance, self.request.user)  # curators: only what they created
+        super().perform_destroy(instance)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

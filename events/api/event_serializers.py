@@ -368,6 +368,12 @@ class EventWriteSerializer(FullCleanModelSerializer):
         write_only=True,
         help_text="The version you read; a stale one is refused with 409.",
     )
+    confirm_unusual_date = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="Send true to keep a year before 1800 or more than a year ahead (without it "
+        "such a date is a 400: it is usually a typo).",
+    )
 
     class Meta:
         model = Event
@@ -387,6 +393,7 @@ class EventWriteSerializer(FullCleanModelSerializer):
             "verification",
             "importance",
             "version",
+            "confirm_unusual_date",
         ]
         extra_kwargs = {"end_precision": {"required": False}}
 

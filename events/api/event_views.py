@@ -29,7 +29,6 @@ from events.api.event_serializers import (
     ParticipationSerializer,
     RetractSerializer,
 )
-from events.api.exceptions import Conflict
 from events.api.grouping import GROUP_BY_CHOICES, aggregates, group_rows
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
@@ -49,7 +48,7 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.api.rows import event_url_prefix, rows_json
-from events.api.writing import can_see_unpublished
+from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
 from events.filtersets import EventFilterSet
 from events.models import (
@@ -311,9 +310,7 @@ class EventViewSet(
 
     def destroy(self, request, *args, **kwargs):
         event = self.get_object()
-        blocker = services.event_deletion_blocker(event)
-        if blocker:
-            raise Conflict(blocker)
+        guard_deletion(event, request.user)
         event._history_user = request.user
         event.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -510,3 +507,7 @@ class CitationViewSet(_EventPartViewSet):
 
     queryset = Citation.objects.all()
     serializer_class = CitationSerializer
+
+    def perform_destroy(self, instance):
+        guard_deletion(instance, self.request.user)  # keeps a published event supported
+        super().perform_destroy(instance)

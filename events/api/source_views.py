@@ -22,7 +22,7 @@ from events.api.source_serializers import (
     SourceListSerializer,
     SourceWriteSerializer,
 )
-from events.api.writing import can_see_unpublished
+from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES
 from events.models import Citation, Source
 
@@ -163,6 +163,10 @@ class SourceViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelVie
         if writing or can_see_unpublished(self.request, "source"):
             return Source.objects.all()
         return Source.objects.public()
+
+    def perform_destroy(self, instance):
+        guard_deletion(instance, self.request.user)  # curators: only what they created
+        super().perform_destroy(instance)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -97,6 +97,14 @@ class TimelineWriteSerializer(FullCleanModelSerializer):
 
     def validate(self, attrs):
         attrs.pop("version", None)  # checked against the object by VersionedWriteMixin
+        current = self.instance.status if self.instance else TimelineStatus.DRAFT
+        if attrs.get("status", current) != current:
+            raise serializers.ValidationError(
+                {
+                    "status": "The status changes only through POST …/publish/ and "
+                    "…/unpublish/ (editors): publishing is an editor's decision."
+                }
+            )
         return attrs
 
     def pop_related(self, validated_data):

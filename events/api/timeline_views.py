@@ -6,9 +6,10 @@ from django.db.models import F
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from events import rows
+from events import rows, services
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
@@ -169,3 +170,23 @@ class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelV
 
     def retrieve(self, request, *args, **kwargs):
         return Response(timeline_detail(self.get_object(), request))
+
+    @extend_schema(
+        summary="Publish a timeline (editors)",
+        request=None,
+        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        timeline = services.timeline_publish(timeline=self.get_object(), user=request.user)
+        return Response(timeline_detail(timeline, request))
+
+    @extend_schema(
+        summary="Take a published timeline back to draft (editors)",
+        request=None,
+        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, slug=None):
+        timeline = services.timeline_unpublish(timeline=self.get_object(), user=request.user)
+        return Response(timeline_detail(timeline, request))

@@ -7,13 +7,27 @@ dropped for the same reason: `full_clean` checks uniqueness with the model's mes
 
 from django.db import transaction
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.validators import UniqueValidator
+
+from events import services
+from events.api.exceptions import Conflict
 
 
 def can_see_unpublished(request, model_name: str) -> bool:
     """Curators and editors (who may view the model) also see drafts; readers do not."""
     user = request.user
     return user.is_authenticated and user.has_perm(f"events.view_{model_name}")
+
+
+def guard_deletion(obj, user) -> None:
+    """The services' deletion rules in HTTP: 403 if this user may not, 409 if no one may."""
+    problem = services.deletion_forbidden(obj=obj, user=user)
+    if problem:
+        raise PermissionDenied(problem)
+    problem = services.deletion_conflict(obj)
+    if problem:
+        raise Conflict(problem)
 
 
 class SlugRefField(serializers.SlugRelatedField):

@@ -9,6 +9,10 @@ rows the file does not mention (a citation a curator added) stay as they are.
 
 Every write goes through `full_clean()` and `save()`, so the model's rules apply and
 django-simple-history records each created or changed row with the reason "load_demo".
+
+Two honesty checks refuse an inconsistent file: a published event needs a citation with stance
+“supports”, and a “confirmed” one needs it from a source independent of the article (a source
+marked `independent = false` cannot confirm its own claims).
 """
 
 import datetime as dt
@@ -123,6 +127,7 @@ class DemoLoader:
         self.report = LoadReport()
         self.actors: dict[str, Actor] = {}
         self.sources: dict[str, Source] = {}
+        self.not_independent: set[int] = set()  # ids of sources that cannot confirm a claim
         self.events: dict[str, Event] = {}
         self.statuses: dict[str, str] = {}
         self.types = {t.slug: t for t in EventType.objects.all()}
@@ -154,6 +159,7 @@ class DemoLoader:
             for relation in spec.get("relations", []):
                 self._relation(spec["slug"], relation)
         self._check_published_events_are_supported()
+        self._check_confirmed_events_have_an_independent_source()
         for spec in self.data.get("timelines", []):
             self._timeline(spec)
 
@@ -241,6 +247,8 @@ class DemoLoader:
         keys = [{"url": url}, {"reference": reference}] if url else [{"reference": reference}]
         values |= {"reference": reference} if url else {"url": None}
         self.sources[spec["key"]] = self._upsert(Source, keys, values)
+        if not spec.get("independent", True):
+            self.not_independent.add(self.sources[spec["key"]].pk)
 
     def _actor(self, spec: dict) -> None:
         where = f"actor {spec['slug']}"
@@ -254,6 +262,9 @@ class DemoLoader:
             "wikidata_id": spec.get("wikidata_id"),
             "description": spec.get("description", ""),
             "parent_id": self._actor_id(parent, where) if parent else None,
+            "voting_members": spec.get("voting_members"),
+            "votes_to_adopt": spec.get("votes_to_adopt"),
+            "veto_members": " ".join(spec.get("veto_members", [])),
         }
         keys = [
             {"slug": spec["slug"]},
@@ -384,6 +395,21 @@ class DemoLoader:
             raise DemoDataError(
                 "Published events need a citation with stance “supports”: "
                 + ", ".join(sorted(published - supported))
+            )
+
+    def _check_confirmed_events_have_an_independent_source(self) -> None:
+        slugs = [
+            slug for slug in self.events if self.events[slug].verification == Verification.CONFIRMED
+        ]
+        independent = Citation.objects.filter(
+            event__slug__in=slugs, stance=CitationStance.SUPPORTS
+        ).exclude(source_id__in=self.not_independent)
+        unconfirmed = set(slugs) - set(independent.values_list("event__slug", flat=True))
+        if unconfirmed:
+            raise DemoDataError(
+                "“Confirmed” needs a supporting citation from a source independent of the "
+                "article; mark these “reported” or cite such a source: "
+                + ", ".join(sorted(unconfirmed))
             )
 
     def _timeline(self, spec: dict) -> None:

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from events.choices import ActorKind
 from events.models.base import TrackedModel, VersionedModel
 from events.querysets import ActorQuerySet, RoleQuerySet
-from events.validators import validate_iso3, wikidata_id_validator
+from events.validators import validate_iso3, validate_iso3_list, wikidata_id_validator
 
 
 class Actor(TrackedModel, VersionedModel):
@@ -56,6 +56,28 @@ class Actor(TrackedModel, VersionedModel):
     search_names = models.TextField(
         blank=True, editable=False, help_text="Name, short name and aliases, for search."
     )
+    # The voting rules of a body, stored on it (not keyed in code by name) so any body can have
+    # them; VoteRecord.clean checks recorded votes against them.
+    voting_members = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a voting body: how many members vote (193 in the UN General Assembly, "
+        "15 in the Security Council). Recorded counts may not add up to more.",
+    )
+    votes_to_adopt = models.PositiveSmallIntegerField(
+        "votes needed to adopt",
+        null=True,
+        blank=True,
+        help_text="For a voting body: the fewest votes in favour that adopt a text "
+        "(9 in the Security Council).",
+    )
+    veto_members = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_iso3_list],
+        help_text="For a voting body: ISO 3166 alpha-3 codes of the members whose vote against "
+        "defeats a text, separated by spaces (CHN FRA GBR RUS USA in the Security Council).",
+    )
 
     history = HistoricalRecords()
     objects = ActorQuerySet.as_manager()
@@ -93,6 +115,10 @@ class Actor(TrackedModel, VersionedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def veto_member_codes(self) -> set[str]:
+        return set(self.veto_members.split())
 
     def clean(self) -> None:
         # Blank form input means "no code": store NULL so uniqueness ignores it.

@@ -4,12 +4,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from events import dates
 from events.choices import (
     PUBLIC_EVENT_STATUSES,
     ActorKind,
+    CitationStance,
     DatePrecision,
     EventStatus,
     ParticipantRole,
@@ -105,6 +107,14 @@ class Event(TrackedModel, VersionedModel):
         blank=True, help_text="Required when retracted; shown to readers."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Never cleared: an event once public is a tombstone forever after (unpublished or
+    # retracted, never deleted), so sync clients and embeds that showed it keep an answer.
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers first saw it; an event with this set is never deleted.",
+    )
     verification = models.CharField(
         max_length=10, choices=Verification.choices, default=Verification.UNVERIFIED
     )
@@ -120,6 +130,10 @@ class Event(TrackedModel, VersionedModel):
 
     history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
+
+    # Not a column: set by a form or the API when a curator confirms a year before 1800 or
+    # more than a year ahead (see dates.unusual_date_problem).
+    confirm_unusual_date = False
 
     class Meta:
         ordering = ["date_lower", "id"]
@@ -173,6 +187,13 @@ class Event(TrackedModel, VersionedModel):
                 condition=~Q(status=EventStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="%(app_label)s_%(class)s_published_has_timestamp",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=PUBLIC_EVENT_STATUSES)
+                | Q(first_published_at__isnull=False),
+                name="%(app_label)s_%(class)s_public_was_published",
+                violation_error_message="A published or retracted event records when it was "
+                "first published.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +226,40 @@ class Event(TrackedModel, VersionedModel):
     def is_public(self) -> bool:
         return self.status in PUBLIC_EVENT_STATUSES
 
+    @property
+    def was_published(self) -> bool:
+        """Readers have seen it at some time: it may be unpublished or retracted, not deleted."""
+        return self.first_published_at is not None or self.is_public
+
+    def supporting_citation_problem(self, *, leaving=(), arriving: int = 0) -> str | None:
+        """Why the event would be left without a supporting citation while published, or None.
+
+        `leaving`: ids of its supporting citations that are being removed, downgraded or moved;
+        `arriving`: how many new supporting citations come in the same change.
+        """
+        if self.pk is None or self.status != EventStatus.PUBLISHED:
+            return None
+        remaining = (
+            self.citations.filter(stance=CitationStance.SUPPORTS).exclude(pk__in=leaving).count()
+        )
+        if remaining + arriving > 0:
+            return None
+        return (
+            f"“{self}” is published and this is its last citation with stance “supports”: "
+            "every published claim needs one. Add another supporting citation first, or ask "
+            "an editor to unpublish or retract the event."
+        )
+
+    def deletion_problem(self) -> str | None:
+        """Why no one may delete the event (it was published once), or None for a draft."""
+        if self.was_published:
+            return (
+                f"“{self}” has been published: it is never deleted. Retract it with a reason "
+                "(or unpublish it), so readers, embeds and sync clients that showed it keep "
+                "an explanation."
+            )
+        return None
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.start_date and self.start_precision:
@@ -226,10 +281,34 @@ class Event(TrackedModel, VersionedModel):
             errors["retraction_reason"] = "Say why the event is retracted; readers will see it."
         if self.location_country_id and self.location_country.kind != ActorKind.STATE:
             errors["location_country"] = "Choose a state as the location country."
+        for name in ("start_date", "end_date"):
+            problem = self._unconfirmed_unusual_date(name)
+            if problem and name not in errors:
+                errors[name] = ValidationError(problem, code=dates.UNUSUAL_DATE)
         if errors:
             raise ValidationError(errors)
 
+    def _unconfirmed_unusual_date(self, name: str) -> str | None:
+        """An implausible year entered now (stored dates stay as confirmed), not confirmed."""
+        value = getattr(self, name)
+        if value is None or self.confirm_unusual_date:
+            return None
+        problem = dates.unusual_date_problem(value)
+        if problem is None or self._stored(name) == value:
+            return None
+        return problem
+
+    def _stored(self, name: str):
+        if self.pk is None:
+            return None
+        return type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
+
     def save(self, *args, **kwargs):
+        if self.is_public and self.first_published_at is None:
+            # Any path that makes an event public (the publish service, an import) marks it.
+            self.first_published_at = self.published_at or timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         if not self.end_date:
             self.end_precision = ""
         elif not self.end_precision:
@@ -240,6 +319,14 @@ class Event(TrackedModel, VersionedModel):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "date_lower", "date_upper"}
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # The last guard for every path (admin, API, shell): views check deletion_problem()
+        # first to answer with a message.
+        problem = self.deletion_problem()
+        if problem:
+            raise ValidationError(problem, code="was_published")
+        return super().delete(*args, **kwargs)
 
     def refresh_search_actors(self) -> None:
         """Re-derive the participants' names for search (called when participants change).

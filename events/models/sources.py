@@ -138,3 +138,33 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.get_stance_display().lower()})"
+
+    def removal_problem(self) -> str | None:
+        """Why this citation, as stored, may not stop supporting its event (see Event)."""
+        stored = (
+            type(self)._base_manager.filter(pk=self.pk).select_related("event").first()
+            if self.pk
+            else None
+        )
+        if stored is None or stored.stance != CitationStance.SUPPORTS:
+            return None
+        return stored.event.supporting_citation_problem(leaving=[stored.pk])
+
+    def clean(self) -> None:
+        # Downgrading the stance or moving the citation to another event removes its support.
+        if self.pk and (self.stance != CitationStance.SUPPORTS or self._moved_event()):
+            problem = self.removal_problem()
+            if problem:
+                raise ValidationError({"stance": problem}, code="last_supporting_citation")
+
+    def _moved_event(self) -> bool:
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("event_id", flat=True)
+        return stored.first() != self.event_id
+
+    def delete(self, *args, **kwargs):
+        # The last guard for every path; the admin formset and the API check first, with a
+        # message in place.
+        problem = self.removal_problem()
+        if problem:
+            raise ValidationError(problem, code="last_supporting_citation")
+        return super().delete(*args, **kwargs)

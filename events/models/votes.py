@@ -2,9 +2,9 @@
 
 from collections import Counter
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from events.choices import ActorKind, VoteOption, VoteResult
@@ -70,6 +70,11 @@ class VoteRecord(models.Model):
                 & (Q(non_voting_count__isnull=True) | Q(non_voting_count__gte=0)),
                 name="%(app_label)s_%(class)s_counts_non_negative",
             ),
+            models.CheckConstraint(
+                condition=~Q(result=VoteResult.ADOPTED) | Q(yes_count__gt=F("no_count")),
+                name="%(app_label)s_%(class)s_adopted_has_majority",
+                violation_error_message="An adopted text needs more votes in favour than against.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,28 +99,114 @@ class VoteRecord(models.Model):
                 )
         return problems
 
-    def check_roll(self, options: list[str] | None = None) -> None:
-        """Raise ValidationError if the roll is marked complete but disagrees with the counts."""
-        if not self.roll_complete:
-            return
+    def roll_excesses(self, options: list[str]) -> list[str]:
+        """Where even a partial roll records more votes for an option than the official count."""
+        tally = Counter(options)
+        problems = []
+        for option, field in COUNT_FIELDS.items():
+            official = getattr(self, field)
+            if official is not None and tally[option] > official:
+                problems.append(
+                    f"{VoteOption(option).label}: the roll has {tally[option]}, "
+                    f"more than the official count of {official}"
+                )
+        return problems
+
+    def check_roll(
+        self, options: list[str] | None = None, *, against: list[str] | None = None
+    ) -> None:
+        """Raise ValidationError if the roll (`options`, one per member; the stored roll when
+        None) disagrees with the counts: a complete roll must match them, a partial one may
+        not exceed them; an adopted text has no veto member against (`against`: ISO codes of
+        the members voting against; read from the stored roll when None)."""
         if options is None:
             options = list(self.country_votes.values_list("option", flat=True))
-        problems = self.roll_mismatches(options)
+        if self.roll_complete:
+            problems = self.roll_mismatches(options)
+            if problems:
+                raise ValidationError(
+                    "The roll is marked complete but does not match the official counts ("
+                    + "; ".join(problems)
+                    + "). Fix the counts or the roll, or untick “roll is complete”."
+                )
+        problems = self.roll_excesses(options)
         if problems:
             raise ValidationError(
-                "The roll is marked complete but does not match the official counts ("
+                "The roll records more votes than the official counts ("
                 + "; ".join(problems)
-                + "). Fix the counts or the roll, or untick “roll is complete”."
+                + "). Fix the counts or the roll."
             )
+        problem = self.veto_problem(against)
+        if problem:
+            raise ValidationError(problem)
+
+    def veto_problem(self, against: list[str] | None = None) -> str | None:
+        """An adopted text with a veto member (by the body's rules) recorded against, or None."""
+        if self.result != VoteResult.ADOPTED or not self.body_id:
+            return None
+        vetoes = self.body.veto_member_codes
+        if not vetoes:
+            return None
+        if against is None:
+            if self.pk is None:
+                return None
+            against = list(
+                self.country_votes.filter(option=VoteOption.NO).values_list(
+                    "actor__iso3", flat=True
+                )
+            )
+        vetoing = sorted(vetoes & {code for code in against if code})
+        if not vetoing:
+            return None
+        return (
+            f"{', '.join(vetoing)} voted against, and in the {self.body} a vote against by "
+            f"{'this member' if len(vetoing) == 1 else 'these members'} is a veto: the text "
+            "cannot be adopted. Record the result as “Not adopted (veto)”, or fix the roll."
+        )
+
+    def count_problems(self) -> dict[str, list[str]]:
+        """Official counts that cannot be true, by field: an adoption with no more in favour
+        than against or fewer in favour than the body requires, more votes than members."""
+        counts = (self.yes_count, self.no_count, self.abstain_count)
+        if any(count is None for count in counts):
+            return {}  # the form reports the missing count
+        yes, no, abstain = counts
+        # Keyed by field: Django then skips the matching database constraint, whose message
+        # would repeat this one less precisely.
+        problems: dict[str, list[str]] = {}
+        if self.result == VoteResult.ADOPTED and yes <= no:
+            problems["result"] = [
+                f"An adopted text needs more votes in favour than against; these counts have "
+                f"{yes} in favour and {no} against. Fix the counts or the result."
+            ]
+        body = self.body if self.body_id else None
+        if body is None:
+            return problems
+        if (
+            self.result == VoteResult.ADOPTED
+            and body.votes_to_adopt is not None
+            and yes < body.votes_to_adopt
+        ):
+            problems.setdefault("yes_count", []).append(
+                f"The {body} adopts a text with at least {body.votes_to_adopt} votes in "
+                f"favour; these counts have {yes}. Fix the counts or the result."
+            )
+        total = yes + no + abstain + (self.non_voting_count or 0)
+        if body.voting_members is not None and total > body.voting_members:
+            problems[NON_FIELD_ERRORS] = [
+                f"These counts add up to {total}, more than the {body.voting_members} members "
+                f"of the {body}."
+            ]
+        return problems
 
     def clean(self) -> None:
-        errors = {}
         from events.models.types import UN_VOTE_TYPE_SLUG
 
+        errors = self.count_problems()
         if self.event_id and self.event.event_type.slug != UN_VOTE_TYPE_SLUG:
-            errors["event"] = "A vote record belongs to an event of type “UN vote”."
+            errors["event"] = ["A vote record belongs to an event of type “UN vote”."]
         if self.body_id and self.body.kind not in (ActorKind.ORGAN, ActorKind.ORGANISATION):
-            errors["body"] = "The voting body is an organisation or one of its organs."
+            errors["body"] = ["The voting body is an organisation or one of its organs."]
         if errors:
             raise ValidationError(errors)
 

@@ -1,17 +1,19 @@
-"""Curators remove wrong rows inline (recorded in history); deleting events, actors and
-sources stays with editors."""
+"""Curators remove wrong rows inline (recorded in history) and delete the never-published
+drafts, actors and sources they created themselves; everything else stays with editors."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from events.models import Actor, Citation, CountryVote, Event, Participation, Source, VoteRecord
-from tests.events.test_admin import admin_url, form_values
+from tests.events.test_admin import admin_url, form_values, messages_of, run_action
 from tests.factories import (
     ActorFactory,
     CitationFactory,
     CountryVoteFactory,
     EventFactory,
     ParticipationFactory,
+    SourceFactory,
     StateFactory,
 )
 
@@ -25,7 +27,9 @@ INLINE_ROWS = [
     "eventrelation",
     "timelineentry",
 ]
-EDITORS_ONLY = ["event", "actor", "source", "eventtype", "role", "voterecord", "timeline"]
+# Curators hold these, but the services let them delete only what they created.
+THEIR_OWN = ["event", "actor", "source"]
+EDITORS_ONLY = ["eventtype", "role", "voterecord", "timeline"]
 
 
 def curator_codenames() -> set[str]:
@@ -34,6 +38,11 @@ def curator_codenames() -> set[str]:
 
 @pytest.mark.parametrize("model", INLINE_ROWS)
 def test_curators_may_delete_rows_edited_inline(model):
+    assert f"delete_{model}" in curator_codenames()
+
+
+@pytest.mark.parametrize("model", THEIR_OWN)
+def test_curators_hold_the_delete_permission_for_what_they_may_create(model):
     assert f"delete_{model}" in curator_codenames()
 
 
@@ -99,22 +108,74 @@ def test_a_curator_removes_a_wrong_country_vote_from_a_roll(curator_client, cura
     assert CountryVote.history.get(id=vote.pk, history_type="-").history_user == curator
 
 
-def test_a_curator_still_cannot_delete_an_event_with_citations(curator_client):
+def test_a_curator_cannot_delete_an_event_someone_else_created(curator_client):
     citation = CitationFactory()
     event = citation.event
     url = admin_url(Event, "delete", event.pk)
 
-    assert curator_client.get(url).status_code == 403
-    assert curator_client.post(url, {"post": "yes"}).status_code == 403
+    response = curator_client.post(url, {"post": "yes"}, follow=True)
 
+    assert "Curators delete only the events they created" in response.content.decode()
     assert Event.objects.filter(pk=event.pk).exists()
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 
-def test_a_curator_still_cannot_delete_actors_or_sources(curator_client):
-    actor, source = ActorFactory(), CitationFactory().source
+def test_a_curator_deletes_their_own_draft_with_its_citations(curator_client, curator):
+    citation = CitationFactory(event=EventFactory(created_by=curator))
+    url = admin_url(Event, "delete", citation.event.pk)
+
+    assert curator_client.get(url).status_code == 200  # the confirmation page
+    assert curator_client.post(url, {"post": "yes"}).status_code == 302
+
+    assert not Event.objects.filter(pk=citation.event.pk).exists()
+    assert not Citation.objects.filter(pk=citation.pk).exists()
+
+
+def test_a_curator_cannot_delete_their_own_event_once_it_was_published(curator_client, curator):
+    event = EventFactory(created_by=curator, first_published_at=timezone.now())
+    response = curator_client.post(
+        admin_url(Event, "delete", event.pk), {"post": "yes"}, follow=True
+    )
+    assert "has been published: it is never deleted" in response.content.decode()
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_a_curator_cannot_delete_actors_or_sources_someone_else_created(curator_client):
+    actor, source = ActorFactory(), SourceFactory()
     for obj in (actor, source):
         url = admin_url(type(obj), "delete", obj.pk)
-        assert curator_client.post(url, {"post": "yes"}).status_code == 403
+        response = curator_client.post(url, {"post": "yes"}, follow=True)
+        assert "Curators delete only the" in response.content.decode()
     assert Actor.objects.filter(pk=actor.pk).exists()
     assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_curator_deletes_their_own_actor_and_source_once_nothing_uses_them(
+    curator_client, curator
+):
+    actor, source = ActorFactory(created_by=curator), SourceFactory(created_by=curator)
+    for obj in (actor, source):
+        response = curator_client.post(admin_url(type(obj), "delete", obj.pk), {"post": "yes"})
+        assert response.status_code == 302
+    assert not Actor.objects.filter(pk=actor.pk).exists()
+    assert not Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_curator_cannot_delete_their_own_actor_or_source_while_in_use(curator_client, curator):
+    participation = ParticipationFactory(actor=ActorFactory(created_by=curator))
+    citation = CitationFactory(source=SourceFactory(created_by=curator))
+    for obj in (participation.actor, citation.source):
+        response = curator_client.post(admin_url(type(obj), "delete", obj.pk), {"post": "yes"})
+        assert response.status_code == 200
+        assert response.context["protected"]  # Django names each use instead of deleting
+    assert Actor.objects.filter(pk=participation.actor.pk).exists()
+    assert Source.objects.filter(pk=citation.source.pk).exists()
+
+
+def test_a_curator_bulk_deletes_only_their_own_drafts(curator_client, curator):
+    mine, theirs = EventFactory(created_by=curator), EventFactory()
+    response = run_action(curator_client, "delete_selected", [mine, theirs], post="yes")
+    assert any("Nothing was deleted" in m for m in messages_of(response))
+    assert Event.objects.count() == 2
+    run_action(curator_client, "delete_selected", [mine], post="yes")
+    assert list(Event.objects.all()) == [theirs]

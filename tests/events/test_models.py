@@ -13,6 +13,7 @@ from events.choices import (
     DatePrecision,
     EventStatus,
     VoteOption,
+    VoteResult,
 )
 from events.models import (
     Actor,
@@ -33,6 +34,7 @@ from tests.factories import (
     EventRelationFactory,
     ParticipationFactory,
     PersonFactory,
+    PublishedEventFactory,
     RoleFactory,
     SourceFactory,
     StateFactory,
@@ -129,12 +131,16 @@ CASES = {
     "events_event_start_fits_precision": lambda: _events(start_precision=DatePrecision.MONTH),
     "events_event_bounds_ordered": lambda: _events(date_upper=D(2025, 2, 17)),
     "events_event_importance_range": lambda: _events(importance=6),
+    # first_published_at set: each row breaks only the rule it tests (PostgreSQL names the first).
     "events_event_retraction_has_reason": lambda: _events(
-        status=EventStatus.RETRACTED, retraction_reason=""
+        status=EventStatus.RETRACTED, retraction_reason="", first_published_at=timezone.now()
     ),
     "events_event_published_has_timestamp": lambda: _events(
-        status=EventStatus.PUBLISHED, published_at=None
+        status=EventStatus.PUBLISHED, published_at=None, first_published_at=timezone.now()
     ),
+    "events_event_public_was_published": lambda: Event.objects.filter(
+        pk=PublishedEventFactory().pk
+    ).update(first_published_at=None),
     "events_event.slug": lambda: EventFactory.create_batch(2, slug="same"),
     # Participation, EventRelation
     "events_participation_unique_role": _duplicate_participation,
@@ -156,6 +162,7 @@ CASES = {
     "events_voterecord_counts_non_negative": lambda: VoteRecord.objects.filter(
         pk=VoteRecordFactory().pk
     ).update(non_voting_count=-1),
+    "events_voterecord_adopted_has_majority": lambda: VoteRecordFactory(yes_count=2, no_count=9),
     "events_voterecord.event": _second_vote_record_for_one_event,
     "events_voterecord.document_symbol": lambda: VoteRecordFactory.create_batch(
         2, document_symbol="A/RES/ES-11/7"
@@ -188,7 +195,10 @@ MORE_CASES = [
         "events_aidmeasure_currency_with_amount",
         lambda: AidMeasureFactory(amount=5, currency="usd"),
     ),
-    ("events_voterecord_counts_non_negative", lambda: VoteRecordFactory(yes_count=-1)),
+    (
+        "events_voterecord_counts_non_negative",
+        lambda: VoteRecordFactory(yes_count=-1, result=VoteResult.REJECTED),
+    ),
 ]
 
 
@@ -363,7 +373,7 @@ def test_a_complete_roll_that_disagrees_with_the_counts_is_refused():
     ]
     record.check_roll([VoteOption.YES, VoteOption.YES, VoteOption.NO])  # agrees: no error
     record.roll_complete = False
-    record.check_roll()  # an incomplete roll is never checked
+    record.check_roll([VoteOption.YES])  # an incomplete roll need not add up
 
 
 @pytest.mark.django_db

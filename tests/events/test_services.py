@@ -8,7 +8,7 @@ from django.utils import timezone
 from events.choices import CitationStance, EventStatus
 from events.models import Event
 from events.services import (
-    event_deletion_blocker,
+    deletion_conflict,
     event_publish,
     event_publish_problems,
     event_retract,
@@ -184,8 +184,8 @@ def test_a_curator_submits_a_draft_for_review(curator, cited_draft):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.IN_REVIEW])
-def test_unpublished_events_may_be_deleted(status):
-    assert event_deletion_blocker(EventFactory(status=status)) is None
+def test_never_published_events_may_be_deleted(status):
+    assert deletion_conflict(EventFactory(status=status)) is None
 
 
 @pytest.mark.django_db
@@ -194,8 +194,9 @@ def test_published_and_retracted_events_must_be_retracted_not_deleted():
     retracted = PublishedEventFactory(
         status=EventStatus.RETRACTED, retraction_reason="Wrong.", start_date=dt.date(2025, 3, 3)
     )
-    assert event_deletion_blocker(published) == (
-        "“Aid pause” has been published: retract it with a reason instead of deleting it, "
-        "so readers and embeds that cited it keep an explanation."
+    assert deletion_conflict(published) == (
+        "“Aid pause” has been published: it is never deleted. Retract it with a reason "
+        "(or unpublish it), so readers, embeds and sync clients that showed it keep "
+        "an explanation."
     )
-    assert "retract it with a reason" in event_deletion_blocker(retracted)
+    assert "Retract it with a reason" in deletion_conflict(retracted)

@@ -141,11 +141,23 @@ def test_deleting_is_for_editors_and_only_before_publication(editor_client, draf
     PublishedEventFactory(slug="published")
     response = editor_client.delete(f"{URL}published/", headers=current("published"))
     assert response.status_code == 409
-    assert "retract" in response.json()["detail"]
+    assert "it is never deleted. Retract it" in response.json()["detail"]
 
     response = editor_client.delete(f"{URL}draft-event/", headers=current("draft-event"))
     assert response.status_code == 204
     assert not Event.objects.filter(slug="draft-event").exists()
+
+
+def test_an_unpublished_event_stays_as_a_tombstone_and_cannot_be_deleted(editor_client):
+    PublishedEventFactory(slug="was-public")
+    assert post(editor_client, f"{URL}was-public/unpublish/").status_code == 200
+
+    response = editor_client.delete(f"{URL}was-public/")
+
+    assert response.status_code == 409
+    assert "has been published: it is never deleted" in response.json()["detail"]
+    event = Event.objects.get(slug="was-public")
+    assert (event.status, event.first_published_at is not None) == (EventStatus.DRAFT, True)
 
 
 def test_deleting_an_event_still_in_a_timeline_is_a_conflict(editor_client):

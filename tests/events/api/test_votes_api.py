@@ -160,7 +160,7 @@ def test_an_editor_records_a_vote_with_its_roll(editor_client, votes, draft_vote
             "body": "un-general-assembly",
             "document_symbol": "A/RES/ES-11/8",
             "title": "A resolution",
-            "result": "adopted",
+            "result": "rejected",
             "yes_count": 1,
             "no_count": 1,
             "abstain_count": 0,

@@ -234,7 +234,6 @@ def test_a_saved_query_timeline_takes_actors_and_types_but_no_entries(curator_cl
             "slug": "q",
             "title": "Q",
             "kind": "saved_query",
-            "status": "published",
             "query_actors": ["ukr"],
             "query_types": ["un-vote"],
             "query_from": "2025-01-01",
@@ -243,6 +242,7 @@ def test_a_saved_query_timeline_takes_actors_and_types_but_no_entries(curator_cl
     )
     assert response.status_code == 201, response.content
     assert response.json()["query"]["actors"] == ["ukraine"]
+    assert response.json()["status"] == "draft"
     response = curator_client.patch(
         "/api/v1/timelines/q/",
         {"entries": [{"event": PublishedEventFactory().slug}]},
