@@ -8,10 +8,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from embeds.rows import DOUBTFUL
 from events import dates
-from events.choices import DatePrecision, EventStatus
-from events.markdown import render_markdown
+from events.choices import DatePrecision
 
 # The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
 STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
@@ -56,15 +54,6 @@ def period_key(event, grouping: str) -> tuple[int, int]:
 def entry_captions(timeline) -> dict[int, str]:
     """A curated timeline's captions by event id (“Sign 1: …”), in one query."""
     return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
-
-
-def prepare_event(event):
-    """Attach what the event page shows to one Event: its summary's HTML and its marks."""
-    event.summary_html = render_markdown(event.summary)
-    event.datetime_attr = dates.edtf_date(event.start_date, event.start_precision)
-    event.is_doubtful = event.verification in DOUBTFUL
-    event.is_retracted = event.status == EventStatus.RETRACTED
-    return event
 
 
 def group_events(events, grouping: str = "month") -> list[Period]:

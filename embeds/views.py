@@ -15,15 +15,26 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
-from embeds.context import chips, entry_captions, group_events, prepare_event
+from embeds.context import chips, entry_captions, group_events
 from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
-from embeds.rows import event_rows, prepare_rows
+from embeds.rows import DOUBTFUL, event_rows, prepare_rows
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
-from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, VoteOption
+from events import dates
+from events.alignment import agreement_by_year, vote_partners
+from events.choices import (
+    PUBLIC_EVENT_STATUSES,
+    ActorKind,
+    CitationStance,
+    EventStatus,
+    ParticipantRole,
+    Verification,
+    VoteOption,
+    VoteResult,
+)
+from events.detail import EventDetail, load_event_detail
 from events.filtersets import EventFilterSet, timeline_events
 from events.markdown import render_markdown
 from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
@@ -131,42 +142,101 @@ def timeline_page(request, slug):
 @require_safe
 @cached_public
 def event_page(request, slug):
-    event = get_object_or_404(
-        Event.objects.public().for_timeline().select_related("vote_record__body"), slug=slug
+    detail = load_event_detail(Event.objects.public(), slug=slug)
+    if detail is None:
+        raise Http404("No such event.")
+    return render(
+        request,
+        "embeds/event.html",
+        {
+            **_event_page_context(detail),
+            "oembed_url": oembed_link(request, request.path),
+            "origin": public_origin(request),
+        },
     )
-    prepare_event(event)
-    participations = list(event.participations.all())
-    posts: dict[int, list[Role]] = {}
-    people = [p.actor_id for p in participations if p.actor.kind == ActorKind.PERSON]
-    if people:
-        roles = Role.objects.active_on(event.date_lower).filter(person_id__in=people)
-        for role in roles.select_related("organisation").order_by("start_date", "id"):
-            posts.setdefault(role.person_id, []).append(role)
-    for participation in participations:
-        participation.posts = posts.get(participation.actor_id, [])
-    vote = getattr(event, "vote_record", None)
-    roll = []
+
+
+def _display_name(actor: dict) -> str:
+    return actor["short_name"] or actor["name"]  # the rule of Actor.display_name
+
+
+def _event_page_context(detail: EventDetail) -> dict:
+    """The page's view of the detail loader's values: labels, marks and the grouped roll."""
+    event = detail.event
+    start, start_precision = event["start_date"], event["start_precision"]
+    date_args = (start, start_precision, event["start_approximate"])
+    end_args = (event["end_date"], event["end_precision"] or None, event["end_approximate"])
+    country = event["location_country__slug"]
+    page_event = {
+        "title": event["title"],
+        "display_date": dates.display_range(*date_args, *end_args),
+        "datetime_attr": dates.edtf_date(start, start_precision),
+        "type_name": event["event_type__name"],
+        "verification": event["verification"],
+        "verification_label": Verification(event["verification"]).label,
+        "is_doubtful": event["verification"] in DOUBTFUL,
+        "is_retracted": event["status"] == EventStatus.RETRACTED,
+        "retraction_reason": event["retraction_reason"],
+        "location_name": event["location_name"],
+        "location_country": (
+            _display_name(
+                {
+                    "short_name": event["location_country__short_name"],
+                    "name": event["location_country__name"],
+                }
+            )
+            if country
+            else ""
+        ),
+        "summary_html": render_markdown(event["summary"]),
+    }
+    participations = [
+        {
+            "actor": participant["actor"],
+            "role_label": ParticipantRole(participant["role"]).label.lower(),
+            "note": participant["note"],
+            "posts": [
+                {"title": post["title"], "organisation": _display_name(post["organisation"])}
+                for post in participant["posts"]
+            ],
+        }
+        for participant in detail.participants
+    ]
+    citations = [
+        {
+            **citation,
+            "stance_label": CitationStance(citation["stance"]).label.lower(),
+            "published": (
+                dates.display_date(
+                    citation["source"]["published_on"],
+                    citation["source"]["published_precision"],
+                    citation["source"]["published_approximate"],
+                )
+                if citation["source"]["published_on"]
+                else ""
+            ),
+        }
+        for citation in detail.citations
+    ]
+    vote, roll = detail.vote, []
     if vote is not None:
+        vote = {**vote, "result_label": VoteResult(vote["result"]).label.lower()}
         by_option: dict[str, list] = {}
-        for country_vote in vote.country_votes.select_related("actor").order_by("actor__name"):
-            by_option.setdefault(country_vote.option, []).append(country_vote.actor)
+        for row in vote["roll"]:
+            actor = {"slug": row["actor"]["slug"], "display_name": _display_name(row["actor"])}
+            by_option.setdefault(row["option"], []).append(actor)
         roll = [
             {"label": option.label, "option": option.value, "actors": by_option[option]}
             for option in VoteOption
             if by_option.get(option)
         ]
-    return render(
-        request,
-        "embeds/event.html",
-        {
-            "event": event,
-            "participations": participations,
-            "vote": vote,
-            "roll": roll,
-            "oembed_url": oembed_link(request, request.path),
-            "origin": public_origin(request),
-        },
-    )
+    return {
+        "event": page_event,
+        "participations": participations,
+        "citations": citations,
+        "vote": vote,
+        "roll": roll,
+    }
 
 
 def _public_actor(slug: str) -> Actor:

@@ -1,14 +1,13 @@
-"""Event serializers: documenting forms of the rows, the detail form, and the write forms.
+"""Event serializers: documenting forms of the rows, and the write forms.
+
+The detail is built by events.api.event_detail and declared in events.api.shapes.
 
 List and timeline rows are built by `events.api.rows` without serializers (for speed); the
 `*Row*` serializers below only describe them in the OpenAPI schema, field for field.
 """
 
-from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events import dates
 from events.api.writing import FullCleanModelSerializer
 from events.choices import (
     ActorKind,
@@ -18,7 +17,6 @@ from events.choices import (
     ParticipantRole,
     Verification,
 )
-from events.markdown import render_markdown
 from events.models import Actor, Citation, Event, EventType, Participation, Source
 
 # Documenting serializers for the rows of events.api.rows ---------------------------------
@@ -122,230 +120,6 @@ class GroupedTimelineSerializer(serializers.Serializer):
     facets = FacetsSerializer()
     truncated = serializers.BooleanField(help_text="True when more events matched than `limit`.")
     periods = PeriodSerializer(many=True)
-
-
-# Event detail ----------------------------------------------------------------------------
-
-
-class ActorBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Actor
-        fields = ["slug", "name", "kind", "iso3"]
-
-
-class PostSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    organisation = ActorBriefSerializer()
-
-
-class ParticipantSerializer(serializers.ModelSerializer):
-    actor = ActorBriefSerializer()
-    posts = serializers.SerializerMethodField(
-        help_text="The posts a person held on the event's date."
-    )
-
-    class Meta:
-        model = Participation
-        fields = ["role", "note", "actor", "posts"]
-
-    @extend_schema_field(PostSerializer(many=True))
-    def get_posts(self, participation) -> list[dict]:
-        posts = getattr(participation.actor, "posts_then", [])
-        return PostSerializer(posts, many=True).data
-
-
-class SourceBriefSerializer(serializers.ModelSerializer):
-    published_on = serializers.SerializerMethodField(help_text="In its precision: 2025-02.")
-
-    class Meta:
-        model = Source
-        fields = ["id", "kind", "title", "url", "publisher", "published_on", "language"]
-
-    def get_published_on(self, source) -> str | None:
-        if not source.published_on:
-            return None
-        return dates.edtf_date(
-            source.published_on, source.published_precision, source.published_approximate
-        )
-
-
-class CitationDetailSerializer(serializers.ModelSerializer):
-    source = SourceBriefSerializer()
-
-    class Meta:
-        model = Citation
-        fields = ["id", "stance", "quote", "locator", "note", "source"]
-
-
-class CountryVoteSerializer(serializers.Serializer):
-    actor = ActorBriefSerializer()
-    option = serializers.CharField()
-
-
-class VoteRecordSerializer(serializers.Serializer):
-    body = ActorBriefSerializer()
-    document_symbol = serializers.CharField(allow_null=True)
-    draft_symbol = serializers.CharField(allow_blank=True)
-    title = serializers.CharField()
-    result = serializers.CharField()
-    counts = serializers.DictField(child=serializers.IntegerField(allow_null=True))
-    roll_complete = serializers.BooleanField()
-    votes = CountryVoteSerializer(many=True, source="country_votes.all")
-
-
-class AidMeasureSerializer(serializers.Serializer):
-    donor = ActorBriefSerializer()
-    recipient = ActorBriefSerializer()
-    kind = serializers.CharField()
-    action = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    currency = serializers.CharField(allow_blank=True)
-    note = serializers.CharField(allow_blank=True)
-
-
-class RelatedEventSerializer(serializers.Serializer):
-    relation = serializers.CharField(help_text="follows, responds_to or part_of.")
-    direction = serializers.ChoiceField(
-        choices=["outgoing", "incoming"],
-        help_text="outgoing: this event <relation> the other; incoming: the other <relation> "
-        "this one.",
-    )
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    display_date = serializers.CharField()
-    url = serializers.URLField()
-
-
-class HistorySummarySerializer(serializers.Serializer):
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    published_at = serializers.DateTimeField(allow_null=True)
-    version = serializers.IntegerField()
-
-
-class EventDetailSerializer(serializers.ModelSerializer):
-    """Everything about one event. Expects `events.api.event_views.detail_queryset` prefetches."""
-
-    url = serializers.SerializerMethodField()
-    summary_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the summary.")
-    type = TypeBriefSerializer(source="event_type")
-    display_date = serializers.CharField()
-    edtf = serializers.CharField()
-    start = serializers.SerializerMethodField()
-    end = serializers.SerializerMethodField()
-    earliest = serializers.DateField(source="date_lower")
-    latest = serializers.DateField(source="date_upper")
-    location = serializers.SerializerMethodField()
-    participants = ParticipantSerializer(many=True, source="participations.all")
-    citations = CitationDetailSerializer(many=True, source="citations.all")
-    vote_record = serializers.SerializerMethodField()
-    aid_measures = AidMeasureSerializer(many=True, source="aid_measures.all")
-    related = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Event
-        fields = [
-            "id",
-            "slug",
-            "url",
-            "title",
-            "summary",
-            "summary_html",
-            "type",
-            "display_date",
-            "edtf",
-            "start",
-            "end",
-            "earliest",
-            "latest",
-            "location",
-            "status",
-            "retraction_reason",
-            "verification",
-            "importance",
-            "participants",
-            "citations",
-            "vote_record",
-            "aid_measures",
-            "related",
-            "history",
-            "version",
-        ]
-
-    def get_url(self, event) -> str:
-        return self._url(event.slug)
-
-    def _url(self, slug: str) -> str:
-        return self.context["request"].build_absolute_uri(reverse("event-detail", args=[slug]))
-
-    def get_summary_html(self, event) -> str:
-        return str(render_markdown(event.summary))
-
-    @staticmethod
-    def _part(value, precision, approximate) -> dict | None:
-        if value is None:
-            return None
-        return {"date": value.isoformat(), "precision": precision, "approximate": approximate}
-
-    @extend_schema_field(DatePartSerializer)
-    def get_start(self, event) -> dict:
-        return self._part(event.start_date, event.start_precision, event.start_approximate)
-
-    @extend_schema_field(DatePartSerializer(allow_null=True))
-    def get_end(self, event) -> dict | None:
-        return self._part(event.end_date, event.end_precision, event.end_approximate)
-
-    @extend_schema_field(LocationSerializer)
-    def get_location(self, event) -> dict:
-        country = event.location_country
-        return {
-            "country": (
-                {"slug": country.slug, "name": country.name, "iso3": country.iso3}
-                if country
-                else None
-            ),
-            "name": event.location_name,
-        }
-
-    @extend_schema_field(VoteRecordSerializer(allow_null=True))
-    def get_vote_record(self, event) -> dict | None:
-        record = getattr(event, "vote_record", None)
-        return VoteRecordSerializer(record).data if record is not None else None
-
-    @extend_schema_field(RelatedEventSerializer(many=True))
-    def get_related(self, event) -> list[dict]:
-        related = [
-            ("outgoing", relation.kind, relation.to_event)
-            for relation in event.relations_from.all()
-        ] + [
-            ("incoming", relation.kind, relation.from_event)
-            for relation in event.relations_to.all()
-        ]
-        return [
-            {
-                "relation": kind,
-                "direction": direction,
-                "slug": other.slug,
-                "title": other.title,
-                "display_date": other.display_date,
-                "url": self._url(other.slug),
-            }
-            for direction, kind, other in related
-        ]
-
-    @extend_schema_field(HistorySummarySerializer)
-    def get_history(self, event) -> dict:
-        return {
-            "created_at": serializers.DateTimeField().to_representation(event.created_at),
-            "updated_at": serializers.DateTimeField().to_representation(event.updated_at),
-            "published_at": (
-                serializers.DateTimeField().to_representation(event.published_at)
-                if event.published_at
-                else None
-            ),
-            "version": event.version,
-        }
 
 
 # Writes ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 """
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import resolve_type_hint
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -80,3 +81,8 @@ NOT_MODIFIED = {
         response=None, description="Not modified: your `If-None-Match` ETag is still current."
     )
 }
+
+
+def shape(typed_dict) -> dict:
+    """The OpenAPI schema of a response built as plain dicts, from its TypedDict (shapes.py)."""
+    return resolve_type_hint(typed_dict)
