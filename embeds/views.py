@@ -9,7 +9,7 @@ once and cached (embeds.fragments).
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from embeds.svg import agreement_chart
 from events import dates
 from events.alignment import agreement_by_year, vote_partners
 from events.choices import (
-    PUBLIC_EVENT_STATUSES,
     ActorKind,
     CitationStance,
     EventStatus,
@@ -37,7 +36,8 @@ from events.choices import (
 from events.detail import EventDetail, load_event_detail
 from events.filtersets import EventFilterSet, timeline_events
 from events.markdown import render_markdown
-from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
+from events.models import Actor, Event, Role, Timeline
+from events.querysets import reference_keys
 
 # A timeline longer than this is cut, with a note asking for narrower filters.
 MAX_EVENTS = 500
@@ -239,19 +239,9 @@ def _event_page_context(detail: EventDetail) -> dict:
     }
 
 
-def _public_actor(slug: str) -> Actor:
-    """An actor readers may see: one taking part in a public event or voting in a public one."""
-    in_public_event = Participation.objects.filter(
-        actor=OuterRef("pk"), event__status__in=PUBLIC_EVENT_STATUSES
-    )
-    votes_in_public_event = CountryVote.objects.filter(
-        actor=OuterRef("pk"), vote_record__event__status=EventStatus.PUBLISHED
-    )
-    actor = (
-        Actor.objects.filter(slug=slug)
-        .filter(Q(Exists(in_public_event)) | Q(Exists(votes_in_public_event)))
-        .first()
-    )
+def _public_actor(reference: str) -> Actor:
+    """An actor readers may see (the API's rule: ActorQuerySet.public), by any reference."""
+    actor = Actor.objects.public().resolve(reference).get(reference)
     if actor is None:
         raise Http404("No such actor.")
     return actor
@@ -288,7 +278,10 @@ def _agreement(request, actor: Actor) -> dict:
     context: dict = {"partners": partners, "with_value": wanted}
     if not wanted:
         return context
-    other = next((p for p in partners if wanted in (p.slug, (p.iso3 or "").lower())), None)
+    # The partners are loaded already: match them with the resolver's own keys.
+    other = next(
+        (p for p in partners if wanted in reference_keys(p.slug, p.iso3, p.wikidata_id)), None
+    )
     if other is None:
         context["agreement_error"] = (
             f"“{wanted}” is not a state that voted with {actor.display_name} in a recorded "

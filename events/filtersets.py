@@ -9,7 +9,6 @@ import copy
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import QueryDict
 from drf_spectacular.drainage import set_override
 
@@ -64,15 +63,10 @@ class ReferenceListField(forms.Field):
 
 
 def resolve_actors(values: list[str]) -> dict[str, int]:
-    """Map each given slug or ISO code (lower-cased) to an actor id."""
-    wanted = {v.lower() for v in values}
-    rows = Actor.objects.filter(Q(slug__in=wanted) | Q(iso3__in=[v.upper() for v in wanted]))
-    found: dict[str, int] = {}
-    for pk, slug, iso3 in rows.values_list("pk", "slug", "iso3"):
-        found[slug.lower()] = pk
-        if iso3:
-            found[iso3.lower()] = pk
-    return found
+    """Map each given reference (lower-cased) to an actor id (see ActorQuerySet.resolve)."""
+    return {
+        reference.lower(): actor.pk for reference, actor in Actor.objects.resolve(*values).items()
+    }
 
 
 def resolve_types(values: list[str]) -> dict[str, int]:

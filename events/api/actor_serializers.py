@@ -9,7 +9,7 @@ from events.models import Actor
 
 
 class ActorRefField(SlugRefField):
-    """An actor given by slug, or a state by its ISO 3166 alpha-3 code in any case."""
+    """An actor given by slug, a state by its ISO 3166 alpha-3 code, or by Wikidata id."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Actor.objects.all())
@@ -20,10 +20,11 @@ class ActorRefField(SlugRefField):
             self.fail("invalid")
         if "\x00" in data:
             raise serializers.ValidationError("Null characters are not allowed.")
-        actor = self.get_queryset().by_reference(data).first()
+        actor = self.get_queryset().resolve(data).get(data)
         if actor is None:
             raise serializers.ValidationError(
-                f"Unknown actor: {data}. Use an actor's slug, or a state's ISO 3166 alpha-3 code."
+                f"Unknown actor: {data}. Use an actor's slug, a state's ISO 3166 alpha-3 code "
+                "or a Wikidata id."
             )
         return actor
 

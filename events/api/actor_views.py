@@ -26,6 +26,7 @@ from events.api.openapi import (
 )
 from events.api.pagination import KeysetPagination
 from events.api.resource_filters import ActorFilterSet
+from events.api.writing import can_see_unpublished
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
 
@@ -61,14 +62,14 @@ def actor_rows(values: list[dict], url_prefix: str) -> list[dict]:
 
 
 class ActorLookup:
-    """Actors by slug, or states by ISO 3166 alpha-3 code in any case (/actors/USA/)."""
+    """Actors by slug, ISO 3166 alpha-3 code or Wikidata id, in any case (/actors/USA/)."""
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"  # slugs and ISO codes
 
     def get_object(self):
         value = self.kwargs["slug"]
-        actor = self.actor_queryset().by_reference(value).first()
+        actor = self.actor_queryset().resolve(value).get(value)
         if actor is None:
             raise NotFound(f"No actor has the slug or ISO 3166 code “{value}”.")
         self.check_object_permissions(self.request, actor)
@@ -77,11 +78,10 @@ class ActorLookup:
     def version_for_etag(self):
         if "slug" not in self.kwargs:
             return None
-        return (
-            Actor.objects.by_reference(self.kwargs["slug"])
-            .values_list("version", flat=True)
-            .first()
-        )
+        value = self.kwargs["slug"]
+        actor = self.visible_actors().only("version", "slug", "iso3", "wikidata_id")
+        found = actor.resolve(value).get(value)
+        return found.version if found else None
 
 
 @extend_schema_view(
@@ -133,17 +133,29 @@ class ActorViewSet(
     def get_queryset(self):
         if self.action == "events":
             return Event.objects.public()  # documents EventFilterSet; the actor comes first
-        return Actor.objects.all()
+        return self.visible_actors()
+
+    def visible_actors(self):
+        """Readers see the public actors (ActorQuerySet.public, as on the pages); curators
+        (who may view actors) and writes see every actor."""
+        writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        if writing or can_see_unpublished(self.request, "actor"):
+            return Actor.objects.all()
+        return Actor.objects.public()
 
     def actor_queryset(self):
+        actors = self.visible_actors()
         if self.action != "retrieve":
-            return Actor.objects.all()
-        return Actor.objects.select_related("parent").prefetch_related(
-            "children",
+            return actors
+        # What the detail links to is visible too: organs and post holders of the same kind.
+        return actors.select_related("parent").prefetch_related(
+            Prefetch("children", queryset=self.visible_actors()),
             Prefetch("roles", queryset=Role.objects.select_related("organisation")),
             Prefetch(
                 "posts",
-                queryset=Role.objects.select_related("person").order_by("start_date", "id"),
+                queryset=Role.objects.filter(person__in=self.visible_actors())
+                .select_related("person")
+                .order_by("start_date", "id"),
             ),
         )
 

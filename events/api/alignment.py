@@ -29,7 +29,7 @@ class ActorParam(serializers.CharField):
         value = super().to_internal_value(data)
         if "\x00" in value:  # PostgreSQL text cannot hold NUL
             raise serializers.ValidationError("Null characters are not allowed.")
-        actor = Actor.objects.by_reference(value).first()
+        actor = Actor.objects.resolve(value).get(value)
         if actor is None:
             raise serializers.ValidationError(
                 f"Unknown actor: {value}. Use the actor's slug, or a state's ISO 3166 alpha-3 "

@@ -8,6 +8,7 @@ List and timeline rows are built by `events.api.rows` without serializers (for s
 
 from rest_framework import serializers
 
+from events.api.actor_serializers import ActorRefField
 from events.api.writing import FullCleanModelSerializer
 from events.choices import (
     ActorKind,
@@ -131,11 +132,8 @@ class EventWriteSerializer(FullCleanModelSerializer):
     type = serializers.SlugRelatedField(
         source="event_type", slug_field="slug", queryset=EventType.objects.all()
     )
-    location_country = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Actor.objects.filter(kind=ActorKind.STATE),
-        required=False,
-        allow_null=True,
+    location_country = ActorRefField(
+        queryset=Actor.objects.filter(kind=ActorKind.STATE), required=False, allow_null=True
     )
     version = serializers.IntegerField(
         required=False,
@@ -173,7 +171,7 @@ class ParticipationSerializer(FullCleanModelSerializer):
     """An actor's role in an event, by slugs."""
 
     event = serializers.SlugRelatedField(slug_field="slug", queryset=Event.objects.all())
-    actor = serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all())
+    actor = ActorRefField()
 
     class Meta:
         model = Participation
