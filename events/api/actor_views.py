@@ -3,8 +3,7 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
@@ -13,19 +12,13 @@ from events.api.actor_serializers import (
     ActorListSerializer,
     ActorWriteSerializer,
 )
-from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
+from events.api.caching import VersionedWriteMixin
 from events.api.event_lists import ActorEventsMixin
-from events.api.event_serializers import EventRowSerializer
 from events.api.event_views import FORMAT_PARAMETER
-from events.api.openapi import (
-    DETAIL_READ_ERRORS,
-    NOT_MODIFIED,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
-from events.api.pagination import KeysetPagination
+from events.api.openapi import crud_schema, error_responses, shape
 from events.api.resource_filters import ActorFilterSet
+from events.api.resources import ResourceViewSet
+from events.api.shapes import EventRow
 from events.api.writing import can_see_unpublished
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
@@ -84,50 +77,25 @@ class ActorLookup:
         return found.version if found else None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List actors",
-        description="States, organisations and their organs, people … ordered by name.",
-        responses={
-            200: ActorListSerializer(many=True),
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One actor, with posts over time",
-        description="By slug, or for a state by its ISO 3166 alpha-3 code in any case.",
-        responses={
-            200: ActorDetailSerializer,
-            **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
-        },
-    ),
-    create=extend_schema(
-        summary="Create an actor",
-        responses={201: ActorDetailSerializer, **error_responses(400, 401, 403, 409)},
-    ),
-    update=extend_schema(
-        summary="Replace an actor",
-        responses={200: ActorDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Change an actor",
-        responses={200: ActorDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    destroy=extend_schema(
-        summary="Delete an actor",
-        description="Refused with 409, naming what uses it, while events, votes or posts do.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412)},
-    ),
+@crud_schema(
+    name="actor",
+    plural="actors",
+    row=ActorListSerializer(many=True),
+    detail=ActorDetailSerializer,
+    summaries={"retrieve": "One actor, with posts over time"},
+    descriptions={
+        "list": "States, organisations and their organs, people … ordered by name. Readers "
+        "see the actors public events show; curators see every actor.",
+        "retrieve": "By slug, by a state's ISO 3166 alpha-3 code or by Wikidata id, in any case.",
+        "destroy": "Refused with 409, naming what uses it, while events, votes or posts do.",
+    },
 )
-class ActorViewSet(
-    VersionedWriteMixin, ActorLookup, ConditionalReadMixin, ActorEventsMixin, viewsets.ModelViewSet
-):
+class ActorViewSet(VersionedWriteMixin, ActorLookup, ActorEventsMixin, ResourceViewSet):
     queryset = Actor.objects.all()
+    write_serializer_class = ActorWriteSerializer
     schema_list_actions = ("events",)
     filterset_class = ActorFilterSet
-    pagination_class = KeysetPagination
+    list_columns = ACTOR_COLUMNS
     ordering = ("name", "id")
 
     def get_queryset(self):
@@ -159,19 +127,11 @@ class ActorViewSet(
             ),
         )
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return ActorWriteSerializer
-        if self.action == "list":
-            return ActorListSerializer
-        return ActorDetailSerializer
+    def list_rows(self, values, request):
+        return actor_rows(values, request.build_absolute_uri(reverse("actor-list")))
 
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        paginator = self.paginator
-        values = paginator.paginate_values(queryset, request, self.ordering, ACTOR_COLUMNS)
-        url_prefix = request.build_absolute_uri(reverse("actor-list"))
-        return paginator.get_paginated_response(actor_rows(values, url_prefix))
+    def detail_data(self, obj, request):
+        return ActorDetailSerializer(obj, context={"request": request}).data
 
     @extend_schema(
         summary="An actor's public timeline",
@@ -179,7 +139,7 @@ class ActorViewSet(
         "formats as /api/v1/events/.",
         parameters=[FORMAT_PARAMETER],
         responses={
-            (200, "application/json"): EventRowSerializer(many=True),
+            (200, "application/json"): shape(EventRow),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "text/calendar"): OpenApiTypes.STR,
             (200, "application/atom+xml"): OpenApiTypes.STR,

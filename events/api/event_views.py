@@ -22,9 +22,7 @@ from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.event_detail import event_detail_data
 from events.api.event_serializers import (
     CitationSerializer,
-    EventRowSerializer,
     EventWriteSerializer,
-    GroupedTimelineSerializer,
     ParticipationSerializer,
     RetractSerializer,
 )
@@ -49,8 +47,9 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.api.rows import build_rows, event_url_prefix, project_rows
-from events.api.shapes import EventDetail
+from events.api.shapes import EventDetail, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished
+from events.authorship import stamp_author
 from events.choices import EventStatus
 from events.detail import load_event_detail
 from events.filtersets import EventFilterSet
@@ -116,7 +115,7 @@ def export_page_size(request) -> int | None:
         summary="List events",
         parameters=[FORMAT_PARAMETER, STATUS_PARAMETER],
         responses={
-            (200, "application/json"): EventRowSerializer(many=True),
+            (200, "application/json"): shape(EventRow),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
             (200, "text/calendar"): OpenApiTypes.STR,
@@ -236,7 +235,7 @@ class EventViewSet(
         blocker = services.event_deletion_blocker(event)
         if blocker:
             raise Conflict(blocker)
-        event._history_user = request.user
+        stamp_author(event, request.user)
         event.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -297,7 +296,7 @@ class EventViewSet(
         STATUS_PARAMETER,
     ],
     responses={
-        (200, "application/json"): GroupedTimelineSerializer,
+        (200, "application/json"): shape(GroupedTimeline),
         (200, "text/csv"): OpenApiTypes.STR,
         (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
         (200, "text/calendar"): OpenApiTypes.STR,
@@ -388,7 +387,7 @@ class _EventPartViewSet(
         return self.serializer_class.Meta.model.objects.select_related("event")
 
     def perform_destroy(self, instance):
-        instance._history_user = self.request.user
+        stamp_author(instance, self.request.user)
         instance.delete()
 
 

@@ -4,8 +4,8 @@ On PostgreSQL a page of events is one statement: the events' own columns (with t
 location joined) and, per event, its participants and its citations as JSON arrays built by
 correlated subqueries (`project_rows`). Elsewhere (SQLite) the related sets cost one query each,
 so a page is three queries whatever its size. Both give the same rows: plain dicts assembled
-here and rendered by orjson; no serializer runs per object (`EventRowSerializer` only
-documents this shape for the OpenAPI schema).
+here and rendered by orjson; no serializer runs per object (`events.api.shapes.EventRow`
+declares this shape for the OpenAPI schema).
 """
 
 from collections import defaultdict
