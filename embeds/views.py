@@ -34,7 +34,7 @@ from events.choices import (
     VoteResult,
 )
 from events.detail import EventDetail, load_event_detail
-from events.filtersets import EventFilterSet, timeline_events
+from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
 from events.models import Actor, Event, Role, Timeline
 from events.querysets import reference_keys
@@ -121,7 +121,7 @@ def timeline_page(request, slug):
     timeline = get_object_or_404(Timeline.objects.published(), slug=slug)
     try:
         options = EmbedOptions.from_query(request.GET)
-        events, truncated = _filtered(request, timeline_events(timeline, Event.objects.public()))
+        events, truncated = _filtered(request, Event.objects.public().in_timeline(timeline))
     except (OptionError, FilterError) as exc:
         return _bad_request(request, getattr(exc, "messages", [str(exc)]))
     context = _timeline_context(request, events, truncated, options, entry_captions(timeline))
@@ -322,7 +322,7 @@ def embed_timeline(request, slug):
     return _render_embed(
         request,
         timeline.title,
-        timeline_events(timeline, Event.objects.public()),
+        Event.objects.public().in_timeline(timeline),
         page_url=public_origin(request) + reverse("embeds:timeline", args=[slug]),
         captions=entry_captions(timeline),
     )

@@ -266,7 +266,7 @@ class EventFilterSet(filters.FilterSet):
         if data.get("country"):
             queryset = queryset.filter(location_country_id__in=data["country"])
         if data.get("timeline"):
-            queryset = timeline_events(data["timeline"], queryset)
+            queryset = queryset.in_timeline(data["timeline"])
         if data.get("q"):
             queryset = search_events(queryset, data["q"])
         return queryset.order_by(*self.ordering_fields)
@@ -323,18 +323,3 @@ def _bound_copy(filter_: filters.Filter, parent: filters.FilterSet, model) -> fi
     bound.model = model
     bound.parent = parent
     return bound
-
-
-def timeline_events(timeline: Timeline, queryset):
-    """The events a timeline shows, restricted to `queryset` (which the caller made public)."""
-    from events.choices import TimelineKind
-
-    if timeline.kind == TimelineKind.CURATED:
-        return queryset.filter(timeline_entries__timeline=timeline)
-    actor_ids = list(timeline.query_actors.values_list("pk", flat=True))
-    type_ids = list(timeline.query_types.values_list("pk", flat=True))
-    if actor_ids:
-        queryset = queryset.involving(actor_ids)
-    if type_ids:
-        queryset = queryset.of_types(type_ids)
-    return queryset.overlapping(timeline.query_from, timeline.query_to)

@@ -7,7 +7,13 @@ from django.db import NotSupportedError, connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 
-from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, TimelineStatus
+from events.choices import (
+    PUBLIC_EVENT_STATUSES,
+    CitationStance,
+    EventStatus,
+    TimelineKind,
+    TimelineStatus,
+)
 
 LONGEST_SPAN_BEFORE = (
     "%s::date - (SELECT coalesce(max(date_upper - date_lower), 0) FROM events_event)"
@@ -117,6 +123,30 @@ class EventQuerySet(models.QuerySet):
             )
             ids |= frontier
         return self.filter(event_type_id__in=ids)
+
+    def in_timeline(self, timeline) -> "EventQuerySet":
+        """The events a timeline shows, among these (the caller chose their visibility): a
+        curated timeline's entries, or the events its saved query selects."""
+        if timeline.kind == TimelineKind.CURATED:
+            return self.filter(timeline_entries__timeline=timeline)
+        actor_ids = list(timeline.query_actors.values_list("pk", flat=True))
+        type_ids = list(timeline.query_types.values_list("pk", flat=True))
+        qs = self.involving(actor_ids) if actor_ids else self
+        if type_ids:
+            qs = qs.of_types(type_ids)
+        return qs.overlapping(timeline.query_from, timeline.query_to)
+
+    def as_entries_of(self, timeline) -> "EventQuerySet":
+        """These events as a curated timeline's entries, in its order, each with its
+        `entry_position` and `entry_caption`."""
+        return (
+            self.filter(timeline_entries__timeline=timeline)
+            .annotate(
+                entry_position=F("timeline_entries__position"),
+                entry_caption=F("timeline_entries__caption"),
+            )
+            .order_by("entry_position", "timeline_entries__id")
+        )
 
     def with_supporting_citation(self) -> "EventQuerySet":
         from events.models import Citation

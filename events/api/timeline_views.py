@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import F
 from django.urls import reverse
 
 from events.api.caching import VersionedWriteMixin
@@ -13,7 +12,6 @@ from events.api.shapes import TimelineDetail, TimelineEntry, TimelineRow
 from events.api.timeline_serializers import TimelineWriteSerializer
 from events.api.writing import can_see_unpublished
 from events.choices import TimelineKind
-from events.filtersets import timeline_events
 from events.markdown import render_markdown
 from events.models import Event, Timeline
 
@@ -66,17 +64,10 @@ def timeline_detail(timeline: Timeline, request) -> TimelineDetail:
 def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     public = Event.objects.public()
     if timeline.kind == TimelineKind.CURATED:
-        events = (
-            public.filter(timeline_entries__timeline=timeline)
-            .annotate(
-                entry_position=F("timeline_entries__position"),
-                entry_caption=F("timeline_entries__caption"),
-            )
-            .order_by("entry_position", "timeline_entries__id")
-        )
+        events = public.as_entries_of(timeline)
         extra = ("entry_position", "entry_caption")
     else:
-        events = timeline_events(timeline, public).order_by("date_lower", "id")
+        events = public.in_timeline(timeline).order_by("date_lower", "id")
         extra = ()
     events, columns = project_rows(events)
     values = list(events.values(*columns, *extra)[: MAX_ENTRIES + 1])
