@@ -193,7 +193,7 @@ class SourceRow(TypedDict):
     kind: SourceKind
     title: str
     url: str | None  # the document's address, if any
-    reference: str
+    reference: str | None  # a citation for documents without a URL (print, archives)
     publisher: str
     authors: list[str]
     published: str | None  # publication date in its precision: “Feb 2025”
