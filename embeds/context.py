@@ -11,11 +11,9 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from events import dates, periods
-from events.choices import EventStatus
-from events.markdown import render_markdown
+from events import periods
 from events.periods import Period
-from events.rows import DOUBTFUL, EventRow
+from events.rows import EventRow
 
 # The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
 STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
@@ -51,15 +49,6 @@ def curated_sections(rows: list[EventRow], captions: dict[int, str]) -> list[tup
 def entry_captions(timeline) -> dict[int, str]:
     """A curated timeline's captions by event id (“Sign 1: …”), in one query."""
     return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
-
-
-def prepare_event(event):
-    """Attach what the event page shows to one Event: its summary's HTML and its marks."""
-    event.summary_html = render_markdown(event.summary)
-    event.datetime_attr = dates.edtf_date(event.start_date, event.start_precision)
-    event.is_doubtful = event.verification in DOUBTFUL
-    event.is_retracted = event.status == EventStatus.RETRACTED
-    return event
 
 
 def group_events(rows, grouping: str = "month") -> list[tuple[Period, list]]:

@@ -1,6 +1,6 @@
 """Geometry for the agreement chart (an SVG bar chart drawn by the actor page's template)."""
 
-from embeds.alignment import YearAgreement
+from events.alignment import YearAgreement
 
 # SVG user units: the plot is PLOT high, with room above for values and below for years.
 PLOT, TOP, BOTTOM, LEFT, BAR_WIDTH, BAR_GAP = 120, 14, 18, 36, 32, 14

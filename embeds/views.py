@@ -9,31 +9,42 @@ rendered once and cached (embeds.fragments).
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
 from embeds.context import (
     chips,
     curated_sections,
     entry_captions,
     group_events,
-    prepare_event,
     prepare_rows,
 )
 from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
-from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, TimelineKind, VoteOption
-from events.filtersets import EventFilterSet, timeline_events
+from events import dates
+from events.alignment import agreement_by_year, vote_partners
+from events.choices import (
+    ActorKind,
+    CitationStance,
+    EventStatus,
+    ParticipantRole,
+    TimelineKind,
+    Verification,
+    VoteOption,
+    VoteResult,
+)
+from events.detail import EventDetail, load_event_detail
+from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
-from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
-from events.rows import event_rows
+from events.models import Actor, Event, Role, Timeline
+from events.querysets import reference_keys
+from events.rows import DOUBTFUL, event_rows
 
 # A timeline longer than this is cut, with a note asking for narrower filters.
 MAX_EVENTS = 500
@@ -64,7 +75,7 @@ def _filtered(request, base_queryset, *, curated=False) -> tuple[list, bool]:
     """Events of `base_queryset` that the request's filters select, ready for the templates.
 
     By date, or for a curated timeline's own order (`curated`), by the entries' positions
-    (the base queryset is then that timeline's `timeline_events`, whose join this reuses).
+    (the base queryset is then `EventQuerySet.in_timeline`, whose join this reuses).
     """
     filterset = EventFilterSet(data=filter_data(request.GET), queryset=base_queryset)
     if not filterset.is_valid():
@@ -144,7 +155,7 @@ def timeline_page(request, slug):
     try:
         options = EmbedOptions.from_query(request.GET)
         curated = _in_curated_order(timeline, options)
-        base = timeline_events(timeline, Event.objects.public())
+        base = Event.objects.public().in_timeline(timeline)
         events, truncated = _filtered(request, base, curated=curated)
     except (OptionError, FilterError) as exc:
         return _bad_request(request, getattr(exc, "messages", [str(exc)]))
@@ -168,57 +179,106 @@ def timeline_page(request, slug):
 @require_safe
 @cached_public
 def event_page(request, slug):
-    event = get_object_or_404(
-        Event.objects.public().for_timeline().select_related("vote_record__body"), slug=slug
-    )
-    prepare_event(event)
-    participations = list(event.participations.all())
-    posts: dict[int, list[Role]] = {}
-    people = [p.actor_id for p in participations if p.actor.kind == ActorKind.PERSON]
-    if people:
-        roles = Role.objects.active_on(event.date_lower).filter(person_id__in=people)
-        for role in roles.select_related("organisation").order_by("start_date", "id"):
-            posts.setdefault(role.person_id, []).append(role)
-    for participation in participations:
-        participation.posts = posts.get(participation.actor_id, [])
-    vote = getattr(event, "vote_record", None)
-    roll = []
-    if vote is not None:
-        by_option: dict[str, list] = {}
-        for country_vote in vote.country_votes.select_related("actor").order_by("actor__name"):
-            by_option.setdefault(country_vote.option, []).append(country_vote.actor)
-        roll = [
-            {"label": option.label, "option": option.value, "actors": by_option[option]}
-            for option in VoteOption
-            if by_option.get(option)
-        ]
+    detail = load_event_detail(Event.objects.public(), slug=slug)
+    if detail is None:
+        raise Http404("No such event.")
     return render(
         request,
         "embeds/event.html",
         {
-            "event": event,
-            "participations": participations,
-            "vote": vote,
-            "roll": roll,
+            **_event_page_context(detail),
             "oembed_url": oembed_link(request, request.path),
             "origin": public_origin(request),
         },
     )
 
 
-def _public_actor(slug: str) -> Actor:
-    """An actor readers may see: one taking part in a public event or voting in a public one."""
-    in_public_event = Participation.objects.filter(
-        actor=OuterRef("pk"), event__status__in=PUBLIC_EVENT_STATUSES
-    )
-    votes_in_public_event = CountryVote.objects.filter(
-        actor=OuterRef("pk"), vote_record__event__status=EventStatus.PUBLISHED
-    )
-    actor = (
-        Actor.objects.filter(slug=slug)
-        .filter(Q(Exists(in_public_event)) | Q(Exists(votes_in_public_event)))
-        .first()
-    )
+def _display_name(actor: dict) -> str:
+    return actor["short_name"] or actor["name"]  # the rule of Actor.display_name
+
+
+def _event_page_context(detail: EventDetail) -> dict:
+    """The page's view of the detail loader's values: labels, marks and the grouped roll."""
+    event = detail.event
+    start, start_precision = event["start_date"], event["start_precision"]
+    date_args = (start, start_precision, event["start_approximate"])
+    end_args = (event["end_date"], event["end_precision"] or None, event["end_approximate"])
+    country = event["location_country__slug"]
+    page_event = {
+        "title": event["title"],
+        "display_date": dates.display_range(*date_args, *end_args),
+        "datetime_attr": dates.edtf_date(start, start_precision),
+        "type_name": event["event_type__name"],
+        "verification": event["verification"],
+        "verification_label": Verification(event["verification"]).label,
+        "is_doubtful": event["verification"] in DOUBTFUL,
+        "is_retracted": event["status"] == EventStatus.RETRACTED,
+        "retraction_reason": event["retraction_reason"],
+        "location_name": event["location_name"],
+        "location_country": (
+            _display_name(
+                {
+                    "short_name": event["location_country__short_name"],
+                    "name": event["location_country__name"],
+                }
+            )
+            if country
+            else ""
+        ),
+        "summary_html": render_markdown(event["summary"]),
+    }
+    participations = [
+        {
+            "actor": participant["actor"],
+            "role_label": ParticipantRole(participant["role"]).label.lower(),
+            "note": participant["note"],
+            "posts": [
+                {"title": post["title"], "organisation": _display_name(post["organisation"])}
+                for post in participant["posts"]
+            ],
+        }
+        for participant in detail.participants
+    ]
+    citations = [
+        {
+            **citation,
+            "stance_label": CitationStance(citation["stance"]).label.lower(),
+            "published": (
+                dates.display_date(
+                    citation["source"]["published_on"],
+                    citation["source"]["published_precision"],
+                    citation["source"]["published_approximate"],
+                )
+                if citation["source"]["published_on"]
+                else ""
+            ),
+        }
+        for citation in detail.citations
+    ]
+    vote, roll = detail.vote, []
+    if vote is not None:
+        vote = {**vote, "result_label": VoteResult(vote["result"]).label.lower()}
+        by_option: dict[str, list] = {}
+        for row in vote["roll"]:
+            actor = {"slug": row["actor"]["slug"], "display_name": _display_name(row["actor"])}
+            by_option.setdefault(row["option"], []).append(actor)
+        roll = [
+            {"label": option.label, "option": option.value, "actors": by_option[option]}
+            for option in VoteOption
+            if by_option.get(option)
+        ]
+    return {
+        "event": page_event,
+        "participations": participations,
+        "citations": citations,
+        "vote": vote,
+        "roll": roll,
+    }
+
+
+def _public_actor(reference: str) -> Actor:
+    """An actor readers may see (the API's rule: ActorQuerySet.public), by any reference."""
+    actor = Actor.objects.public().resolve(reference).get(reference)
     if actor is None:
         raise Http404("No such actor.")
     return actor
@@ -255,7 +315,10 @@ def _agreement(request, actor: Actor) -> dict:
     context: dict = {"partners": partners, "with_value": wanted}
     if not wanted:
         return context
-    other = next((p for p in partners if wanted in (p.slug, (p.iso3 or "").lower())), None)
+    # The partners are loaded already: match them with the resolver's own keys.
+    other = next(
+        (p for p in partners if wanted in reference_keys(p.slug, p.iso3, p.wikidata_id)), None
+    )
     if other is None:
         context["agreement_error"] = (
             f"“{wanted}” is not a state that voted with {actor.display_name} in a recorded "
@@ -300,7 +363,7 @@ def embed_timeline(request, slug):
     return _render_embed(
         request,
         timeline.title,
-        timeline_events(timeline, Event.objects.public()),
+        Event.objects.public().in_timeline(timeline),
         page_url=public_origin(request) + reverse("embeds:timeline", args=[slug]),
         timeline=timeline,
     )

@@ -9,7 +9,6 @@ import copy
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import QueryDict
 from drf_spectacular.drainage import set_override
 
@@ -64,15 +63,10 @@ class ReferenceListField(forms.Field):
 
 
 def resolve_actors(values: list[str]) -> dict[str, int]:
-    """Map each given slug or ISO code (lower-cased) to an actor id."""
-    wanted = {v.lower() for v in values}
-    rows = Actor.objects.filter(Q(slug__in=wanted) | Q(iso3__in=[v.upper() for v in wanted]))
-    found: dict[str, int] = {}
-    for pk, slug, iso3 in rows.values_list("pk", "slug", "iso3"):
-        found[slug.lower()] = pk
-        if iso3:
-            found[iso3.lower()] = pk
-    return found
+    """Map each given reference (lower-cased) to an actor id (see ActorQuerySet.resolve)."""
+    return {
+        reference.lower(): actor.pk for reference, actor in Actor.objects.resolve(*values).items()
+    }
 
 
 def resolve_types(values: list[str]) -> dict[str, int]:
@@ -272,7 +266,7 @@ class EventFilterSet(filters.FilterSet):
         if data.get("country"):
             queryset = queryset.filter(location_country_id__in=data["country"])
         if data.get("timeline"):
-            queryset = timeline_events(data["timeline"], queryset)
+            queryset = queryset.in_timeline(data["timeline"])
         if data.get("q"):
             queryset = search_events(queryset, data["q"])
         return queryset.order_by(*self.ordering_fields)
@@ -329,18 +323,3 @@ def _bound_copy(filter_: filters.Filter, parent: filters.FilterSet, model) -> fi
     bound.model = model
     bound.parent = parent
     return bound
-
-
-def timeline_events(timeline: Timeline, queryset):
-    """The events a timeline shows, restricted to `queryset` (which the caller made public)."""
-    from events.choices import TimelineKind
-
-    if timeline.kind == TimelineKind.CURATED:
-        return queryset.filter(timeline_entries__timeline=timeline)
-    actor_ids = list(timeline.query_actors.values_list("pk", flat=True))
-    type_ids = list(timeline.query_types.values_list("pk", flat=True))
-    if actor_ids:
-        queryset = queryset.involving(actor_ids)
-    if type_ids:
-        queryset = queryset.of_types(type_ids)
-    return queryset.overlapping(timeline.query_from, timeline.query_to)

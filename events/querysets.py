@@ -7,7 +7,13 @@ from django.db import NotSupportedError, connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 
-from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, TimelineStatus
+from events.choices import (
+    PUBLIC_EVENT_STATUSES,
+    CitationStance,
+    EventStatus,
+    TimelineKind,
+    TimelineStatus,
+)
 
 LONGEST_SPAN_BEFORE = (
     "%s::date - (SELECT coalesce(max(date_upper - date_lower), 0) FROM events_event)"
@@ -118,6 +124,30 @@ class EventQuerySet(models.QuerySet):
             ids |= frontier
         return self.filter(event_type_id__in=ids)
 
+    def in_timeline(self, timeline) -> "EventQuerySet":
+        """The events a timeline shows, among these (the caller chose their visibility): a
+        curated timeline's entries, or the events its saved query selects."""
+        if timeline.kind == TimelineKind.CURATED:
+            return self.filter(timeline_entries__timeline=timeline)
+        actor_ids = list(timeline.query_actors.values_list("pk", flat=True))
+        type_ids = list(timeline.query_types.values_list("pk", flat=True))
+        qs = self.involving(actor_ids) if actor_ids else self
+        if type_ids:
+            qs = qs.of_types(type_ids)
+        return qs.overlapping(timeline.query_from, timeline.query_to)
+
+    def as_entries_of(self, timeline) -> "EventQuerySet":
+        """These events as a curated timeline's entries, in its order, each with its
+        `entry_position` and `entry_caption`."""
+        return (
+            self.filter(timeline_entries__timeline=timeline)
+            .annotate(
+                entry_position=F("timeline_entries__position"),
+                entry_caption=F("timeline_entries__caption"),
+            )
+            .order_by("entry_position", "timeline_entries__id")
+        )
+
     def with_supporting_citation(self) -> "EventQuerySet":
         from events.models import Citation
 
@@ -140,6 +170,12 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+def reference_keys(slug: str, iso3: str | None, wikidata_id: str | None) -> list[str]:
+    """The references an actor answers to, lower-cased, in the order they win a tie: its slug,
+    its ISO 3166 alpha-3 code (states), its Wikidata id (Q30)."""
+    return [key.lower() for key in (slug, iso3, wikidata_id) if key]
+
+
 class ActorQuerySet(models.QuerySet):
     def search(self, text: str) -> "ActorQuerySet":
         """Name, short name or any alias contains the text (case-insensitive)."""
@@ -148,10 +184,57 @@ class ActorQuerySet(models.QuerySet):
             return self
         return self.filter(search_names__icontains=text)
 
-    def by_reference(self, value: str) -> "ActorQuerySet":
-        """An actor by slug, or a state by its ISO 3166 alpha-3 code in any case."""
-        value = value.strip()
-        return self.filter(Q(slug=value) | Q(iso3=value.upper()))
+    def resolve(self, *references: str) -> dict:
+        """The actors these references name, in one query: {reference as given: actor}.
+
+        A reference is a slug, a state's ISO 3166 alpha-3 code or a Wikidata id, the codes in
+        any case (`usa`, `RUS`, `q30`). If one reference names two actors (one's slug is
+        another's code), the slug wins, then the ISO code. Unknown references are left out.
+        Every place that turns a reference into an actor (API lookups, filters, write fields,
+        pages) asks here.
+        """
+        wanted: dict[str, list[str]] = {}
+        for reference in references:
+            if reference.strip():
+                wanted.setdefault(reference.strip().lower(), []).append(reference)
+        if not wanted:
+            return {}
+        given = [reference.strip() for reference in references]
+        codes = [key.upper() for key in wanted]
+        candidates = self.filter(
+            Q(slug__in={*wanted, *given}) | Q(iso3__in=codes) | Q(wikidata_id__in=codes)
+        )
+        best: dict[str, tuple[int, object]] = {}
+        for actor in candidates:
+            for rank, key in enumerate(reference_keys(actor.slug, actor.iso3, actor.wikidata_id)):
+                if key in wanted and (key not in best or rank < best[key][0]):
+                    best[key] = (rank, actor)
+        return {
+            reference: actor for key, (_rank, actor) in best.items() for reference in wanted[key]
+        }
+
+    def public(self) -> "ActorQuerySet":
+        """Actors readers may see, on the API and the pages alike: those a public event shows.
+
+        An actor is public when it takes part in a public event, or casts a vote recorded in a
+        published one; and so is the organisation of a post held by such a participant, and
+        the organisation an organ taking part belongs to (their pages link there). An actor
+        known only from drafts stays the curators' (staff see every actor). Votes follow the
+        vote analyses: published events only.
+        """
+        from events.models import CountryVote, Participation
+
+        in_public_event = Participation.objects.filter(event__status__in=PUBLIC_EVENT_STATUSES)
+        return self.filter(
+            Exists(in_public_event.filter(actor=OuterRef("pk")))
+            | Exists(
+                CountryVote.objects.filter(
+                    actor=OuterRef("pk"), vote_record__event__status=EventStatus.PUBLISHED
+                )
+            )
+            | Exists(in_public_event.filter(actor__roles__organisation=OuterRef("pk")))
+            | Exists(in_public_event.filter(actor__parent=OuterRef("pk")))
+        )
 
 
 class RoleQuerySet(models.QuerySet):

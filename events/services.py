@@ -3,17 +3,28 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from events.choices import EventStatus, TimelineStatus
-from events.models import Actor, Citation, Event, Source, Timeline
+from events.authorship import stamp_author
+from events.choices import EventStatus, TimelineKind, TimelineStatus
+from events.freshness import stamp_change
+from events.models import (
+    Actor,
+    Citation,
+    CountryVote,
+    Event,
+    Source,
+    Timeline,
+    TimelineEntry,
+    VoteRecord,
+)
 
 # Editors hold it: publishing events and timelines, and deleting drafts others created.
 PUBLISH_PERMISSION = "events.publish_event"
 
 
 def _save_as(event: Event, user, fields: list[str]) -> None:
-    event.updated_by = user if user and user.is_authenticated else None
-    event._history_user = event.updated_by  # simple_history: record who, outside a request too
+    stamp_author(event, user)
     event.save(update_fields=[*fields, "updated_by", "updated_at"])
 
 
@@ -143,7 +154,83 @@ def timeline_unpublish(*, timeline: Timeline, user) -> Timeline:
 
 def _set_timeline_status(timeline: Timeline, user, status: str) -> Timeline:
     timeline.status = status
-    timeline.updated_by = user if user and user.is_authenticated else None
-    timeline._history_user = timeline.updated_by
+    stamp_author(timeline, user)
     timeline.save(update_fields=["status", "updated_by", "updated_at"])
     return timeline
+
+
+# Replacing an aggregate's parts (the roll of a vote, the entries of a timeline) -----------------
+
+
+@transaction.atomic
+def vote_roll_replace(*, record: VoteRecord, roll: list[dict], user) -> None:
+    """Make the record's per-country roll exactly `roll` ([{"actor": Actor, "option": …}]).
+
+    Written as a diff, so history records each vote that changed and who changed it; each row
+    is checked with CountryVote's own rules, and every problem is reported at once.
+    """
+    problems = []
+    wanted: dict[int, CountryVote] = {}
+    for index, row in enumerate(roll):
+        vote = CountryVote(vote_record=record, actor=row["actor"], option=row["option"])
+        if row["actor"].pk in wanted:
+            problems.append(f"Row {index + 1}: {row['actor']} appears twice in the roll.")
+            continue
+        try:
+            vote.clean()
+        except ValidationError as exc:
+            problems.extend(f"Row {index + 1} ({row['actor']}): {m}" for m in exc.messages)
+        wanted[row["actor"].pk] = vote
+    if problems:
+        raise ValidationError({"country_votes": problems})
+
+    existing = {vote.actor_id: vote for vote in record.country_votes.all()}
+    for actor_id, vote in existing.items():
+        if actor_id not in wanted:
+            stamp_author(vote, user)
+            vote.delete()
+        elif vote.option != wanted[actor_id].option:
+            vote.option = wanted[actor_id].option
+            stamp_author(vote, user)
+            vote.save(update_fields=["option"])
+    new = [vote for actor_id, vote in wanted.items() if actor_id not in existing]
+    if new:
+        # One INSERT for a whole roll; bulk writes skip signals, so history and stamp by hand.
+        bulk_create_with_history(new, CountryVote, default_user=user)
+        stamp_change(record)
+
+
+@transaction.atomic
+def timeline_entries_replace(*, timeline: Timeline, entries: list[dict], user) -> None:
+    """Make a curated timeline's entries exactly `entries` ([{"event": Event, "position"?: int,
+    "caption"?: str}], in order; a missing position is the entry's place in the list)."""
+    if entries and timeline.kind != TimelineKind.CURATED:
+        raise ValidationError(
+            {"entries": "Only curated timelines have entries; a saved query computes its events."}
+        )
+    wanted: dict[int, TimelineEntry] = {}
+    for index, row in enumerate(entries):
+        if row["event"].pk in wanted:
+            raise ValidationError(
+                {"entries": f"Entry {index + 1}: “{row['event']}” is already in the timeline."}
+            )
+        wanted[row["event"].pk] = TimelineEntry(
+            timeline=timeline,
+            event=row["event"],
+            position=row.get("position", index),
+            caption=row.get("caption", ""),
+        )
+    existing = {entry.event_id: entry for entry in timeline.entries.all()}
+    for event_id, entry in existing.items():
+        stamp_author(entry, user)
+        if event_id not in wanted:
+            entry.delete()
+            continue
+        new = wanted[event_id]
+        if (entry.position, entry.caption) != (new.position, new.caption):
+            entry.position, entry.caption = new.position, new.caption
+            entry.save(update_fields=["position", "caption"])
+    for event_id, entry in wanted.items():
+        if event_id not in existing:
+            stamp_author(entry, user)
+            entry.save()

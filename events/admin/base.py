@@ -14,18 +14,9 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import services
+from events.authorship import stamp_author
 from events.forms import VersionedModelForm
 from events.models import ConcurrentEditError
-from events.models.base import TrackedModel
-
-
-def stamp_author(obj, user) -> None:
-    """Record who created and who last changed a tracked row."""
-    if not isinstance(obj, TrackedModel):
-        return
-    if obj._state.adding:
-        obj.created_by = user
-    obj.updated_by = user
 
 
 def describe_use(obj):

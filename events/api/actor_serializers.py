@@ -4,12 +4,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from events.api.writing import FullCleanModelSerializer, SlugRefField
+from events.api.writing import SlugRefField, VersionedWriteSerializer
 from events.models import Actor
 
 
 class ActorRefField(SlugRefField):
-    """An actor given by slug, or a state by its ISO 3166 alpha-3 code in any case."""
+    """An actor given by slug, a state by its ISO 3166 alpha-3 code, or by Wikidata id."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Actor.objects.all())
@@ -20,10 +20,11 @@ class ActorRefField(SlugRefField):
             self.fail("invalid")
         if "\x00" in data:
             raise serializers.ValidationError("Null characters are not allowed.")
-        actor = self.get_queryset().by_reference(data).first()
+        actor = self.get_queryset().resolve(data).get(data)
         if actor is None:
             raise serializers.ValidationError(
-                f"Unknown actor: {data}. Use an actor's slug, or a state's ISO 3166 alpha-3 code."
+                f"Unknown actor: {data}. Use an actor's slug, a state's ISO 3166 alpha-3 code "
+                "or a Wikidata id."
             )
         return actor
 
@@ -110,7 +111,7 @@ class ActorDetailSerializer(ActorListSerializer):
         return reverse("actor-events", args=[actor.slug], request=self.context.get("request"))
 
 
-class ActorWriteSerializer(FullCleanModelSerializer):
+class ActorWriteSerializer(VersionedWriteSerializer):
     """Create or change an actor; the rules (ISO codes only for states …) are the admin's."""
 
     aliases = serializers.ListField(
@@ -120,10 +121,6 @@ class ActorWriteSerializer(FullCleanModelSerializer):
         help_text="Other names and spellings that search should find.",
     )
     parent = ActorRefField(required=False, allow_null=True)
-    version = serializers.IntegerField(
-        required=False,
-        help_text="The version you read; a stale one is refused with 409 (see also If-Match).",
-    )
 
     class Meta:
         model = Actor
@@ -141,10 +138,7 @@ class ActorWriteSerializer(FullCleanModelSerializer):
         ]
 
     def validate(self, attrs):
-        attrs.pop("version", None)  # checked against the object by VersionedWriteMixin
+        attrs = super().validate(attrs)
         if "alias_list" in attrs:
             attrs["aliases"] = "\n".join(a.strip() for a in attrs.pop("alias_list") if a.strip())
         return attrs
-
-    def to_representation(self, instance):
-        return ActorDetailSerializer(instance, context=self.context).data

@@ -3,8 +3,7 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
@@ -13,25 +12,19 @@ from events.api.actor_serializers import (
     ActorListSerializer,
     ActorWriteSerializer,
 )
-from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.event_serializers import EventRowSerializer
+from events.api.caching import VersionedWriteMixin
 from events.api.event_views import (
     FORMAT_PARAMETER,
     LIST_RENDERERS,
     event_list_response,
     visible_events,
 )
-from events.api.openapi import (
-    DETAIL_READ_ERRORS,
-    NOT_MODIFIED,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
-from events.api.pagination import KeysetPagination
+from events.api.openapi import crud_schema, error_responses, shape
 from events.api.renderers import FormatNegotiationMixin
 from events.api.resource_filters import ActorFilterSet
-from events.api.writing import guard_deletion
+from events.api.resources import ResourceViewSet
+from events.api.shapes import EventRow
+from events.api.writing import can_see_unpublished, guard_deletion
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
 
@@ -67,14 +60,14 @@ def actor_rows(values: list[dict], url_prefix: str) -> list[dict]:
 
 
 class ActorLookup:
-    """Actors by slug, or states by ISO 3166 alpha-3 code in any case (/actors/USA/)."""
+    """Actors by slug, ISO 3166 alpha-3 code or Wikidata id, in any case (/actors/USA/)."""
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"  # slugs and ISO codes
 
     def get_object(self):
         value = self.kwargs["slug"]
-        actor = self.actor_queryset().by_reference(value).first()
+        actor = self.actor_queryset().resolve(value).get(value)
         if actor is None:
             raise NotFound(f"No actor has the slug or ISO 3166 code “{value}”.")
         self.check_object_permissions(self.request, actor)
@@ -83,61 +76,31 @@ class ActorLookup:
     def version_for_etag(self):
         if "slug" not in self.kwargs:
             return None
-        return (
-            Actor.objects.by_reference(self.kwargs["slug"])
-            .values_list("version", flat=True)
-            .first()
-        )
+        value = self.kwargs["slug"]
+        actor = self.visible_actors().only("version", "slug", "iso3", "wikidata_id")
+        found = actor.resolve(value).get(value)
+        return found.version if found else None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List actors",
-        description="States, organisations and their organs, people … ordered by name.",
-        responses={
-            200: ActorListSerializer(many=True),
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One actor, with posts over time",
-        description="By slug, or for a state by its ISO 3166 alpha-3 code in any case.",
-        responses={
-            200: ActorDetailSerializer,
-            **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
-        },
-    ),
-    create=extend_schema(
-        summary="Create an actor",
-        responses={201: ActorDetailSerializer, **error_responses(400, 401, 403, 409)},
-    ),
-    update=extend_schema(
-        summary="Replace an actor",
-        responses={200: ActorDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Change an actor",
-        responses={200: ActorDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    destroy=extend_schema(
-        summary="Delete an actor",
-        description="Refused with 409, naming what uses it, while events, votes or posts do.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412, 428)},
-    ),
+@crud_schema(
+    name="actor",
+    plural="actors",
+    row=ActorListSerializer(many=True),
+    detail=ActorDetailSerializer,
+    summaries={"retrieve": "One actor, with posts over time"},
+    descriptions={
+        "list": "States, organisations and their organs, people … ordered by name. Readers "
+        "see the actors public events show; curators see every actor.",
+        "retrieve": "By slug, by a state's ISO 3166 alpha-3 code or by Wikidata id, in any case.",
+        "destroy": "Refused with 409, naming what uses it, while events, votes or posts do.",
+    },
 )
-class ActorViewSet(
-    VersionedWriteMixin,
-    ActorLookup,
-    ConditionalReadMixin,
-    FormatNegotiationMixin,
-    viewsets.ModelViewSet,
-):
+class ActorViewSet(VersionedWriteMixin, ActorLookup, FormatNegotiationMixin, ResourceViewSet):
     queryset = Actor.objects.all()
+    write_serializer_class = ActorWriteSerializer
     schema_list_actions = ("events",)
     filterset_class = ActorFilterSet
-    pagination_class = KeysetPagination
+    list_columns = ACTOR_COLUMNS
     ordering = ("name", "id")
 
     def get_renderers(self):
@@ -148,17 +111,29 @@ class ActorViewSet(
     def get_queryset(self):
         if self.action == "events":
             return Event.objects.public()  # documents EventFilterSet; the actor comes first
-        return Actor.objects.all()
+        return self.visible_actors()
+
+    def visible_actors(self):
+        """Readers see the public actors (ActorQuerySet.public, as on the pages); curators
+        (who may view actors) and writes see every actor."""
+        writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        if writing or can_see_unpublished(self.request, "actor"):
+            return Actor.objects.all()
+        return Actor.objects.public()
 
     def actor_queryset(self):
+        actors = self.visible_actors()
         if self.action != "retrieve":
-            return Actor.objects.all()
-        return Actor.objects.select_related("parent").prefetch_related(
-            "children",
+            return actors
+        # What the detail links to is visible too: organs and post holders of the same kind.
+        return actors.select_related("parent").prefetch_related(
+            Prefetch("children", queryset=self.visible_actors()),
             Prefetch("roles", queryset=Role.objects.select_related("organisation")),
             Prefetch(
                 "posts",
-                queryset=Role.objects.select_related("person").order_by("start_date", "id"),
+                queryset=Role.objects.filter(person__in=self.visible_actors())
+                .select_related("person")
+                .order_by("start_date", "id"),
             ),
         )
 
@@ -166,19 +141,11 @@ class ActorViewSet(
         guard_deletion(instance, self.request.user)  # curators: only what they created
         super().perform_destroy(instance)
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return ActorWriteSerializer
-        if self.action == "list":
-            return ActorListSerializer
-        return ActorDetailSerializer
+    def list_rows(self, values, request):
+        return actor_rows(values, request.build_absolute_uri(reverse("actor-list")))
 
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        paginator = self.paginator
-        values = paginator.paginate_values(queryset, request, self.ordering, ACTOR_COLUMNS)
-        url_prefix = request.build_absolute_uri(reverse("actor-list"))
-        return paginator.get_paginated_response(actor_rows(values, url_prefix))
+    def detail_data(self, obj, request):
+        return ActorDetailSerializer(obj, context={"request": request}).data
 
     @extend_schema(
         summary="An actor's public timeline",
@@ -186,7 +153,7 @@ class ActorViewSet(
         "formats as /api/v1/events/.",
         parameters=[FORMAT_PARAMETER],
         responses={
-            (200, "application/json"): EventRowSerializer(many=True),
+            (200, "application/json"): shape(EventRow),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "text/calendar"): OpenApiTypes.STR,
             (200, "application/atom+xml"): OpenApiTypes.STR,

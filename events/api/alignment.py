@@ -1,13 +1,9 @@
-"""/api/v1/alignment/: how often two states voted alike, per period, with the votes listed.
+"""/api/v1/alignment/: the query parameters of events.alignment, and its answer as JSON.
 
-One query joins the two states' recorded votes on the same vote records (of published events,
-optionally of one body and period), in date order; the periods and totals are summed as the
-rows stream past, so the cost does not grow with the number of periods.
+The rule and the query live in events.alignment (the actor page's chart asks there too); this
+module only reads and checks the parameters.
 """
 
-import datetime as dt
-
-from django.db.models import F, FilteredRelation, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -15,13 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import dates
+from events.alignment import GROUPINGS, Alignment, alignment
 from events.api.caching import ConditionalReadMixin
-from events.api.openapi import NOT_MODIFIED, READ_ERRORS, error_responses
-from events.choices import ActorKind, EventStatus, VoteOption
-from events.models import Actor, VoteRecord
-
-GROUPINGS = ("year", "month", "all")
-CAST = {VoteOption.YES, VoteOption.NO, VoteOption.ABSTAIN}
+from events.api.openapi import NOT_MODIFIED, READ_ERRORS, error_responses, shape
+from events.choices import ActorKind
+from events.models import Actor
 
 
 class ActorParam(serializers.CharField):
@@ -35,7 +29,7 @@ class ActorParam(serializers.CharField):
         value = super().to_internal_value(data)
         if "\x00" in value:  # PostgreSQL text cannot hold NUL
             raise serializers.ValidationError("Null characters are not allowed.")
-        actor = Actor.objects.by_reference(value).first()
+        actor = Actor.objects.resolve(value).get(value)
         if actor is None:
             raise serializers.ValidationError(
                 f"Unknown actor: {value}. Use the actor's slug, or a state's ISO 3166 alpha-3 "
@@ -90,153 +84,6 @@ class AlignmentQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class StateSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    iso3 = serializers.CharField(allow_null=True)
-
-
-class AlignedVoteSerializer(serializers.Serializer):
-    symbol = serializers.CharField(
-        allow_null=True, help_text="Document symbol, e.g. A/RES/ES-11/7."
-    )
-    title = serializers.CharField()
-    event = serializers.CharField(help_text="Slug of the event recording the vote.")
-    body = serializers.CharField(help_text="Slug of the voting body.")
-    date = serializers.CharField(help_text="In its precision: “24 Feb 2025”.")
-    edtf = serializers.CharField()
-    a_option = serializers.ChoiceField(choices=VoteOption.choices)
-    b_option = serializers.ChoiceField(choices=VoteOption.choices)
-    alike = serializers.BooleanField(
-        allow_null=True, help_text="Same option; null unless both cast yes, no or abstain."
-    )
-
-
-class AlignmentTotalsSerializer(serializers.Serializer):
-    both_cast = serializers.IntegerField(help_text="Votes where both voted yes, no or abstain.")
-    alike = serializers.IntegerField(help_text="Of those, votes where both chose the same.")
-    agreement = serializers.FloatField(allow_null=True, help_text="alike / both_cast, or null.")
-
-
-class AlignmentPeriodSerializer(AlignmentTotalsSerializer):
-    period = serializers.CharField(help_text="2025, 2025-02, or all.")
-    start = serializers.DateField()
-    end = serializers.DateField()
-    votes = AlignedVoteSerializer(many=True)
-
-
-class AlignmentSerializer(serializers.Serializer):
-    a = StateSerializer()
-    b = StateSerializer()
-    body = StateSerializer(allow_null=True)
-    group_by = serializers.CharField()
-    periods = AlignmentPeriodSerializer(many=True)
-    totals = AlignmentTotalsSerializer()
-
-
-def aligned_votes(a: Actor, b: Actor, *, body=None, start=None, end=None):
-    """The one query: each published vote both states have on record, in date order."""
-    records = (
-        VoteRecord.objects.filter(event__status=EventStatus.PUBLISHED)
-        .annotate(
-            vote_a=FilteredRelation("country_votes", condition=Q(country_votes__actor=a)),
-            vote_b=FilteredRelation("country_votes", condition=Q(country_votes__actor=b)),
-        )
-        .filter(vote_a__isnull=False, vote_b__isnull=False)
-    )
-    if body is not None:
-        records = records.filter(body=body)
-    if start is not None:
-        records = records.filter(event__date_upper__gte=start)
-    if end is not None:
-        records = records.filter(event__date_lower__lte=end)
-    return records.order_by("event__date_lower", "id").values(
-        "document_symbol",
-        "title",
-        "body__slug",
-        "event__slug",
-        "event__date_lower",
-        "event__start_date",
-        "event__start_precision",
-        "event__start_approximate",
-        a_option=F("vote_a__option"),
-        b_option=F("vote_b__option"),
-    )
-
-
-def _period(day: dt.date, group_by: str) -> tuple[str, dt.date, dt.date]:
-    if group_by == "year":
-        return str(day.year), dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    if group_by == "month":
-        first = day.replace(day=1)
-        return f"{day.year}-{day.month:02d}", first, dates.period_end(first, "month")
-    return "all", day, day  # widened to the first and last vote below
-
-
-def _tally(both_cast: int, alike: int) -> dict:
-    return {
-        "both_cast": both_cast,
-        "alike": alike,
-        "agreement": round(alike / both_cast, 4) if both_cast else None,
-    }
-
-
-def alignment(a: Actor, b: Actor, *, body=None, group_by="year", start=None, end=None) -> dict:
-    periods: dict[str, dict] = {}
-    for row in aligned_votes(a, b, body=body, start=start, end=end):
-        day = row["event__date_lower"]
-        label, first, last = _period(day, group_by)
-        period = periods.setdefault(
-            label,
-            {"period": label, "start": first, "end": last, "cast": 0, "alike": 0, "votes": []},
-        )
-        period["end"] = max(period["end"], day)
-        both_cast = row["a_option"] in CAST and row["b_option"] in CAST
-        alike = row["a_option"] == row["b_option"] if both_cast else None
-        period["cast"] += both_cast
-        period["alike"] += bool(alike)
-        args = (row["event__start_date"], row["event__start_precision"])
-        approximate = row["event__start_approximate"]
-        period["votes"].append(
-            {
-                "symbol": row["document_symbol"],
-                "title": row["title"],
-                "event": row["event__slug"],
-                "body": row["body__slug"],
-                "date": dates.display_date(*args, approximate),
-                "edtf": dates.edtf_date(*args, approximate),
-                "a_option": row["a_option"],
-                "b_option": row["b_option"],
-                "alike": alike,
-            }
-        )
-    results = [
-        {
-            "period": p["period"],
-            "start": p["start"].isoformat(),
-            "end": p["end"].isoformat(),
-            **_tally(p["cast"], p["alike"]),
-            "votes": p["votes"],
-        }
-        for p in periods.values()
-    ]
-    totals = _tally(
-        sum(p["cast"] for p in periods.values()), sum(p["alike"] for p in periods.values())
-    )
-    return {
-        "a": _state(a),
-        "b": _state(b),
-        "body": _state(body) if body is not None else None,
-        "group_by": group_by,
-        "periods": results,
-        "totals": totals,
-    }
-
-
-def _state(actor: Actor) -> dict:
-    return {"slug": actor.slug, "name": actor.name, "iso3": actor.iso3}
-
-
 class AlignmentView(ConditionalReadMixin, APIView):
     """How two states voted on the same recorded votes, per period."""
 
@@ -249,7 +96,7 @@ class AlignmentView(ConditionalReadMixin, APIView):
         "how many they cast alike, and the agreement ratio, with the votes listed. "
         "`?a=usa&b=rus&group_by=year`.",
         parameters=[AlignmentQuerySerializer],
-        responses={200: AlignmentSerializer, **NOT_MODIFIED, **error_responses(*READ_ERRORS)},
+        responses={200: shape(Alignment), **NOT_MODIFIED, **error_responses(*READ_ERRORS)},
     )
     def get(self, request):
         params = AlignmentQuerySerializer(data=request.query_params)

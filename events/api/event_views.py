@@ -7,7 +7,6 @@ status only through the publishing services.
 
 import re
 
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,12 +19,10 @@ from rest_framework.views import APIView
 from events import rows, services
 from events.api.browsable import BrowsableAPIRenderer
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
+from events.api.event_detail import event_detail_data
 from events.api.event_serializers import (
     CitationSerializer,
-    EventDetailSerializer,
-    EventRowSerializer,
     EventWriteSerializer,
-    GroupedTimelineSerializer,
     ParticipationSerializer,
     RetractSerializer,
 )
@@ -36,6 +33,7 @@ from events.api.openapi import (
     READ_ERRORS,
     WRITE_ERRORS,
     error_responses,
+    shape,
 )
 from events.api.pagination import KeysetPagination
 from events.api.renderers import (
@@ -48,17 +46,13 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.api.rows import event_url_prefix, rows_json
+from events.api.shapes import EventDetail, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
-from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
+from events.authorship import stamp_author
+from events.choices import EventStatus
+from events.detail import load_event_detail
 from events.filtersets import EventFilterSet
-from events.models import (
-    Citation,
-    CountryVote,
-    Event,
-    EventRelation,
-    Participation,
-    Role,
-)
+from events.models import Citation, Event, Participation
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 EXPORT_RENDERERS = [CSVRenderer, TimelineJSRenderer, ICalendarRenderer]
@@ -73,6 +67,7 @@ STATUS_PARAMETER = OpenApiParameter(
     description="Curators only (needs the view permission): comma-separated statuses to "
     "list instead of the public ones, e.g. `draft,in_review`.",
 )
+EVENT_DETAIL = shape(EventDetail)
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
@@ -137,70 +132,12 @@ def export_page_size(request) -> int | None:
     )
 
 
-def detail_queryset(event: Event) -> None:
-    """Prefetch everything the detail shows, in a fixed number of queries."""
-    from django.db.models import prefetch_related_objects
-
-    public = PUBLIC_EVENT_STATUSES
-    prefetch_related_objects(
-        [event],
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("actor")
-            .prefetch_related(
-                Prefetch(
-                    "actor__roles",
-                    queryset=Role.objects.active_on(event.start_date)
-                    .select_related("organisation")
-                    .order_by("start_date", "id"),
-                    to_attr="posts_then",
-                )
-            )
-            .order_by("id"),
-        ),
-        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("id")),
-        Prefetch(
-            "aid_measures",
-            queryset=event.aid_measures.model.objects.select_related("donor", "recipient"),
-        ),
-        Prefetch(
-            "relations_from",
-            queryset=EventRelation.objects.filter(to_event__status__in=public).select_related(
-                "to_event"
-            ),
-        ),
-        Prefetch(
-            "relations_to",
-            queryset=EventRelation.objects.filter(from_event__status__in=public).select_related(
-                "from_event"
-            ),
-        ),
-    )
-    record = getattr(event, "vote_record", None) if _has_vote_record(event) else None
-    if record is not None:
-        prefetch_related_objects(
-            [record],
-            Prefetch(
-                "country_votes",
-                queryset=CountryVote.objects.select_related("actor").order_by("actor__name"),
-            ),
-        )
-
-
-def _has_vote_record(event: Event) -> bool:
-    try:
-        event.vote_record  # noqa: B018 (select_related fetched it, or raises)
-    except Event.vote_record.RelatedObjectDoesNotExist:
-        return False
-    return True
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List events",
         parameters=[FORMAT_PARAMETER, STATUS_PARAMETER],
         responses={
-            (200, "application/json"): EventRowSerializer(many=True),
+            (200, "application/json"): shape(EventRow),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
             (200, "text/calendar"): OpenApiTypes.STR,
@@ -212,7 +149,7 @@ def _has_vote_record(event: Event) -> bool:
     retrieve=extend_schema(
         summary="One event with everything about it",
         responses={
-            (200, "application/json"): EventDetailSerializer,
+            (200, "application/json"): EVENT_DETAIL,
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
             **NOT_MODIFIED,
             **error_responses(400, *DETAIL_READ_ERRORS),
@@ -221,15 +158,15 @@ def _has_vote_record(event: Event) -> bool:
     create=extend_schema(
         summary="Create an event (as a draft)",
         request=EventWriteSerializer,
-        responses={201: EventDetailSerializer, **error_responses(*WRITE_ERRORS)},
+        responses={201: EVENT_DETAIL, **error_responses(*WRITE_ERRORS)},
     ),
     update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
     ),
     destroy=extend_schema(
         summary="Delete an unpublished event (published ones are retracted instead)",
@@ -246,7 +183,7 @@ class EventViewSet(
     filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
     filterset_class = EventFilterSet
     pagination_class = KeysetPagination
-    serializer_class = EventDetailSerializer
+    serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail (event_detail)
 
     def initial(self, request, *args, **kwargs):
         # Before the caching mixin looks the object up: NUL and the like never reach SQL.
@@ -263,17 +200,10 @@ class EventViewSet(
             renderer_classes.append(JSONLDRenderer)
         return [renderer() for renderer in renderer_classes]
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return EventWriteSerializer
-        return EventDetailSerializer
-
     def get_queryset(self):
         if self.action == "retrieve" and not can_see_unpublished(self.request, "event"):
-            events = Event.objects.public()
-        else:
-            events = Event.objects.all()
-        return events.select_related("event_type", "location_country", "vote_record__body")
+            return Event.objects.public()
+        return Event.objects.all()
 
     def filter_queryset(self, queryset):
         return queryset  # list() filters through EventFilterSet; lookups by slug only
@@ -284,9 +214,11 @@ class EventViewSet(
         return event_list_response(request, visible_events(request))
 
     def retrieve(self, request, *args, **kwargs):
-        event = self.get_object()
-        detail_queryset(event)
-        return Response(EventDetailSerializer(event, context={"request": request}).data)
+        slug = kwargs["slug"]
+        detail = load_event_detail(self.get_queryset(), slug=slug)
+        if detail is None:
+            raise NotFound(f"No event has the slug “{slug}”, or it is not published.")
+        return Response(event_detail_data(detail, request))
 
     # Writes ------------------------------------------------------------------------------
 
@@ -311,14 +243,14 @@ class EventViewSet(
     def destroy(self, request, *args, **kwargs):
         event = self.get_object()
         guard_deletion(event, request.user)
-        event._history_user = request.user
+        stamp_author(event, request.user)
         event.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Publish (editors; needs a supporting citation)",
         request=None,
-        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, slug=None):
@@ -329,7 +261,7 @@ class EventViewSet(
     @extend_schema(
         summary="Take a published event back to draft (editors)",
         request=None,
-        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
     )
     @action(detail=True, methods=["post"])
     def unpublish(self, request, slug=None):
@@ -340,7 +272,7 @@ class EventViewSet(
     @extend_schema(
         summary="Retract a published event with a reason readers will see (editors)",
         request=RetractSerializer,
-        responses={200: EventDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
     )
     @action(detail=True, methods=["post"])
     def retract(self, request, slug=None):
@@ -351,14 +283,9 @@ class EventViewSet(
         return self._detail_response(event, status.HTTP_200_OK)
 
     def _detail_response(self, event: Event, code: int) -> Response:
-        event = (
-            Event.objects.select_related("event_type", "location_country", "vote_record__body")
-            .filter(pk=event.pk)
-            .get()
-        )  # fresh: services and saves may have changed derived columns
-        detail_queryset(event)
-        data = EventDetailSerializer(event, context={"request": self.request}).data
-        return Response(data, status=code)
+        # Read back: services and saves may have changed derived columns.
+        detail = load_event_detail(Event.objects.all(), pk=event.pk)
+        return Response(event_detail_data(detail, self.request), status=code)
 
 
 @extend_schema(
@@ -377,7 +304,7 @@ class EventViewSet(
         STATUS_PARAMETER,
     ],
     responses={
-        (200, "application/json"): GroupedTimelineSerializer,
+        (200, "application/json"): shape(GroupedTimeline),
         (200, "text/csv"): OpenApiTypes.STR,
         (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
         (200, "text/calendar"): OpenApiTypes.STR,
@@ -469,7 +396,7 @@ class _EventPartViewSet(
         return self.serializer_class.Meta.model.objects.select_related("event")
 
     def perform_destroy(self, instance):
-        instance._history_user = self.request.user
+        stamp_author(instance, self.request.user)
         instance.delete()
 
 

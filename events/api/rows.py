@@ -1,8 +1,8 @@
 """The API's JSON shape of an event row (`events.rows.EventRow`), plus the row's URL.
 
 Only HTTP shaping: the rows themselves come from `events.rows`, the one projection the pages
-and embeds use too. No serializer runs per object (`EventRowSerializer` documents this shape for
-the OpenAPI schema); orjson renders the dicts.
+and embeds use too. No serializer runs per object (`events.api.shapes.EventRow`
+declares this shape for the OpenAPI schema); orjson renders the dicts.
 """
 
 from django.urls import reverse

@@ -1,27 +1,15 @@
 """/api/v1/sources/: the evidence. Readers see sources that public events cite; curators all."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
-from rest_framework.response import Response
 
 from events import dates
-from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.openapi import (
-    DETAIL_READ_ERRORS,
-    NOT_MODIFIED,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
-from events.api.pagination import KeysetPagination
+from events.api.caching import VersionedWriteMixin
+from events.api.openapi import crud_schema
 from events.api.resource_filters import SourceFilterSet
+from events.api.resources import ResourceViewSet
 from events.api.rows import event_url_prefix
-from events.api.source_serializers import (
-    SourceDetailSerializer,
-    SourceListSerializer,
-    SourceWriteSerializer,
-)
+from events.api.shapes import SourceDetail, SourceRow
+from events.api.source_serializers import SourceWriteSerializer
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES
 from events.models import Citation, Source
@@ -42,7 +30,7 @@ SOURCE_COLUMNS = (
 )
 
 
-def source_row(value: dict, api_prefix: str) -> dict:
+def source_row(value: dict, api_prefix: str) -> SourceRow:
     published = value["published_on"]
     precision = value["published_precision"]
     approximate = value["published_approximate"]
@@ -62,7 +50,7 @@ def source_row(value: dict, api_prefix: str) -> dict:
     }
 
 
-def source_detail(source: Source, request) -> dict:
+def source_detail(source: Source, request) -> SourceDetail:
     """The detail: the row, then the public events citing the source (one more query)."""
     values = {column: getattr(source, column) for column in SOURCE_COLUMNS}
     data = source_row(values, request.build_absolute_uri(reverse("source-list")))
@@ -114,47 +102,23 @@ def _citing_event(citation: dict, event_prefix: str) -> dict:
     }
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List sources",
-        description="Sources cited by at least one public event (curators see every source), "
+@crud_schema(
+    name="source",
+    plural="sources",
+    row=SourceRow,
+    detail=SourceDetail,
+    summaries={"retrieve": "One source, with the public events citing it"},
+    descriptions={
+        "list": "Sources cited by at least one public event (curators see every source), "
         "ordered by title.",
-        responses={
-            200: SourceListSerializer(many=True),
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One source, with the public events citing it",
-        responses={
-            200: SourceDetailSerializer,
-            **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
-        },
-    ),
-    create=extend_schema(
-        summary="Create a source",
-        responses={201: SourceDetailSerializer, **error_responses(400, 401, 403, 409)},
-    ),
-    update=extend_schema(
-        summary="Replace a source",
-        responses={200: SourceDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Change a source",
-        responses={200: SourceDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    destroy=extend_schema(
-        summary="Delete a source",
-        description="Refused with 409, naming the events citing it, while any does.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412, 428)},
-    ),
+        "destroy": "Refused with 409, naming the events citing it, while any does.",
+    },
 )
-class SourceViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
+class SourceViewSet(VersionedWriteMixin, ResourceViewSet):
     queryset = Source.objects.all()
+    write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilterSet
-    pagination_class = KeysetPagination
+    list_columns = SOURCE_COLUMNS
     ordering = ("title", "id")
     lookup_value_regex = "[0-9]+"
 
@@ -168,16 +132,9 @@ class SourceViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelVie
         guard_deletion(instance, self.request.user)  # curators: only what they created
         super().perform_destroy(instance)
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return SourceWriteSerializer
-        return SourceDetailSerializer if self.action == "retrieve" else SourceListSerializer
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        values = self.paginator.paginate_values(queryset, request, self.ordering, SOURCE_COLUMNS)
+    def list_rows(self, values, request):
         prefix = request.build_absolute_uri(reverse("source-list"))
-        return self.paginator.get_paginated_response([source_row(v, prefix) for v in values])
+        return [source_row(value, prefix) for value in values]
 
-    def retrieve(self, request, *args, **kwargs):
-        return Response(source_detail(self.get_object(), request))
+    def detail_data(self, obj, request):
+        return source_detail(obj, request)

@@ -1,55 +1,12 @@
-"""Timelines: documented read shapes, and the write form with the curated entries."""
+"""Timelines: the write form, with the curated entries. Reads: timeline_views, shapes.Timeline*."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from events import services
 from events.api.actor_serializers import ActorRefField
-from events.api.event_serializers import EventRowSerializer
-from events.api.writing import FullCleanModelSerializer, SlugRefField
-from events.choices import TimelineKind, TimelineStatus
-from events.models import Event, EventType, Timeline, TimelineEntry
-
-
-class TimelineListSerializer(serializers.Serializer):
-    """Documents the list rows (built from a projection in timeline_views.timeline_row)."""
-
-    slug = serializers.CharField()
-    url = serializers.CharField()
-    title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=TimelineKind.choices)
-    status = serializers.ChoiceField(choices=TimelineStatus.choices)
-    description = serializers.CharField(help_text="Markdown.")
-    updated_at = serializers.DateTimeField()
-
-
-class TimelineQuerySerializer(serializers.Serializer):
-    actors = serializers.ListField(child=serializers.CharField(), help_text="Actor slugs.")
-    types = serializers.ListField(child=serializers.CharField(), help_text="Event type slugs.")
-    from_date = serializers.DateField(allow_null=True)
-    to_date = serializers.DateField(allow_null=True)
-
-
-class TimelineEntrySerializer(serializers.Serializer):
-    position = serializers.IntegerField()
-    caption = serializers.CharField()
-    event = EventRowSerializer()
-
-
-class TimelineDetailSerializer(TimelineListSerializer):
-    description_html = serializers.CharField(help_text="The description, rendered and sanitised.")
-    query = TimelineQuerySerializer(
-        allow_null=True, help_text="For saved-query timelines: what selects the events."
-    )
-    entries = TimelineEntrySerializer(
-        many=True,
-        help_text="In order: curated entries by position; a saved query's events by date.",
-    )
-    entries_truncated = serializers.BooleanField(
-        help_text="True when there are more entries than shown; page through events_url."
-    )
-    events_url = serializers.CharField(help_text="The same events through /api/v1/events/.")
-    version = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
+from events.api.writing import SlugRefField, VersionedWriteSerializer
+from events.choices import TimelineStatus
+from events.models import Event, EventType, Timeline
 
 
 class TimelineEntryWriteSerializer(serializers.Serializer):
@@ -60,7 +17,7 @@ class TimelineEntryWriteSerializer(serializers.Serializer):
     caption = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class TimelineWriteSerializer(FullCleanModelSerializer):
+class TimelineWriteSerializer(VersionedWriteSerializer):
     """Create or change a timeline. `entries`, when given, replaces the curated entries."""
 
     query_actors = serializers.ListField(
@@ -74,10 +31,6 @@ class TimelineWriteSerializer(FullCleanModelSerializer):
         help_text="Saved query: event type slugs (a parent type includes its subtypes).",
     )
     entries = TimelineEntryWriteSerializer(many=True, required=False)
-    version = serializers.IntegerField(
-        required=False,
-        help_text="The version you read; a stale one is refused with 409 (see also If-Match).",
-    )
 
     class Meta:
         model = Timeline
@@ -120,42 +73,6 @@ class TimelineWriteSerializer(FullCleanModelSerializer):
         if "query_types" in related:
             timeline.query_types.set(related["query_types"])
         if "entries" in related:
-            _replace_entries(timeline, related["entries"], self.context["request"].user)
-
-    def to_representation(self, instance):
-        from events.api.timeline_views import timeline_detail
-
-        return timeline_detail(instance, self.context["request"])
-
-
-def _replace_entries(timeline: Timeline, entries: list[dict], user) -> None:
-    if entries and timeline.kind != TimelineKind.CURATED:
-        raise DjangoValidationError(
-            {"entries": "Only curated timelines have entries; a saved query computes its events."}
-        )
-    wanted: dict[int, TimelineEntry] = {}
-    for index, row in enumerate(entries):
-        if row["event"].pk in wanted:
-            raise DjangoValidationError(
-                {"entries": f"Entry {index + 1}: “{row['event']}” is already in the timeline."}
+            services.timeline_entries_replace(
+                timeline=timeline, entries=related["entries"], user=self.context["request"].user
             )
-        wanted[row["event"].pk] = TimelineEntry(
-            timeline=timeline,
-            event=row["event"],
-            position=row.get("position", index),
-            caption=row.get("caption", ""),
-        )
-    existing = {entry.event_id: entry for entry in timeline.entries.all()}
-    for event_id, entry in existing.items():
-        entry._history_user = user
-        if event_id not in wanted:
-            entry.delete()
-            continue
-        new = wanted[event_id]
-        if (entry.position, entry.caption) != (new.position, new.caption):
-            entry.position, entry.caption = new.position, new.caption
-            entry.save(update_fields=["position", "caption"])
-    for event_id, entry in wanted.items():
-        if event_id not in existing:
-            entry._history_user = user
-            entry.save()

@@ -2,32 +2,20 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import F
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from events import rows, services
-from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.openapi import (
-    DETAIL_READ_ERRORS,
-    NOT_MODIFIED,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
-from events.api.pagination import KeysetPagination
+from events.api.caching import VersionedWriteMixin
+from events.api.openapi import WRITE_ERRORS, crud_schema, error_responses, shape
+from events.api.resources import ResourceViewSet
 from events.api.rows import event_url_prefix, row_json
-from events.api.timeline_serializers import (
-    TimelineDetailSerializer,
-    TimelineListSerializer,
-    TimelineWriteSerializer,
-)
+from events.api.shapes import TimelineDetail, TimelineEntry, TimelineRow
+from events.api.timeline_serializers import TimelineWriteSerializer
 from events.api.writing import can_see_unpublished
 from events.choices import TimelineKind
-from events.filtersets import timeline_events
 from events.markdown import render_markdown
 from events.models import Event, Timeline
 
@@ -37,7 +25,7 @@ MAX_ENTRIES = 1000
 TIMELINE_COLUMNS = ("id", "slug", "title", "kind", "status", "description", "updated_at")
 
 
-def timeline_row(value: dict, prefix: str) -> dict:
+def timeline_row(value: dict, prefix: str) -> TimelineRow:
     return {
         "slug": value["slug"],
         "url": f"{prefix}{value['slug']}/",
@@ -49,7 +37,7 @@ def timeline_row(value: dict, prefix: str) -> dict:
     }
 
 
-def timeline_detail(timeline: Timeline, request) -> dict:
+def timeline_detail(timeline: Timeline, request) -> TimelineDetail:
     """Everything about a timeline; the entries' events are always public ones."""
     values = {column: getattr(timeline, column) for column in TIMELINE_COLUMNS}
     data = timeline_row(values, request.build_absolute_uri(reverse("timeline-list")))
@@ -77,20 +65,13 @@ def timeline_detail(timeline: Timeline, request) -> dict:
     return data
 
 
-def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
+def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     public = Event.objects.public()
     if timeline.kind == TimelineKind.CURATED:
-        events = (
-            public.filter(timeline_entries__timeline=timeline)
-            .annotate(
-                entry_position=F("timeline_entries__position"),
-                entry_caption=F("timeline_entries__caption"),
-            )
-            .order_by("entry_position", "timeline_entries__id")
-        )
+        events = public.as_entries_of(timeline)
         extra = ("entry_position", "entry_caption")
     else:
-        events = timeline_events(timeline, public).order_by("date_lower", "id")
+        events = public.in_timeline(timeline).order_by("date_lower", "id")
         extra = ()
     events, columns = rows.project(events)
     values = list(events.values(*columns, *extra)[: MAX_ENTRIES + 1])
@@ -107,49 +88,29 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     ], truncated
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List timelines",
-        description="Published timelines (curators also see drafts), by title.",
-        responses={
-            200: TimelineListSerializer(many=True),
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One timeline with its entries in order",
-        description=f"Curated entries by position, or a saved query's events by date; at most "
+@crud_schema(
+    name="timeline",
+    plural="timelines",
+    row=TimelineRow,
+    detail=TimelineDetail,
+    summaries={
+        "retrieve": "One timeline with its entries in order",
+        "destroy": "Delete a timeline (and its entries)",
+    },
+    descriptions={
+        "list": "Published timelines (curators also see drafts), by title.",
+        "retrieve": f"Curated entries by position, or a saved query's events by date; at most "
         f"{MAX_ENTRIES} (page through `events_url` for more). Drafts are 404 for readers.",
-        responses={
-            200: TimelineDetailSerializer,
-            **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
-        },
-    ),
-    create=extend_schema(
-        summary="Create a timeline",
-        responses={201: TimelineDetailSerializer, **error_responses(400, 401, 403, 409)},
-    ),
-    update=extend_schema(
-        summary="Replace a timeline",
-        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Change a timeline",
-        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    destroy=extend_schema(
-        summary="Delete a timeline (and its entries)",
-        responses={204: None, **error_responses(400, 401, 403, 404, 412, 428)},
-    ),
+    },
 )
-class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
+class TimelineViewSet(VersionedWriteMixin, ResourceViewSet):
     queryset = Timeline.objects.all()
+    write_serializer_class = TimelineWriteSerializer
+    filter_backends: list = []
+    list_columns = TIMELINE_COLUMNS
+    ordering = ("title", "id")
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    pagination_class = KeysetPagination
-    ordering = ("title", "id")
 
     def get_queryset(self):
         writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
@@ -157,24 +118,17 @@ class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelV
             return Timeline.objects.all()
         return Timeline.objects.published()
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return TimelineWriteSerializer
-        return TimelineDetailSerializer if self.action == "retrieve" else TimelineListSerializer
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.get_queryset()
-        values = self.paginator.paginate_values(queryset, request, self.ordering, TIMELINE_COLUMNS)
+    def list_rows(self, values, request):
         prefix = request.build_absolute_uri(reverse("timeline-list"))
-        return self.paginator.get_paginated_response([timeline_row(v, prefix) for v in values])
+        return [timeline_row(value, prefix) for value in values]
 
-    def retrieve(self, request, *args, **kwargs):
-        return Response(timeline_detail(self.get_object(), request))
+    def detail_data(self, obj, request):
+        return timeline_detail(obj, request)
 
     @extend_schema(
         summary="Publish a timeline (editors)",
         request=None,
-        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: shape(TimelineDetail), **error_responses(*WRITE_ERRORS, 404)},
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, slug=None):
@@ -184,7 +138,7 @@ class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelV
     @extend_schema(
         summary="Take a published timeline back to draft (editors)",
         request=None,
-        responses={200: TimelineDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: shape(TimelineDetail), **error_responses(*WRITE_ERRORS, 404)},
     )
     @action(detail=True, methods=["post"])
     def unpublish(self, request, slug=None):

@@ -2,27 +2,15 @@
 
 from django.db.models import F
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
-from rest_framework.response import Response
 
 from events import dates
-from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.openapi import (
-    DETAIL_READ_ERRORS,
-    NOT_MODIFIED,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    error_responses,
-)
-from events.api.pagination import KeysetPagination
+from events.api.caching import VersionedWriteMixin
+from events.api.openapi import crud_schema
 from events.api.resource_filters import VoteFilterSet
+from events.api.resources import ResourceViewSet
 from events.api.rows import event_url_prefix
-from events.api.vote_serializers import (
-    VoteDetailSerializer,
-    VoteListSerializer,
-    VoteRecordWriteSerializer,
-)
+from events.api.shapes import VoteDetail, VoteRow
+from events.api.vote_serializers import VoteRecordWriteSerializer
 from events.choices import EventStatus
 from events.models import VoteRecord
 
@@ -56,7 +44,7 @@ def published_votes():
     )
 
 
-def vote_row(value: dict, vote_prefix: str, event_prefix: str) -> dict:
+def vote_row(value: dict, vote_prefix: str, event_prefix: str) -> VoteRow:
     date_args = (
         value["event__start_date"],
         value["event__start_precision"],
@@ -87,7 +75,7 @@ def vote_row(value: dict, vote_prefix: str, event_prefix: str) -> dict:
     }
 
 
-def vote_detail(record: VoteRecord, request) -> dict:
+def vote_detail(record: VoteRecord, request) -> VoteDetail:
     """The row plus the roll (one more query)."""
     value = VoteRecord.objects.filter(pk=record.pk).values(*VOTE_COLUMNS).get()
     data = vote_row(value, _vote_prefix(request), event_url_prefix(request))
@@ -105,46 +93,29 @@ def _vote_prefix(request) -> str:
     return request.build_absolute_uri(reverse("vote-list"))
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List recorded votes",
-        description="Votes of published events, by date. `?actor=usa&option=no`: the votes "
+@crud_schema(
+    name="recorded vote",
+    plural="recorded votes",
+    row=VoteRow,
+    detail=VoteDetail,
+    summaries={
+        "retrieve": "One recorded vote, with the per-country roll",
+        "create": "Record a vote",
+        "destroy": "Delete a recorded vote (and its roll)",
+        "update": "Replace a recorded vote (send its event's version: If-Match or `version`)",
+        "partial_update": "Change a recorded vote (send its event's version: If-Match or "
+        "`version`)",
+    },
+    descriptions={
+        "list": "Votes of published events, by date. `?actor=usa&option=no`: the votes "
         "where the United States voted against.",
-        responses={
-            200: VoteListSerializer(many=True),
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One recorded vote, with the per-country roll",
-        responses={
-            200: VoteDetailSerializer,
-            **NOT_MODIFIED,
-            **error_responses(*DETAIL_READ_ERRORS),
-        },
-    ),
-    create=extend_schema(
-        summary="Record a vote",
-        responses={201: VoteDetailSerializer, **error_responses(400, 401, 403, 409)},
-    ),
-    update=extend_schema(
-        summary="Replace a recorded vote (send its event's version: If-Match or `version`)",
-        responses={200: VoteDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    partial_update=extend_schema(
-        summary="Change a recorded vote (send its event's version: If-Match or `version`)",
-        responses={200: VoteDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
-    ),
-    destroy=extend_schema(
-        summary="Delete a recorded vote (and its roll)",
-        responses={204: None, **error_responses(*WRITE_ERRORS, 404)},
-    ),
+    },
 )
-class VoteViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
+class VoteViewSet(VersionedWriteMixin, ResourceViewSet):
     queryset = VoteRecord.objects.all()
+    write_serializer_class = VoteRecordWriteSerializer
     filterset_class = VoteFilterSet
-    pagination_class = KeysetPagination
+    list_columns = VOTE_COLUMNS
     ordering = ("date", "id")
     lookup_value_regex = "[0-9]+"
 
@@ -153,17 +124,9 @@ class VoteViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewS
             return published_votes()
         return VoteRecord.objects.select_related("event")  # its version guards the vote
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return VoteRecordWriteSerializer
-        return VoteDetailSerializer if self.action == "retrieve" else VoteListSerializer
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        values = self.paginator.paginate_values(queryset, request, self.ordering, VOTE_COLUMNS)
+    def list_rows(self, values, request):
         vote_prefix, event_prefix = _vote_prefix(request), event_url_prefix(request)
-        rows = [vote_row(value, vote_prefix, event_prefix) for value in values]
-        return self.paginator.get_paginated_response(rows)
+        return [vote_row(value, vote_prefix, event_prefix) for value in values]
 
-    def retrieve(self, request, *args, **kwargs):
-        return Response(vote_detail(self.get_object(), request))
+    def detail_data(self, obj, request):
+        return vote_detail(obj, request)

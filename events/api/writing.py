@@ -12,6 +12,7 @@ from rest_framework.validators import UniqueValidator
 
 from events import services
 from events.api.exceptions import Conflict
+from events.authorship import stamp_author
 
 
 def can_see_unpublished(request, model_name: str) -> bool:
@@ -74,13 +75,26 @@ class FullCleanModelSerializer(serializers.ModelSerializer):
         related = self.pop_related(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        user = self.context["request"].user
-        if hasattr(instance, "updated_by_id"):
-            if instance._state.adding:
-                instance.created_by = user
-            instance.updated_by = user
-        instance._history_user = user  # simple_history: also outside the request middleware
+        stamp_author(instance, self.context["request"].user)
         instance.full_clean()
         instance.save()
         self.save_related(instance, related)
         return instance
+
+
+class VersionedWriteSerializer(FullCleanModelSerializer):
+    """The write form of a VersionedModel: `version` is the version the client read.
+
+    The view checks it against the stored version (409 when stale, see
+    events.api.caching.VersionedWriteMixin); it is never written itself.
+    """
+
+    version = serializers.IntegerField(
+        required=False,
+        write_only=True,
+        help_text="The version you read; a stale one is refused with 409 (see also If-Match).",
+    )
+
+    def validate(self, attrs):
+        attrs.pop("version", None)
+        return super().validate(attrs)

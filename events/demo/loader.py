@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from events import dates
+from events.authorship import stamp_author
 from events.choices import (
     ActorKind,
     AidAction,
@@ -56,7 +57,6 @@ from events.models import (
     TimelineEntry,
     VoteRecord,
 )
-from events.models.base import TrackedModel
 from events.urls_normalise import normalise_url
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -182,8 +182,6 @@ class DemoLoader:
         self.report.seen[label] += 1
         if obj is None:
             obj = model(**wanted)
-            if isinstance(obj, TrackedModel):
-                obj.created_by = self.user
             self.report.created[label] += 1
         else:
             changed = {name: v for name, v in wanted.items() if getattr(obj, name) != v}
@@ -192,8 +190,7 @@ class DemoLoader:
             for name, value in changed.items():
                 setattr(obj, name, value)
             self.report.updated[label] += 1
-        if isinstance(obj, TrackedModel):
-            obj.updated_by = self.user
+        stamp_author(obj, self.user)
         if before_save:
             before_save(obj)
         # Like a model form: derived, non-editable fields are the model's business. The
@@ -206,7 +203,6 @@ class DemoLoader:
         except ValidationError as exc:
             raise DemoDataError(f"{model._meta.verbose_name} {wanted}: {exc.messages}") from exc
         obj._change_reason = CHANGE_REASON
-        obj._history_user = self.user
         obj.save()
         return obj
 

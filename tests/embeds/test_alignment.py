@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from embeds.alignment import YearAgreement, agreement_by_year, vote_partners
+from events.alignment import YearAgreement, agreement_by_year, vote_partners
 from events.choices import EventStatus, VoteOption
 from tests.factories import (
     CountryVoteFactory,

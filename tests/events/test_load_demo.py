@@ -403,7 +403,7 @@ def test_actors_are_found_by_their_aliases_and_carry_only_known_wikidata_ids(dem
     assert Actor.objects.search("Zelenskyy").get().slug == "volodymyr-zelensky"
     assert Actor.objects.search("Volodymyr Zelenskyy").get().slug == "volodymyr-zelensky"
     assert Actor.objects.search("United States of America").get().slug == "united-states"
-    assert Actor.objects.by_reference("rus").get().short_name == "Russia"
+    assert Actor.objects.resolve("rus")["rus"].short_name == "Russia"
     assert dict(Actor.objects.exclude(wikidata_id=None).values_list("slug", "wikidata_id")) == {
         "united-states": "Q30",
         "russia": "Q159",

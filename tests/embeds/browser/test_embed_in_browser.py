@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from events.choices import EventStatus
-from events.filtersets import timeline_events
 from events.models import Event, Timeline
 from tests.embeds.conftest import XSS_TITLE
 from tests.factories import (
@@ -52,7 +51,7 @@ def demo(taxonomy):
 
 
 def expected_rows(timeline) -> list[tuple[str, str]]:
-    events = timeline_events(timeline, Event.objects.public()).order_by("date_lower", "id")
+    events = Event.objects.public().in_timeline(timeline).order_by("date_lower", "id")
     return [(event.title, event.display_date) for event in events]
 
 

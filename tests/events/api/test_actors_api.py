@@ -44,6 +44,11 @@ def world():
         start_date=dt.date(2011, 1, 3),
         end_date=dt.date(2025, 1, 20),
     )
+    # Readers see actors a public event shows (and the organisations of their posts and
+    # organs): all of these, through one public event.
+    shown = PublishedEventFactory(slug="world-event")
+    for actor in (russia, ga, rubio):  # the US through Rubio's post, the UN through its organ
+        ParticipationFactory(event=shown, actor=actor)
     return {"usa": usa, "russia": russia, "un": un, "ga": ga, "rubio": rubio}
 
 
@@ -107,6 +112,41 @@ def test_it_shows_an_actor_by_slug_or_by_iso_code_in_any_case(client, world):
         response = client.get(f"{URL}{ref}/")
         assert response.status_code == 200, ref
         assert response.json()["slug"] == "united-states"
+
+
+def test_it_shows_an_actor_by_wikidata_id_in_any_case(client, world):
+    world["usa"].wikidata_id = "Q30"
+    world["usa"].save()
+    for ref in ("Q30", "q30"):
+        assert client.get(f"{URL}{ref}/").json()["slug"] == "united-states"
+    assert slugs(client.get(f"{URL}q30/events/")) == []  # resolved; no event of its own
+
+
+def test_readers_see_only_actors_that_public_events_show_and_curators_see_all(
+    client, curator_client, world
+):
+    hidden = PersonFactory(name="Only In Drafts", slug="only-in-drafts")
+    ParticipationFactory(event=EventFactory(status=EventStatus.DRAFT), actor=hidden)
+    RoleFactory(person=hidden, organisation=world["usa"], title="Envoy")
+
+    assert "only-in-drafts" not in slugs(client.get(URL, {"page_size": 100}))
+    assert_json_error(client.get(f"{URL}only-in-drafts/"), 404, contains="only-in-drafts")
+    assert client.get("/actors/only-in-drafts/").status_code == 404  # the page agrees
+    posts = client.get(f"{URL}usa/").json()["posts"]
+    assert [post["person"]["slug"] for post in posts] == ["marco-rubio"]
+
+    assert "only-in-drafts" in slugs(curator_client.get(URL, {"page_size": 100}))
+    assert curator_client.get(f"{URL}only-in-drafts/").status_code == 200
+    curator_posts = curator_client.get(f"{URL}usa/").json()["posts"]
+    assert {post["person"]["slug"] for post in curator_posts} == {"marco-rubio", "only-in-drafts"}
+
+
+def test_an_actor_becomes_public_with_its_first_public_event(client):
+    actor = ActorFactory(slug="newcomer")
+    assert client.get(f"{URL}newcomer/").status_code == 404
+    ParticipationFactory(event=PublishedEventFactory(), actor=actor)
+    assert client.get(f"{URL}newcomer/").status_code == 200
+    assert client.get("/actors/newcomer/").status_code == 200
 
 
 def test_an_unknown_actor_is_a_json_404(client, world):
@@ -193,9 +233,11 @@ def test_an_unknown_actors_timeline_is_a_404(client, timeline):
 
 
 def test_the_list_costs_the_same_queries_for_1_or_100_actors(client):
-    ActorFactory(parent=ActorFactory())
+    event = PublishedEventFactory()
+    ParticipationFactory(event=event, actor=ActorFactory(parent=ActorFactory()))
     one = count_queries(client, URL)
-    ActorFactory.create_batch(99, parent=ActorFactory())
+    for actor in ActorFactory.create_batch(99, parent=ActorFactory()):
+        ParticipationFactory(event=event, actor=actor)
     assert count_queries(client, URL + "?page_size=200") == one
 
 

@@ -4,7 +4,14 @@ import pytest
 from django.utils.http import http_date
 
 from events.models import ChangeStamp
-from tests.factories import ActorFactory, SourceFactory, StateFactory, TimelineFactory
+from tests.factories import (
+    ActorFactory,
+    ParticipationFactory,
+    PublishedEventFactory,
+    SourceFactory,
+    StateFactory,
+    TimelineFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +29,11 @@ URLS = [
 
 @pytest.fixture
 def data():
-    StateFactory(name="United States", slug="united-states", iso3="USA")
-    StateFactory(name="Russian Federation", slug="russia", iso3="RUS")
+    usa = StateFactory(name="United States", slug="united-states", iso3="USA")
+    russia = StateFactory(name="Russian Federation", slug="russia", iso3="RUS")
     TimelineFactory(slug="shift")
+    for state in (usa, russia):  # readers see the actors public events show
+        ParticipationFactory(event=PublishedEventFactory(), actor=state)
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -65,7 +74,7 @@ def test_if_modified_since_answers_304_until_something_changes(client, data):
 
 def test_a_change_anywhere_invalidates_the_etag(client, data):
     etag = client.get("/api/v1/actors/")["ETag"]
-    ActorFactory(name="Newcomer")
+    ParticipationFactory(event=PublishedEventFactory(), actor=ActorFactory(name="Newcomer"))
     response = client.get("/api/v1/actors/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] != etag

@@ -9,7 +9,12 @@ from rest_framework.test import APIRequestFactory
 
 from events.api.exceptions import api_exception_handler, summarise
 from events.models import Actor, ConcurrentEditError
-from tests.factories import ActorFactory, ParticipationFactory, StateFactory
+from tests.factories import (
+    ActorFactory,
+    ParticipationFactory,
+    PublishedEventFactory,
+    StateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +171,9 @@ def test_a_stale_version_in_the_body_is_a_409(editor_client):
     ],
 )
 def test_the_browsable_api_renders_every_endpoint(client, url):
-    StateFactory(slug="united-states", iso3="USA")
+    usa = StateFactory(slug="united-states", iso3="USA")
     StateFactory(slug="russia", iso3="RUS")
+    ParticipationFactory(event=PublishedEventFactory(), actor=usa)  # readers see public actors
     response = client.get(url, HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")

@@ -193,6 +193,29 @@ def test_detail_costs_the_same_queries_however_much_it_holds(client):
     assert _queries(client, "big") == _queries(client, "small")
 
 
+@pytest.mark.parametrize("url", ["/api/v1/events/big/", "/api/v1/events/big/?format=jsonld"])
+def test_detail_is_one_query_after_the_change_stamp_and_the_version(
+    client, url, django_assert_max_num_queries
+):
+    big = PublishedEventFactory(slug="big", event_type=event_type("un-vote"))
+    _fill(big, VoteRecordFactory(event=big), times=4)
+    with django_assert_max_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_writes_answer_the_detail_in_the_same_shape_as_reads(editor_client):
+    event = EventFactory(slug="draft-one")
+    CitationFactory(event=event)
+    ParticipationFactory(event=event, actor=PersonFactory())
+    read = detail(editor_client, "draft-one").json()
+
+    published = editor_client.post("/api/v1/events/draft-one/publish/").json()
+
+    assert set(published) == set(read)
+    assert published["participants"] == read["participants"]
+    assert published["status"] == "published"
+
+
 def test_json_ld_by_format_and_by_accept(client):
     usa = StateFactory(name="United States", slug="usa-state", iso3="USA")
     event = PublishedEventFactory(

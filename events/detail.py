@@ -1,0 +1,314 @@
+"""Everything about one event, in one statement: the detail loader.
+
+The API detail (and its JSON-LD), the event page and the single-event embed all read an event
+through `load_event_detail`: the event's own columns (with its type, location and vote record
+joined) plus, per related set, a JSON array built by a correlated subquery: participants with
+the posts each person held on the event's date, citations with their sources, aid measures,
+the vote roll, and the relations to public events only. One query on PostgreSQL and SQLite
+alike, however much the event holds; no model instance is built. Callers shape the result
+(events.api.event_detail for the API, embeds.views.event_page for the page).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import orjson
+from django.db import NotSupportedError
+from django.db.models import Expression, F, TextField
+
+from events.choices import PUBLIC_EVENT_STATUSES
+
+# The event's own columns, and its vote record's (null when it records no vote).
+DETAIL_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "event_type__slug",
+    "event_type__name",
+    "start_date",
+    "start_precision",
+    "start_approximate",
+    "end_date",
+    "end_precision",
+    "end_approximate",
+    "date_lower",
+    "date_upper",
+    "location_country__slug",
+    "location_country__name",
+    "location_country__short_name",
+    "location_country__kind",
+    "location_country__iso3",
+    "location_name",
+    "status",
+    "retraction_reason",
+    "verification",
+    "importance",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "version",
+    "vote_record__id",
+    "vote_record__body__slug",
+    "vote_record__body__name",
+    "vote_record__body__short_name",
+    "vote_record__body__kind",
+    "vote_record__body__iso3",
+    "vote_record__document_symbol",
+    "vote_record__draft_symbol",
+    "vote_record__title",
+    "vote_record__result",
+    "vote_record__yes_count",
+    "vote_record__no_count",
+    "vote_record__abstain_count",
+    "vote_record__non_voting_count",
+    "vote_record__roll_complete",
+)
+
+
+class JSONObject:
+    """One JSON object from (key, SQL) pairs; a value may be a JSONObject, a JSONSet, or a
+    {vendor: SQL} dict where the backends need different SQL."""
+
+    def __init__(self, fields: list):
+        self.fields = fields
+
+    def members(self, vendor: str) -> str:
+        parts = []
+        for key, value in self.fields:
+            if isinstance(value, JSONObject | JSONSet):
+                value = value.sql(vendor, nested=True)
+            elif isinstance(value, dict):
+                value = value[vendor]
+            parts.append(f"'{key}', {value}")
+        return ", ".join(parts)
+
+    def sql(self, vendor: str, *, nested: bool = True) -> str:
+        function = "json_build_object" if vendor == "postgresql" else "json_object"
+        return f"{function}({self.members(vendor)})"
+
+
+def actor(alias: str) -> JSONObject:
+    """An actor's brief form, from the actor table joined as `alias`."""
+    return JSONObject(
+        [(key, f"{alias}.{key}") for key in ("slug", "name", "short_name", "kind", "iso3")]
+    )
+
+
+class JSONSet:
+    """A related set as a JSON array of objects, from `FROM … WHERE …` in a given order.
+
+    PostgreSQL builds it with json_agg(json_build_object(…) ORDER BY …); SQLite aggregates an
+    ordered subquery (it keeps that order, as events.querysets.SortedLines relies on too).
+    Nested inside another object it stays JSON; at the top it is text for orjson.
+    """
+
+    def __init__(self, fields: list, source: str, order: str):
+        self.item, self.source, self.order = JSONObject(fields), source, order
+
+    def sql(self, vendor: str, *, nested: bool = False) -> str:
+        item = self.item.sql(vendor)
+        if vendor == "postgresql":
+            array = (
+                f"(SELECT coalesce(json_agg({item} ORDER BY {self.order}), '[]') "
+                f"FROM {self.source})"
+            )
+            return array if nested else f"{array}::text"
+        if vendor == "sqlite":
+            array = (
+                f"(SELECT coalesce(json_group_array(json(o)), '[]') FROM "
+                f"(SELECT {item} AS o FROM {self.source} ORDER BY {self.order}))"
+            )
+            return f"json({array})" if nested else array
+        raise NotSupportedError("The detail loader is written for PostgreSQL and SQLite only.")
+
+
+class RelatedSet(Expression):
+    """A JSONSet correlated with the outer event: `{event}` and `{day}` stand for its id and
+    its first possible day, whatever alias the query gives the event table."""
+
+    output_field = TextField()
+
+    def __init__(self, related: JSONSet):
+        super().__init__()
+        self.related = related
+        self.refs = [F("pk"), F("date_lower")]
+
+    def get_source_expressions(self):
+        return self.refs
+
+    def set_source_expressions(self, exprs):
+        self.refs = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        (event, _), (day, _) = (compiler.compile(ref) for ref in self.refs)
+        return self.related.sql(connection.vendor).format(event=event, day=day), []
+
+
+# Status values are our own constants, so they are written into the SQL.
+PUBLIC = ", ".join(f"'{status}'" for status in PUBLIC_EVENT_STATUSES)
+OTHER_EVENT = [
+    ("relation", "x.kind"),
+    *(
+        (column, f"o.{column}")
+        for column in (
+            "slug",
+            "title",
+            "start_date",
+            "start_precision",
+            "start_approximate",
+            "end_date",
+            "end_precision",
+            "end_approximate",
+        )
+    ),
+]
+# The posts a person held on the event's first possible day (open ends count as held).
+POSTS = JSONSet(
+    [("title", "r.title"), ("organisation", actor("ra"))],
+    "events_role r JOIN events_actor ra ON ra.id = r.organisation_id WHERE r.person_id = a.id "
+    "AND (r.start_date IS NULL OR r.start_date <= {day}) "
+    "AND (r.end_date IS NULL OR r.end_date >= {day})",
+    "r.start_date, r.id",
+)
+RELATED_SETS = {
+    "participants": JSONSet(
+        [("role", "p.role"), ("note", "p.note"), ("actor", actor("a")), ("posts", POSTS)],
+        "events_participation p JOIN events_actor a ON a.id = p.actor_id "
+        "WHERE p.event_id = {event}",
+        "p.id",
+    ),
+    "citations": JSONSet(
+        [
+            ("id", "c.id"),
+            ("stance", "c.stance"),
+            ("quote", "c.quote"),
+            ("locator", "c.locator"),
+            ("note", "c.note"),
+            (
+                "source",
+                JSONObject(
+                    [
+                        (column, f"s.{column}")
+                        for column in (
+                            "id",
+                            "kind",
+                            "title",
+                            "url",
+                            "publisher",
+                            "published_on",
+                            "published_precision",
+                            "published_approximate",
+                            "language",
+                        )
+                    ]
+                ),
+            ),
+        ],
+        "events_citation c JOIN events_source s ON s.id = c.source_id WHERE c.event_id = {event}",
+        "c.id",
+    ),
+    "aid_measures": JSONSet(
+        [
+            ("donor", actor("d")),
+            ("recipient", actor("t")),
+            ("kind", "m.kind"),
+            ("action", "m.action"),
+            # As text on PostgreSQL, so no digit is lost on the way through JSON.
+            ("amount", {"postgresql": "m.amount::text", "sqlite": "m.amount"}),
+            ("currency", "m.currency"),
+            ("note", "m.note"),
+        ],
+        "events_aidmeasure m JOIN events_actor d ON d.id = m.donor_id "
+        "JOIN events_actor t ON t.id = m.recipient_id WHERE m.event_id = {event}",
+        "m.id",
+    ),
+    "roll": JSONSet(
+        [("actor", actor("a")), ("option", "v.option")],
+        "events_countryvote v JOIN events_voterecord vr ON vr.id = v.vote_record_id "
+        "JOIN events_actor a ON a.id = v.actor_id WHERE vr.event_id = {event}",
+        "a.name, v.id",
+    ),
+    "outgoing": JSONSet(
+        OTHER_EVENT,
+        "events_eventrelation x JOIN events_event o ON o.id = x.to_event_id "
+        f"WHERE x.from_event_id = {{event}} AND o.status IN ({PUBLIC})",
+        "x.id",
+    ),
+    "incoming": JSONSet(
+        OTHER_EVENT,
+        "events_eventrelation x JOIN events_event o ON o.id = x.from_event_id "
+        f"WHERE x.to_event_id = {{event}} AND o.status IN ({PUBLIC})",
+        "x.from_event_id, x.id",
+    ),
+}
+
+
+@dataclass
+class EventDetail:
+    """One event and everything about it, as plain values (dates as `datetime.date`)."""
+
+    event: dict  # DETAIL_COLUMNS
+    participants: list[dict] = field(default_factory=list)  # role, note, actor, posts
+    citations: list[dict] = field(default_factory=list)  # stance, quote, … and the source
+    aid_measures: list[dict] = field(default_factory=list)  # donor, recipient, amount (Decimal)
+    vote: dict | None = None  # the record's columns (keys without `vote_record__`) and `roll`
+    related: list[dict] = field(default_factory=list)  # direction, relation, the other event
+
+
+def load_event_detail(events, **lookup) -> EventDetail | None:
+    """The event of `events` (a visibility already applied) matching `lookup`, or None.
+
+    `load_event_detail(Event.objects.public(), slug="talks")`: one query.
+    """
+    annotations = {f"{name}_json": RelatedSet(related) for name, related in RELATED_SETS.items()}
+    value = events.filter(**lookup).annotate(**annotations).values(*DETAIL_COLUMNS, *annotations)
+    value = value.first()
+    if value is None:
+        return None
+    sets = {name: orjson.loads(value.pop(f"{name}_json")) for name in RELATED_SETS}
+    for citation in sets["citations"]:
+        source = citation["source"]
+        source["published_on"] = _date(source["published_on"])
+        source["published_approximate"] = bool(source["published_approximate"])
+    for measure in sets["aid_measures"]:
+        amount = measure["amount"]
+        measure["amount"] = None if amount is None else Decimal(str(amount)).quantize(CENTS)
+    return EventDetail(
+        event=value,
+        participants=sets["participants"],
+        citations=sets["citations"],
+        aid_measures=sets["aid_measures"],
+        vote=_vote(value, sets["roll"]),
+        related=[_other(r, "outgoing") for r in sets["outgoing"]]
+        + [_other(r, "incoming") for r in sets["incoming"]],
+    )
+
+
+CENTS = Decimal("0.01")
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _vote(value: dict, roll: list[dict]) -> dict | None:
+    if value["vote_record__id"] is None:
+        return None
+    vote = {
+        column.removeprefix("vote_record__"): value[column]
+        for column in DETAIL_COLUMNS
+        if column.startswith("vote_record__")
+    }
+    vote["roll"] = roll
+    return vote
+
+
+def _other(relation: dict, direction: str) -> dict:
+    relation["direction"] = direction
+    relation["start_date"] = _date(relation["start_date"])
+    relation["end_date"] = _date(relation["end_date"])
+    relation["start_approximate"] = bool(relation["start_approximate"])
+    relation["end_approximate"] = bool(relation["end_approximate"])
+    return relation
