@@ -19,6 +19,12 @@ from events.models import Actor, Event, EventType, Timeline
 from events.search import search_events
 
 
+def input_error(message: str) -> ValidationError:
+    """A message that quotes the request: django-filter formats every message with `%` and its
+    params, so a `%` typed by a client must arrive as a parameter, never in the template."""
+    return ValidationError("%(message)s", params={"message": message})
+
+
 class RepeatableWidget(forms.TextInput):
     """Reads `?actor=usa&actor=rus` and `?actor=usa,rus` alike."""
 
@@ -53,7 +59,7 @@ class ReferenceListField(forms.Field):
         found = self.resolve(value)
         unknown = [item for item in value if item.lower() not in found]
         if unknown:
-            raise ValidationError(
+            raise input_error(
                 f"Unknown {self.noun}: {', '.join(unknown)}. "
                 f"Use the {self.noun}'s slug{self._hint()} as listed by the API."
             )
@@ -94,7 +100,7 @@ class PartialDateField(forms.CharField):
         try:
             return dates.parse_partial(value)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise input_error(str(exc)) from exc
 
 
 class DocumentedFilter(filters.Filter):
@@ -147,7 +153,7 @@ class EventFilterForm(forms.Form):
         if slug:
             timeline = Timeline.objects.published().filter(slug=slug).first()
             if timeline is None:
-                self.add_error("timeline", f"Unknown timeline: {slug}.")
+                self.add_error("timeline", input_error(f"Unknown timeline: {slug}."))
             else:
                 data["timeline"] = timeline
         return data

@@ -1,0 +1,58 @@
+"""JSON request bodies with limits: a body too large is a 413, one nested too deep a 400.
+
+Without them a 990-level body exhausted Python's recursion in validation (a 500), and DRF read
+JSON bodies of any size, since Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards only forms.
+"""
+
+import io
+
+from django.conf import settings
+from rest_framework import parsers, status
+from rest_framework.exceptions import APIException, ParseError
+
+# Timeline's deepest real body (an event with nested rows) is 4 levels; 64 leaves room.
+MAX_DEPTH = 64
+
+
+class RequestTooLarge(APIException):
+    """413: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (events.api.exceptions lists them all)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(body) > limit:
+            raise RequestTooLarge(
+                f"The body is larger than {limit:,} bytes: send less at once (fewer rows "
+                "or shorter texts)."
+            )
+        try:
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_too_deep()) from exc
+        if _deeper_than(data, MAX_DEPTH):
+            raise ParseError(_too_deep())
+        return data
+
+
+def _too_deep() -> str:
+    return f"JSON parse error - the body is nested more than {MAX_DEPTH} levels deep."
+
+
+def _deeper_than(data, limit: int) -> bool:
+    """Without recursion, so any depth the JSON decoder accepted is measured safely."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
