@@ -94,7 +94,7 @@ def bad_request(request, exception=None):
         return html_bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse(
-            {"detail": str(RequestTooLarge.default_detail)},
+            {"detail": str(RequestTooLarge().detail)},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     detail = "The request is malformed."

@@ -1,7 +1,8 @@
 """JSON request bodies with limits: a body too large is a 413, one nested too deep a 400.
 
-Without them a 990-level body exhausted Python's recursion in validation (a 500), and DRF read
-JSON bodies of any size, since Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards only forms.
+Without them a 990-level body exhausted Python's recursion in validation (a 500). Django checks
+a declared Content-Length against DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body; the
+parser checks what it really reads too, for bodies sent without one (chunked).
 """
 
 import io
@@ -18,8 +19,14 @@ class RequestTooLarge(APIException):
     """413: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (events.api.exceptions lists them all)."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
     default_code = "request_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(
+            f"The body is larger than {limit:,} bytes: send less at once (fewer rows or "
+            "shorter texts)."
+        )
 
 
 class JSONParser(parsers.JSONParser):
@@ -27,10 +34,7 @@ class JSONParser(parsers.JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         body = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(body) > limit:
-            raise RequestTooLarge(
-                f"The body is larger than {limit:,} bytes: send less at once (fewer rows "
-                "or shorter texts)."
-            )
+            raise RequestTooLarge()
         try:
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError as exc:
@@ -49,10 +53,9 @@ def _deeper_than(data, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
     return False
