@@ -1,11 +1,13 @@
 """JSON request bodies with limits: a body too large is a 413, one nested too deep a 400.
 
-Without them a 990-level body exhausted Python's recursion in validation (a 500). Django checks
-a declared Content-Length against DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body; the
-parser checks what it really reads too, for bodies sent without one (chunked).
+Without them a 990-level body exhausted Python's recursion in validation (a 500), and a number
+beyond a float's range (`1e400`) became infinity, which no integer field can take (a 500).
+Django checks a declared Content-Length against DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the
+body; the parser checks what it really reads too, for bodies sent without one (chunked).
 """
 
 import io
+import math
 
 from django.conf import settings
 from rest_framework import parsers, status
@@ -38,24 +40,23 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(_too_deep()) from exc
-        if _deeper_than(data, MAX_DEPTH):
-            raise ParseError(_too_deep())
+            raise ParseError(TOO_DEEP) from exc
+        _check_values(data)
         return data
 
 
-def _too_deep() -> str:
-    return f"JSON parse error - the body is nested more than {MAX_DEPTH} levels deep."
+TOO_DEEP = f"JSON parse error - the body is nested more than {MAX_DEPTH} levels deep."
 
 
-def _deeper_than(data, limit: int) -> bool:
-    """Without recursion, so any depth the JSON decoder accepted is measured safely."""
+def _check_values(data) -> None:
+    """Depth and numbers, without recursion, so any body the decoder accepted is safe to walk."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
-            if depth > limit:
-                return True
+            if depth > MAX_DEPTH:
+                raise ParseError(TOO_DEEP)
             items = value.values() if isinstance(value, dict) else value
             stack.extend((item, depth + 1) for item in items)
-    return False
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ParseError("JSON parse error - a number is too large.")

@@ -340,3 +340,23 @@ def test_django_level_errors_outside_the_api_stay_html(rf):
     assert bad_request(api, RequestDataTooBig()).status_code == 413
     assert permission_denied(api, PermissionDenied("No.")).status_code == 403
     assert server_error(api)["Content-Type"] == "application/json"
+
+
+def test_a_number_beyond_a_floats_range_is_a_400(editor_client):
+    actor = ActorFactory(slug="nato")
+    body = '{"name": "NATO", "version": 1e400}'
+    response = editor_client.patch("/api/v1/actors/nato/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON parse error - a number is too large."
+    assert actor.version == type(actor).objects.get(pk=actor.pk).version
+
+
+def test_a_body_without_a_length_is_still_held_to_the_upload_limit(settings):
+    import io
+
+    from events.api.parsers import JSONParser, RequestTooLarge
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    with pytest.raises(RequestTooLarge):
+        JSONParser().parse(io.BytesIO(b'{"a": "' + b"x" * 200 + b'"}'))
+    assert JSONParser().parse(io.BytesIO(b'{"a": 1}')) == {"a": 1}
