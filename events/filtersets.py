@@ -123,7 +123,12 @@ class ReferenceListFilter(DocumentedFilter):
 
 class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
-    schema = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly.
+    schema = {
+        "type": "string",
+        "pattern": r"^(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
+        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+    }
 
     def filter(self, qs, value):
         return qs
