@@ -123,11 +123,12 @@ class ReferenceListFilter(DocumentedFilter):
 
 class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
-    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly.
+    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly;
+    # empty, like every filter left empty, means not given.
     schema = {
         "type": "string",
-        "pattern": r"^(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
-        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+        "pattern": r"^((\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
+        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$",
     }
 
     def filter(self, qs, value):

@@ -360,3 +360,22 @@ def test_a_body_without_a_length_is_still_held_to_the_upload_limit(settings):
     with pytest.raises(RequestTooLarge):
         JSONParser().parse(io.BytesIO(b'{"a": "' + b"x" * 200 + b'"}'))
     assert JSONParser().parse(io.BytesIO(b'{"a": 1}')) == {"a": 1}
+
+
+def test_the_schema_allows_exactly_the_dates_the_api_reads(client):
+    import json
+    import re
+
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    schema = json.loads(OpenApiJsonRenderer().render(generated))
+    parameters = schema["paths"]["/api/v1/events/"]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "from")
+    for value in ("0000", "2025-13", "2025-12-32", "2025-00", "20250"):
+        assert not re.match(pattern, value), value
+        assert client.get("/api/v1/events/", {"from": value}).status_code == 400
+    for value in ("", "0001", "2025", "2025-12", "2025-12-31"):
+        assert re.match(pattern, value), value
+        assert client.get("/api/v1/events/", {"from": value}).status_code == 200
