@@ -221,7 +221,8 @@ class Generator:
                     [table],
                 )
             cur.execute(
-                "INSERT INTO events_changestamp (id, counter, changed_at) VALUES (1, 1, now()) "
+                "INSERT INTO events_changestamp (id, counter, changed_at) "
+                "VALUES (1, 1, now()), (2, 1, now()) "
                 "ON CONFLICT (id) DO UPDATE SET counter = events_changestamp.counter + 1, "
                 "changed_at = now()"
             )

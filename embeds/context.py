@@ -1,56 +1,51 @@
-"""Context builders: events grouped by period, the density strip, filter chips.
+"""Context builders: rows prepared for a request, grouped by period, the density strip, chips.
 
-Dates are only ever shown through events.dates: a group heading is "Feb 2025" or "2025", never
-a made-up first of the month; an event dated only to a year is grouped under its year.
+Periods come from events.periods, the rule the API's grouped timeline uses too: a heading is
+"Feb 2025" or "2025", never a made-up first of the month; an event dated only to a year is
+grouped under its year, beside the months.
 """
 
-import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from embeds.rows import DOUBTFUL
-from events import dates
-from events.choices import DatePrecision, EventStatus
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+
+from events import dates, periods
+from events.choices import EventStatus
 from events.markdown import render_markdown
+from events.periods import Period
+from events.rows import DOUBTFUL, EventRow
 
 # The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
 STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
 LABEL_HEIGHT, MIN_LABELLED_BAR = 14, 22  # bars this wide get a label ("Feb", "2025") below
 
 
-@dataclass
-class Period:
-    """A heading of the timeline (a month, or a year) and its events."""
-
-    year: int
-    month: int  # 0: the whole year
-    events: list = field(default_factory=list)
-
-    @property
-    def precision(self) -> str:
-        return DatePrecision.YEAR if self.month == 0 else DatePrecision.MONTH
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, 1)
-
-    @property
-    def label(self) -> str:
-        return dates.display_date(self.first_day, self.precision)
-
-    @property
-    def edtf(self) -> str:
-        return dates.edtf_date(self.first_day, self.precision)
-
-    @property
-    def anchor(self) -> str:
-        return f"p-{self.edtf}"
+def prepare_rows(
+    rows: list[EventRow], *, origin: str, highlight: str = "", captions: dict | None = None
+) -> list[EventRow]:
+    """Add the request's part on top of the rows: captions, highlight and absolute URLs."""
+    captions = captions or {}
+    # One reverse, not one per event; slugs are quoted as reverse() quotes them.
+    prefix, suffix = (origin + reverse("embeds:event", args=["-"])).rsplit("-", 1)
+    for row in rows:
+        row.caption = captions.get(row.id, "")
+        row.url = prefix + quote(row.slug, safe=RFC3986_SUBDELIMS + "/~:@") + suffix
+        row.is_highlighted = bool(highlight) and row.involves(highlight)
+    return rows
 
 
-def period_key(event, grouping: str) -> tuple[int, int]:
-    if grouping == "year" or event.start_precision == DatePrecision.YEAR:
-        return (event.start_date.year, 0)
-    return (event.start_date.year, event.start_date.month)
+def curated_sections(rows: list[EventRow], captions: dict[int, str]) -> list[tuple[str, list]]:
+    """Rows in the curator's order, cut into sections: each caption heads the entries from
+    its own to the next captioned one (entries before the first caption have no heading)."""
+    sections: list[tuple[str, list]] = []
+    for row in rows:
+        caption = captions.get(row.id, "")
+        if caption or not sections:
+            sections.append((caption, []))
+        sections[-1][1].append(row)
+    return sections
 
 
 def entry_captions(timeline) -> dict[int, str]:
@@ -67,40 +62,30 @@ def prepare_event(event):
     return event
 
 
-def group_events(events, grouping: str = "month") -> list[Period]:
-    """Periods in time order; within one, events keep the order they came in (by date)."""
-    periods: dict[tuple[int, int], Period] = {}
-    for event in events:
-        key = period_key(event, grouping)
-        if key not in periods:
-            periods[key] = Period(*key)
-        periods[key].events.append(event)
-    return [periods[key] for key in sorted(periods)]
+def group_events(rows, grouping: str = "month") -> list[tuple[Period, list]]:
+    """(period, rows) in time order; within one, rows keep the order they came in (by date)."""
+    return list(periods.group(rows, grouping).items())
 
 
-def density_strip(periods: list[Period], grouping: str = "month") -> dict:
-    """Bars for the SVG strip: every period from the first to the last, empty ones included."""
-    if not periods:
+def density_strip(grouped: list[tuple[Period, list]], grouping: str = "month") -> dict:
+    """Bars for the SVG strip: every period from the first to the last, empty ones included.
+
+    The empty ones are of the grouping's grain; a coarser period (a year among months) has a
+    bar only when it has events, before the months it covers.
+    """
+    if not grouped:
         return {"bars": [], "width": 0, "height": STRIP_HEIGHT}
-    counts = {(p.year, p.month): len(p.events) for p in periods}
-    first, last = min(counts), max(counts)
-    keys = []
-    for year in range(first[0], last[0] + 1):
-        if (year, 0) in counts or grouping == "year":
-            keys.append((year, 0))
-        if grouping == "month":
-            low = first[1] if year == first[0] and first[1] else 1
-            high = last[1] if year == last[0] else 12
-            keys.extend((year, month) for month in range(max(low, 1), high + 1))
+    counts = {period: len(rows) for period, rows in grouped}
+    every = set(periods.span(grouped[0][0].start, grouped[-1][0].start, grouping)) | set(counts)
+    keys = sorted(every, key=lambda period: period.sort_key)
     top = max(counts.values())
     gap = 3 if len(keys) < 60 else 1
     bar_width = min(MAX_BAR_WIDTH, (STRIP_WIDTH - gap * (len(keys) - 1)) / len(keys))
     # Coordinates are strings: SVG wants plain decimals, and a long strip (one bar a month over
     # decades) would otherwise pay the template's number localisation a thousand times.
     bars = []
-    for index, key in enumerate(keys):
-        count = counts.get(key, 0)
-        period = Period(*key)
+    for index, period in enumerate(keys):
+        count = counts.get(period, 0)
         height = max(3, round(count / top * (STRIP_HEIGHT - 4))) if count else 1
         bars.append(
             {
@@ -111,8 +96,7 @@ def density_strip(periods: list[Period], grouping: str = "month") -> dict:
                 "label": period.label,
                 "title": f"{period.label}: {count} event{'' if count == 1 else 's'}",
                 "anchor": period.anchor,
-                # "Feb 2025" -> "Feb"; a whole-year bar keeps "2025".
-                "short": period.label.split(" ")[0],
+                "short": period.short_label,  # "Feb 2025" -> "Feb"; a year keeps "2025"
                 "label_x": str(round(index * (bar_width + gap) + bar_width / 2, 2)),
             }
         )

@@ -8,10 +8,11 @@ cached the same way under its counts per period.
 
 Why the key is a digest of the entry's content, not the event's `updated_at` or `version`: an
 entry also shows its actors' names, its sources' titles and its type's name, which change
-without the event being saved. The key covers the projected columns, the actors and citations
-as read in this request, the caption, the highlight marks, the event's URL, the `compact` and
-`in_embed` options and the fragment template's source, so a changed input is a new key and a
-stale fragment can never be served; nothing needs invalidating, and an unused one expires.
+without the event being saved. The key covers the whole row as read in this request (every
+column of events.rows, the participants and sources with their names and titles, and the
+request's caption, URL and highlight mark), the highlighted actor, the `compact` and `in_embed`
+options and the fragment template's source, so a changed input is a new key and a stale fragment
+can never be served; nothing needs invalidating, and an unused one expires.
 
 Why a cache of its own: per process memory (LocMemCache, through Django's cache API). A page
 stores up to 500 fragments, which would push everything else (throttling counts) out of the
@@ -28,6 +29,8 @@ from django.utils.safestring import mark_safe
 
 from embeds.context import density_strip
 from events.markdown import render_markdown
+from events.periods import Period
+from events.rows import EventRow
 
 TEMPLATE, STRIP_TEMPLATE = "embeds/_event.html", "embeds/_strip.html"
 # About 2 KB a fragment: at most ~20 MB per process, several long timelines in every variant.
@@ -40,46 +43,46 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _key(row, template_digest: str, compact: bool, in_embed: bool) -> str:
-    content = (
-        template_digest,
-        row.values,
-        [(a.slug, a.name, a.short_name, a.iso3, a.kind, a.is_highlighted) for a in row.actors],
-        [(c.title, c.url, c.publisher, c.stance) for c in row.citations],
-        row.caption,
-        row.is_highlighted,
-        row.url,
-        compact,
-        in_embed,
-    )
-    return "embeds:entry:" + _digest(repr(content))
+def _key(row: EventRow, marked: str, options: tuple) -> str:
+    # The dataclass's repr lists every field but the rendered html (see EventRow).
+    return "embeds:entry:" + _digest(repr((options, marked, row)))
 
 
-def attach_fragments(rows, *, compact: bool, in_embed: bool) -> None:
+def _marked(row: EventRow, highlight: str) -> str:
+    """The highlighted actor's slug if this entry names it (else its markup does not change)."""
+    if highlight and any(p.slug == highlight for p in row.participants):
+        return highlight
+    return ""
+
+
+def attach_fragments(
+    rows: list[EventRow], *, compact: bool, in_embed: bool, highlight: str = ""
+) -> None:
     """Set `row.html` on each row: from the cache, else rendered (and then cached)."""
     template = get_template(TEMPLATE).template
-    template_digest = _digest(template.source)
-    keys = [_key(row, template_digest, compact, in_embed) for row in rows]
+    options = (_digest(template.source), compact, in_embed)
+    marks = [_marked(row, highlight) for row in rows]
+    keys = [_key(row, marked, options) for row, marked in zip(rows, marks, strict=True)]
     cached = fragment_cache.get_many(keys)
     missing = {}
     context = Context({"compact": compact, "in_embed": in_embed})
-    for row, key in zip(rows, keys, strict=True):
+    for row, marked, key in zip(rows, marks, keys, strict=True):
         html = cached.get(key)
         if html is None:
             summary_html = "" if compact else render_markdown(row.summary)
-            with context.push(event=row, summary_html=summary_html):
+            with context.push(event=row, summary_html=summary_html, highlight=marked):
                 html = missing[key] = template.render(context)
         row.html = mark_safe(html)  # rendered with autoescaping by the template above
     if missing:
         fragment_cache.set_many(missing)
 
 
-def strip_html(periods, grouping: str) -> str:
+def strip_html(periods: list[tuple[Period, list]], grouping: str) -> str:
     """The density strip's SVG (empty without periods); it depends only on the counts."""
     if not periods:
         return ""
     template = get_template(STRIP_TEMPLATE).template
-    counts = [(period.year, period.month, len(period.events)) for period in periods]
+    counts = [(period.key, len(rows)) for period, rows in periods]
     key = "embeds:strip:" + _digest(repr((_digest(template.source), grouping, counts)))
     html = fragment_cache.get(key)
     if html is None:

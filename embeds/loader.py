@@ -1,12 +1,12 @@
 """/embed.js: the loader a host page includes to turn `<div data-timeline>` into an iframe."""
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
+
+from events.freshness import Validators, content_validators
 
 LOADER = Path(__file__).resolve().parent / "static" / "embeds" / "embed.js"
 # A fixed URL cannot be immutable: cached for a day, then revalidated cheaply by its ETag.
@@ -14,20 +14,19 @@ LOADER_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
 @cache
-def _loader() -> tuple[bytes, str]:
+def _loader() -> tuple[bytes, Validators]:
     body = LOADER.read_bytes()
-    return body, '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    return body, content_validators(body)
 
 
 @require_safe
 def embed_js(request):
-    body, etag = _loader()
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    body, validators = _loader()
+    if validators.not_modified(request.headers):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    response["ETag"] = etag
-    response["Cache-Control"] = LOADER_CACHE_CONTROL
+    validators.apply(response, cache_control=LOADER_CACHE_CONTROL)
     # Host pages on other origins load it, including ones that require CORP.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

@@ -6,8 +6,10 @@ from django.http import QueryDict
 
 THEMES = ("light", "dark", "auto")
 GROUPINGS = ("month", "year")
+# A curated timeline shows its entries in the curator's order unless asked for "date".
+ORDERS = ("curated", "date")
 # Options of the embed itself; the other parameters go to the shared EventFilterSet.
-OPTION_NAMES = ("theme", "compact", "highlight", "maxheight", "group", "start", "end")
+OPTION_NAMES = ("theme", "compact", "highlight", "maxheight", "group", "order", "start", "end")
 MIN_HEIGHT, MAX_HEIGHT = 150, 5000
 
 
@@ -22,6 +24,7 @@ class EmbedOptions:
     highlight: str = ""
     maxheight: int | None = None
     group: str = "month"
+    order: str = "curated"
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "EmbedOptions":
@@ -31,6 +34,9 @@ class EmbedOptions:
         group = query.get("group", "month") or "month"
         if group not in GROUPINGS:
             raise OptionError(f"group must be one of {', '.join(GROUPINGS)}, not “{group}”.")
+        order = query.get("order", "curated") or "curated"
+        if order not in ORDERS:
+            raise OptionError(f"order must be one of {', '.join(ORDERS)}, not “{order}”.")
         compact = query.get("compact", "0")
         if compact not in ("", "0", "1", "true", "false"):
             raise OptionError("compact must be 1 or 0.")
@@ -40,6 +46,7 @@ class EmbedOptions:
             highlight=(query.get("highlight") or "").strip().lower()[:200],
             maxheight=_height(query.get("maxheight")),
             group=group,
+            order=order,
         )
 
 

@@ -1,9 +1,9 @@
 """Public pages and embeds: thin views over Event.objects.public() and the shared filterset.
 
 Every public read starts from Event.objects.public() or Timeline.objects.published(); lists go
-through EventFilterSet (the API's parameters) into rows of a projection (embeds.rows), so a page
-runs a fixed number of queries whatever the number of events, and each entry's HTML is rendered
-once and cached (embeds.fragments).
+through EventFilterSet (the API's parameters) into rows of the one projection (events.rows), so
+a page runs a fixed number of queries whatever the number of events, and each entry's HTML is
+rendered once and cached (embeds.fragments).
 """
 
 from urllib.parse import urlencode
@@ -17,16 +17,23 @@ from django.views.decorators.http import require_safe
 
 from embeds.alignment import agreement_by_year, vote_partners
 from embeds.caching import cached_public
-from embeds.context import chips, entry_captions, group_events, prepare_event
+from embeds.context import (
+    chips,
+    curated_sections,
+    entry_captions,
+    group_events,
+    prepare_event,
+    prepare_rows,
+)
 from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
-from embeds.rows import event_rows, prepare_rows
 from embeds.security import embeddable
 from embeds.svg import agreement_chart
-from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, VoteOption
+from events.choices import PUBLIC_EVENT_STATUSES, ActorKind, EventStatus, TimelineKind, VoteOption
 from events.filtersets import EventFilterSet, timeline_events
 from events.markdown import render_markdown
 from events.models import Actor, CountryVote, Event, Participation, Role, Timeline
+from events.rows import event_rows
 
 # A timeline longer than this is cut, with a note asking for narrower filters.
 MAX_EVENTS = 500
@@ -53,8 +60,12 @@ class FilterError(Exception):
         super().__init__("; ".join(messages))
 
 
-def _filtered(request, base_queryset) -> tuple[list, bool]:
-    """Events of `base_queryset` that the request's filters select, ready for the templates."""
+def _filtered(request, base_queryset, *, curated=False) -> tuple[list, bool]:
+    """Events of `base_queryset` that the request's filters select, ready for the templates.
+
+    By date, or for a curated timeline's own order (`curated`), by the entries' positions
+    (the base queryset is then that timeline's `timeline_events`, whose join this reuses).
+    """
     filterset = EventFilterSet(data=filter_data(request.GET), queryset=base_queryset)
     if not filterset.is_valid():
         raise FilterError(
@@ -64,20 +75,36 @@ def _filtered(request, base_queryset) -> tuple[list, bool]:
                 for message in errors
             ]
         )
-    events = event_rows(filterset.qs, MAX_EVENTS + 1)
+    queryset = filterset.qs
+    if curated:
+        queryset = queryset.order_by("timeline_entries__position", "timeline_entries__id")
+    events = event_rows(queryset, MAX_EVENTS + 1)
     return events[:MAX_EVENTS], len(events) > MAX_EVENTS
 
 
 def _timeline_context(
-    request, events, truncated, options: EmbedOptions, captions=None, *, in_embed=False
+    request,
+    events,
+    truncated,
+    options: EmbedOptions,
+    captions=None,
+    *,
+    in_embed=False,
+    curated=False,
 ) -> dict:
+    """In date order, events under period headings with a density strip; in a curated
+    timeline's own order, under their captions as headings (so not repeated in the entries)."""
     origin = public_origin(request)
-    prepare_rows(events, origin=origin, highlight=options.highlight, captions=captions)
-    attach_fragments(events, compact=options.compact, in_embed=in_embed)
-    periods = group_events(events, options.group)
+    entry_captions = None if curated else captions
+    prepare_rows(events, origin=origin, highlight=options.highlight, captions=entry_captions)
+    attach_fragments(
+        events, compact=options.compact, in_embed=in_embed, highlight=options.highlight
+    )
+    periods = [] if curated else group_events(events, options.group)
     return {
         "events": events,
         "periods": periods,
+        "sections": curated_sections(events, captions or {}) if curated else [],
         "strip": strip_html(periods, options.group),
         "chips": chips(events),
         "options": options,
@@ -85,6 +112,12 @@ def _timeline_context(
         "max_events": MAX_EVENTS,
         "origin": origin,
     }
+
+
+def _in_curated_order(timeline: Timeline, options: EmbedOptions) -> bool:
+    """A curated timeline reads in its curator's order (unless `order=date`); a saved query,
+    being a filter, reads by date."""
+    return timeline.kind == TimelineKind.CURATED and options.order == "curated"
 
 
 def _bad_request(request, messages: list[str], template="embeds/bad_request.html"):
@@ -110,10 +143,14 @@ def timeline_page(request, slug):
     timeline = get_object_or_404(Timeline.objects.published(), slug=slug)
     try:
         options = EmbedOptions.from_query(request.GET)
-        events, truncated = _filtered(request, timeline_events(timeline, Event.objects.public()))
+        curated = _in_curated_order(timeline, options)
+        base = timeline_events(timeline, Event.objects.public())
+        events, truncated = _filtered(request, base, curated=curated)
     except (OptionError, FilterError) as exc:
         return _bad_request(request, getattr(exc, "messages", [str(exc)]))
-    context = _timeline_context(request, events, truncated, options, entry_captions(timeline))
+    context = _timeline_context(
+        request, events, truncated, options, entry_captions(timeline), curated=curated
+    )
     origin = context["origin"]
     context.update(
         timeline=timeline,
@@ -233,14 +270,18 @@ def _agreement(request, actor: Actor) -> dict:
 # Embeds -----------------------------------------------------------------------------------
 
 
-def _render_embed(request, title, base_queryset, *, page_url, captions=None):
+def _render_embed(request, title, base_queryset, *, page_url, timeline=None):
     try:
         options = EmbedOptions.from_query(request.GET)
-        events, truncated = _filtered(request, base_queryset)
+        curated = timeline is not None and _in_curated_order(timeline, options)
+        events, truncated = _filtered(request, base_queryset, curated=curated)
     except (OptionError, FilterError) as exc:
         messages = getattr(exc, "messages", [str(exc)])
         return _bad_request(request, messages, "embeds/embed_error.html")
-    context = _timeline_context(request, events, truncated, options, captions, in_embed=True)
+    captions = entry_captions(timeline) if timeline is not None else None
+    context = _timeline_context(
+        request, events, truncated, options, captions, in_embed=True, curated=curated
+    )
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
 
@@ -261,7 +302,7 @@ def embed_timeline(request, slug):
         timeline.title,
         timeline_events(timeline, Event.objects.public()),
         page_url=public_origin(request) + reverse("embeds:timeline", args=[slug]),
-        captions=entry_captions(timeline),
+        timeline=timeline,
     )
 
 

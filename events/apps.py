@@ -7,4 +7,7 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from events import signals  # noqa: F401  (connects the receivers)
+        from events import signals  # connects the search-text receivers
+
+        signals.connect_change_stamps()
+        signals.connect_aggregate_versions()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from events.models import CountryVote, Source, VoteRecord
+from events.models.base import aggregate_root
 from events.urls_normalise import normalise_url
 
 
@@ -25,6 +26,9 @@ def latest_change_note(model, pk) -> str:
 class VersionedModelForm(forms.ModelForm):
     """Carries the version the curator loaded, and refuses to save over a newer one.
 
+    For a part of an aggregate (a citation, a vote record, a post …) that is its root's
+    version (the event's, the person's), which every change to any part moves: a page opened
+    before someone changed the event or any of its rows is refused, never saved over them.
     The model's save() checks the version again (ConcurrentEditError), so a change that lands
     between this check and the save is still never overwritten silently.
     """
@@ -37,31 +41,29 @@ class VersionedModelForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             # The row's current version, not the instance's: a revert form is built from an
             # old history record whose version is long gone.
-            self.initial["loaded_version"] = (
-                type(self.instance)
-                ._base_manager.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            self.initial["loaded_version"] = _stored_version(aggregate_root(self.instance))
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
         loaded = cleaned.get("loaded_version")
-        model = type(self.instance)
-        current = model._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
-        current = current.first()
+        root = aggregate_root(self.instance)
+        current = _stored_version(root)
         if loaded is None:
             raise ValidationError(
                 "This form is missing the version it was loaded at; reload the page and "
                 "make your change again."
             )
         if current is not None and loaded != current:
-            raise ValidationError(conflict_message(self.instance, loaded, current))
+            raise ValidationError(conflict_message(root, loaded, current))
         # The model's optimistic lock compares against this on save.
-        self.instance.version = loaded
+        root.version = loaded
         return cleaned
+
+
+def _stored_version(obj) -> int | None:
+    return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
 
 
 def conflict_message(obj, loaded: int, current: int):
@@ -179,7 +181,7 @@ class CountryVoteFormSet(forms.BaseInlineFormSet):
         record.check_roll(options)
 
 
-class CountryVoteForm(forms.ModelForm):
+class CountryVoteForm(VersionedModelForm):
     """One country's vote edited on its own: a complete roll must still match the counts."""
 
     class Meta:

@@ -1,53 +1,81 @@
-"""Keep derived data in step: search text, and the change stamp behind ETags."""
+"""Keep derived data in step: search text, and the change stamps behind ETags."""
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from simple_history.models import HistoricalChanges
 
-from events.models import (
-    Actor,
-    AidMeasure,
-    ChangeStamp,
-    Citation,
-    CountryVote,
-    Event,
-    EventRelation,
-    EventType,
-    Participation,
-    Role,
-    Source,
-    Timeline,
-    TimelineEntry,
-    VoteRecord,
-)
-
-STAMPED_MODELS = (
-    Actor,
-    AidMeasure,
-    Citation,
-    CountryVote,
-    Event,
-    EventRelation,
-    EventType,
-    Participation,
-    Role,
-    Source,
-    Timeline,
-    TimelineEntry,
-    VoteRecord,
-)
+from events.freshness import is_public_change, stamp_change
+from events.models import Actor, ChangeStamp, Event, Participation
+from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 
-def _bump(sender, **kwargs) -> None:
-    if kwargs.get("raw"):  # loaddata: fixtures are not edits
+def stamped_models() -> list:
+    """Every model of the domain app but the stamp itself and the history records: derived,
+    so a new model moves the stamps without anyone remembering to list it."""
+    return [
+        model
+        for model in apps.get_app_config("events").get_models()
+        if model is not ChangeStamp and not issubclass(model, HistoricalChanges)
+    ]
+
+
+def connect_change_stamps() -> None:
+    """Called from EventsConfig.ready(): every save, delete and many-to-many change stamps."""
+    for model in stamped_models():
+        label = model._meta.label_lower
+        pre_save.connect(_remember_visibility, sender=model, dispatch_uid=f"stamp-pre-{label}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"stamp-save-{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"stamp-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _m2m_changed, sender=through, dispatch_uid=f"stamp-m2m-{through._meta.label}"
+            )
+
+
+def connect_aggregate_versions() -> None:
+    """Called from EventsConfig.ready(): a saved or deleted part moves its root's version."""
+    for label in AGGREGATE_ROOTS:
+        model = apps.get_model(label)
+        post_save.connect(_part_saved, sender=model, dispatch_uid=f"root-save-{label}")
+        post_delete.connect(_part_deleted, sender=model, dispatch_uid=f"root-delete-{label}")
+
+
+def _part_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        claim_root_version(instance)
+
+
+def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # Deleted with its root (or with a part above it): that deletion is the change.
+    deleted_itself = origin is instance or getattr(origin, "model", None) is sender
+    if deleted_itself:
+        claim_root_version(instance)
+
+
+def _remember_visibility(sender, instance, raw=False, **kwargs) -> None:
+    # Leaving the public set is a public change: note whether the stored row was public.
+    # Only models with a status can leave it; one primary-key query for those.
+    if raw or instance._state.adding or not hasattr(instance, "status"):
         return
-    ChangeStamp.bump()
+    stored = sender._base_manager.filter(pk=instance.pk).only("status").first()
+    instance._was_public = stored is not None and is_public_change(stored)
 
 
-for _model in STAMPED_MODELS:
-    post_save.connect(_bump, sender=_model, dispatch_uid=f"stamp-save-{_model.__name__}")
-    post_delete.connect(_bump, sender=_model, dispatch_uid=f"stamp-delete-{_model.__name__}")
-for _through in (Timeline.query_actors.through, Timeline.query_types.through):
-    m2m_changed.connect(_bump, sender=_through, dispatch_uid=f"stamp-m2m-{_through.__name__}")
+def _saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: fixtures are not edits
+        return
+    stamp_change(instance, was_public=getattr(instance, "_was_public", False))
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    stamp_change(instance)
+
+
+def _m2m_changed(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        stamp_change(instance)
 
 
 @receiver([post_save, post_delete], sender=Participation)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
+from events.admin.base import PreloadedInline, VersionedAdmin
 from events.choices import ActorKind
 from events.models import Actor, Role
 
@@ -53,7 +53,7 @@ class ActorAdmin(VersionedAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(CuratedAdmin):
+class RoleAdmin(VersionedAdmin):
     list_display = ("person", "title", "organisation", "start_date", "end_date")
     list_select_related = ("person", "organisation")
     search_fields = ("title", "person__name", "organisation__name")

@@ -90,7 +90,7 @@ class VersionedAdmin(CuratedAdmin):
             return self._conflict_response(request, exc)
 
     def _conflict_response(self, request, exc: ConcurrentEditError):
-        opts = self.model._meta
+        opts = exc.obj._meta  # for a part of an aggregate, the root that moved (the event)
         messages.error(request, f"{exc} Nothing of your change was saved.")
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[exc.obj.pk])

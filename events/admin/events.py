@@ -323,7 +323,7 @@ class EventAdmin(VersionedAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CuratedAdmin):
+class ParticipationAdmin(VersionedAdmin):
     list_display = ("event", "actor", "role")
     list_select_related = ("event", "actor")
     list_filter = ("role",)
@@ -332,7 +332,7 @@ class ParticipationAdmin(CuratedAdmin):
 
 
 @admin.register(EventRelation)
-class EventRelationAdmin(CuratedAdmin):
+class EventRelationAdmin(VersionedAdmin):
     list_display = ("from_event", "kind", "to_event")
     list_select_related = ("from_event", "to_event")
     list_filter = ("kind",)
@@ -341,7 +341,7 @@ class EventRelationAdmin(CuratedAdmin):
 
 
 @admin.register(AidMeasure)
-class AidMeasureAdmin(CuratedAdmin):
+class AidMeasureAdmin(VersionedAdmin):
     list_display = ("event", "donor", "recipient", "kind", "action", "amount", "currency")
     list_select_related = ("event", "donor", "recipient")
     list_filter = ("kind", "action")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from events.admin.base import CuratedAdmin, VersionedAdmin
+from events.admin.base import VersionedAdmin
 from events.forms import SourceForm
 from events.models import Citation, Source
 
@@ -54,7 +54,7 @@ class SourceAdmin(VersionedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(CuratedAdmin):
+class CitationAdmin(VersionedAdmin):
     list_display = ("event", "source", "stance", "locator")
     list_select_related = ("event", "source")
     list_filter = ("stance",)

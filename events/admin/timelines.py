@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from events.admin.base import CuratedAdmin, PreloadedInline, VersionedAdmin
+from events.admin.base import PreloadedInline, VersionedAdmin
 from events.models import Timeline, TimelineEntry
 
 
@@ -45,7 +45,7 @@ class TimelineAdmin(VersionedAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(CuratedAdmin):
+class TimelineEntryAdmin(VersionedAdmin):
     list_display = ("timeline", "position", "event", "caption")
     list_select_related = ("timeline", "event")
     list_filter = (("timeline", admin.RelatedOnlyFieldListFilter),)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from events.admin.base import CuratedAdmin, PreloadedFormSet, PreloadedInline
+from events.admin.base import PreloadedFormSet, PreloadedInline, VersionedAdmin
 from events.forms import CountryVoteForm, CountryVoteFormSet
 from events.models import CountryVote, VoteRecord
 
@@ -20,7 +20,7 @@ class CountryVoteInline(PreloadedInline, admin.TabularInline):
 
 
 @admin.register(VoteRecord)
-class VoteRecordAdmin(CuratedAdmin):
+class VoteRecordAdmin(VersionedAdmin):
     list_display = (
         "__str__",
         "event",
@@ -36,7 +36,7 @@ class VoteRecordAdmin(CuratedAdmin):
     search_fields = ("document_symbol", "draft_symbol", "title", "event__title")
     autocomplete_fields = ("event", "body")
     fieldsets = (
-        (None, {"fields": ("event", "body", "title", "result")}),
+        (None, {"fields": ("event", "body", "title", "result", "loaded_version")}),
         ("Symbols", {"fields": (("document_symbol", "draft_symbol"),)}),
         (
             "Official counts",
@@ -52,7 +52,7 @@ class VoteRecordAdmin(CuratedAdmin):
 
 
 @admin.register(CountryVote)
-class CountryVoteAdmin(CuratedAdmin):
+class CountryVoteAdmin(VersionedAdmin):
     form = CountryVoteForm
     list_display = ("vote_record", "actor", "option")
     list_select_related = ("vote_record", "actor")

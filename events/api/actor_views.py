@@ -14,9 +14,13 @@ from events.api.actor_serializers import (
     ActorWriteSerializer,
 )
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
-from events.api.event_lists import ActorEventsMixin
 from events.api.event_serializers import EventRowSerializer
-from events.api.event_views import FORMAT_PARAMETER
+from events.api.event_views import (
+    FORMAT_PARAMETER,
+    LIST_RENDERERS,
+    event_list_response,
+    visible_events,
+)
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
     NOT_MODIFIED,
@@ -25,6 +29,7 @@ from events.api.openapi import (
     error_responses,
 )
 from events.api.pagination import KeysetPagination
+from events.api.renderers import FormatNegotiationMixin
 from events.api.resource_filters import ActorFilterSet
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
@@ -118,17 +123,26 @@ class ActorLookup:
     destroy=extend_schema(
         summary="Delete an actor",
         description="Refused with 409, naming what uses it, while events, votes or posts do.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412)},
+        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412, 428)},
     ),
 )
 class ActorViewSet(
-    VersionedWriteMixin, ActorLookup, ConditionalReadMixin, ActorEventsMixin, viewsets.ModelViewSet
+    VersionedWriteMixin,
+    ActorLookup,
+    ConditionalReadMixin,
+    FormatNegotiationMixin,
+    viewsets.ModelViewSet,
 ):
     queryset = Actor.objects.all()
     schema_list_actions = ("events",)
     filterset_class = ActorFilterSet
     pagination_class = KeysetPagination
     ordering = ("name", "id")
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "events":
+            return [renderer() for renderer in LIST_RENDERERS]
+        return super().get_renderers()
 
     def get_queryset(self):
         if self.action == "events":
@@ -183,4 +197,5 @@ class ActorViewSet(
     )
     def events(self, request, *args, **kwargs):
         """That actor's public timeline: the event list, with the same filters and formats."""
-        return self.actor_events(request, self.get_object())
+        actor = self.get_object()
+        return event_list_response(request, visible_events(request).involving([actor.pk]))

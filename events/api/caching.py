@@ -1,64 +1,58 @@
-"""Conditional requests: cheap ETags and 304s on reads, If-Match and `version` checks on writes.
+"""The API's adapter over `events.freshness`: ETags and 304s on reads, preconditions on writes.
 
 Reads: put `ConditionalReadMixin` first in a view's bases::
 
     class EventViewSet(ConditionalReadMixin, viewsets.ReadOnlyModelViewSet): ...
 
 For GET and HEAD, once authentication, permissions, throttling and content negotiation have
-run but BEFORE the handler (and so before the view's main queries), the mixin reads the
-ChangeStamp row (one primary-key query) and computes a weak ETag from the change counter, the
-view's class and action, the path, the canonical (sorted) query string, the negotiated media
-type and the kind of client (anonymous or which user). A matching `If-None-Match` (or, when that
-header is absent, an `If-Modified-Since` not older than the last change) is answered `304 Not
-Modified` with no body. Every 200/304 read carries `ETag`, `Last-Modified` (the stamp's
-`changed_at`), `Cache-Control` (`public, max-age=60` for anonymous clients, `private, no-cache`
-for authenticated ones) and `Vary: Accept, Authorization, Cookie`.
+run but BEFORE the handler (and so before the view's main queries), the mixin reads a change
+stamp (one primary-key query: the public one for anonymous clients, the staff one, which also
+moves with drafts, for authenticated ones) and computes a weak ETag from it, the view's class
+and action, the path, the canonical query string, the negotiated media type and the kind of
+client (anonymous or which user). A matching `If-None-Match` (or, without it, an
+`If-Modified-Since` not older than the stamp's last change) is answered `304 Not Modified`
+with no body. Every 200/304 read carries `ETag`, `Last-Modified`, `Cache-Control`
+(`public, max-age=60` for anonymous clients, `private, no-cache` for authenticated ones) and
+`Vary: Accept, Authorization, Cookie`.
 
-Detail views of a VersionedModel (Actor, Event, Source, Timeline) also put the object's version
-in front of the ETag, `W/"<version>.<digest>"`, so clients can send it back in `If-Match`; that
-costs one more indexed query (`version_for_etag`). Views whose lookup is not the plain
-`lookup_field` override `version_for_etag()`.
+Detail views of a versioned object (Actor, Event, Source, Timeline, and a vote, whose version
+is its event's) also put the version in front of the ETag, `W/"<version>.<digest>"`, so
+clients can send it back in `If-Match`; that costs one more indexed query. Views whose lookup
+is not the plain `lookup_field` (actors by ISO code) override `version_for_etag()`.
 
-Writes: put `VersionedWriteMixin` first in a ModelViewSet over a VersionedModel. On PUT, PATCH
-and DELETE it checks, when the client sends them:
-- `If-Match`: `*`, or tags whose version part (`"7"`, `W/"7"`, `W/"7.ab12…"`) equals the
-  object's current version; otherwise `412 Precondition Failed`;
-- a `version` field in the body: it must equal the current version, otherwise `409 Conflict`.
-A save that races another writer still fails with ConcurrentEditError (409) in
-`VersionedModel.save`. Write responses carry `ETag: W/"<new version>"` for the next `If-Match`.
+Writes: put `VersionedWriteMixin` first in a viewset. PUT, PATCH and DELETE must say which
+version they change (else `428 Precondition Required`, saying what to send):
+- `If-Match`: `*` (overwrite whatever is there, on purpose), or tags whose version part
+  (`"7"`, `W/"7"`, `W/"7.ab12…"`) equals the current version; otherwise `412`;
+- or a `version` field in the body: it must equal the current version, otherwise `409`.
+A part of an aggregate (participation, citation, vote) carries its root's version (the
+event's; see events.models.base.AGGREGATE_ROOTS). A save that races another writer still
+fails with ConcurrentEditError (409). Write responses carry `ETag: W/"<new version>"`.
 """
 
-import hashlib
-from urllib.parse import urlencode
-
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from rest_framework import status
 from rest_framework.response import Response
 
-from events.api.exceptions import Conflict, PreconditionFailed
+from events.api.exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from events.freshness import (
+    Validators,
+    canonical_query,
+    format_etag,
+    opaque_tags,
+    stamp_validators,
+)
 from events.models import ChangeStamp, ConcurrentEditError
-from events.models.base import VersionedModel
+from events.models.base import VersionedModel, aggregate_root, root_path
 
 READ_METHODS = ("GET", "HEAD")
+WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 ANONYMOUS_CACHE_CONTROL = "public, max-age=60"
 AUTHENTICATED_CACHE_CONTROL = "private, no-cache"
+VARY = ("Accept", "Authorization", "Cookie")
 
 
 class _NotModified(Exception):
     """Control flow only: stops the request before the handler; never leaves the mixin."""
-
-
-def canonical_query(request) -> str:
-    """The query string with parameters (and repeated values) in a stable order."""
-    return urlencode(
-        sorted((key, value) for key, values in request.query_params.lists() for value in values)
-    )
-
-
-def _weak_tags(header: str) -> set[str]:
-    """The opaque parts of the tags in an If-None-Match / If-Match header (W/ and quotes off)."""
-    return {tag.removeprefix("W/").strip('"') for tag in parse_etags(header)}
 
 
 class ConditionalReadMixin:
@@ -68,9 +62,11 @@ class ConditionalReadMixin:
         super().initial(request, *args, **kwargs)
         if request.method not in READ_METHODS:
             return
-        self._change_stamp = ChangeStamp.current()
-        self._read_etag = self.read_etag(request, self._change_stamp)
-        if self._is_not_modified(request):
+        self._change_stamp = ChangeStamp.current(staff=request.user.is_authenticated)
+        self._validators: Validators = stamp_validators(
+            self._change_stamp, self.etag_parts(request), version=self.version_for_etag()
+        )
+        if self._validators.not_modified(request.headers):
             raise _NotModified
 
     def handle_exception(self, exc):
@@ -80,53 +76,42 @@ class ConditionalReadMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        etag = getattr(self, "_read_etag", None)
-        if etag and response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
-            response["ETag"] = f'W/"{etag}"'
-            response["Last-Modified"] = http_date(self._change_stamp.changed_at.timestamp())
-            response["Cache-Control"] = (
+        validators = getattr(self, "_validators", None)
+        fresh = response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED)
+        if validators and fresh:
+            cache_control = (
                 AUTHENTICATED_CACHE_CONTROL
                 if request.user.is_authenticated
                 else ANONYMOUS_CACHE_CONTROL
             )
-            patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+            validators.apply(response, cache_control=cache_control, vary=VARY)
         return response
 
-    def read_etag(self, request, stamp: ChangeStamp) -> str:
-        """The opaque part of the read ETag (see the module docstring for what it covers)."""
+    def etag_parts(self, request) -> list[str]:
+        """What besides the stamp tells reads apart (see the module docstring)."""
         user = request.user
-        client = f"user:{user.pk}" if user.is_authenticated else "anonymous"
-        parts = [
-            str(stamp.counter),
+        return [
             type(self).__name__,
             getattr(self, "action", None) or "",
             request.path,
-            canonical_query(request),
+            canonical_query(request.query_params),
             request.accepted_media_type or "",
-            client,
+            f"user:{user.pk}" if user.is_authenticated else "anonymous",
         ]
-        digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
-        version = self.version_for_etag()
-        return digest if version is None else f"{version}.{digest}"
 
     def version_for_etag(self) -> int | None:
-        """The object's version on a detail view of a VersionedModel, else None."""
+        """The version (its aggregate root's, for a part such as a vote) on a detail view of a
+        versioned object, else None."""
         if not _is_versioned_detail(self):
             return None
         lookup = self.lookup_url_kwarg or self.lookup_field
+        version = "__".join((*root_path(self.queryset.model), "version"))
         return (
             self.get_queryset()
             .filter(**{self.lookup_field: self.kwargs[lookup]})
-            .values_list("version", flat=True)
+            .values_list(version, flat=True)
             .first()
         )
-
-    def _is_not_modified(self, request) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            return if_none_match.strip() == "*" or self._read_etag in _weak_tags(if_none_match)
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and int(self._change_stamp.changed_at.timestamp()) <= since
 
 
 def _is_versioned_detail(view) -> bool:
@@ -134,9 +119,23 @@ def _is_versioned_detail(view) -> bool:
     lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
     return (
         queryset is not None
-        and issubclass(queryset.model, VersionedModel)
+        and root_path(queryset.model) is not None
         and lookup is not None
         and lookup in getattr(view, "kwargs", {})
+    )
+
+
+def require_precondition(request, root: VersionedModel, obj) -> None:
+    """428 unless the write names the version it was based on (If-Match or `version`)."""
+    if request.headers.get("If-Match") or _body_version(request.data) not in (None, ""):
+        return
+    what = root._meta.verbose_name
+    if root is not obj:
+        what = f"{what} this {obj._meta.verbose_name} belongs to (its parts share its version)"
+    raise PreconditionRequired(
+        f"Say which version you are changing, so that your write cannot overwrite a change "
+        f"made since you read it: send the ETag of your last GET of the {what} in an "
+        f"If-Match header, or its `version` in the body."
     )
 
 
@@ -145,7 +144,7 @@ def check_if_match(request, obj: VersionedModel) -> None:
     header = request.headers.get("If-Match")
     if not header or header.strip() == "*":
         return
-    versions = {tag.split(".", 1)[0] for tag in _weak_tags(header)}
+    versions = {tag.split(".", 1)[0] for tag in opaque_tags(header)}
     if str(obj.version) not in versions:
         raise PreconditionFailed(
             f"{obj._meta.verbose_name.capitalize()} “{obj}” is at version {obj.version}; your "
@@ -156,7 +155,7 @@ def check_if_match(request, obj: VersionedModel) -> None:
 
 def check_body_version(data, obj: VersionedModel) -> None:
     """409 if the body's `version` (when sent) is not the object's current version."""
-    sent = data.get("version") if hasattr(data, "get") else None
+    sent = _body_version(data)
     if sent in (None, ""):
         return
     try:
@@ -167,23 +166,41 @@ def check_body_version(data, obj: VersionedModel) -> None:
         raise Conflict(str(ConcurrentEditError(obj)))
 
 
+def _body_version(data):
+    return data.get("version") if hasattr(data, "get") else None
+
+
 class VersionedWriteMixin:
-    """If-Match (412) and body `version` (409) checks on PUT, PATCH and DELETE; ETag on writes."""
+    """PUT, PATCH and DELETE need If-Match or `version` (428), a current one (412 / 409);
+    writes answer with the ETag of the new version.
+
+    For a part of an aggregate (participation, citation, vote) the version is its root's (the
+    event's): reading the event gives the ETag to send, and any write to a part moves it.
+    """
 
     def get_object(self):
         obj = super().get_object()
-        if self.request.method in ("PUT", "PATCH", "DELETE"):
-            check_if_match(self.request, obj)
-            check_body_version(self.request.data, obj)
+        if self.request.method in WRITE_METHODS:
+            root = aggregate_root(obj)
+            require_precondition(self.request, root, obj)
+            check_if_match(self.request, root)
+            check_body_version(self.request.data, root)
+            self._locked_root = root
         return obj
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        version = (response.data or {}).get("version") if isinstance(response.data, dict) else None
-        if (
-            request.method not in READ_METHODS
-            and version is not None
-            and response.status_code < 300
-        ):
-            response["ETag"] = f'W/"{version}"'
+        if request.method in READ_METHODS or response.status_code >= 300:
+            return response
+        version = response.data.get("version") if isinstance(response.data, dict) else None
+        root = getattr(self, "_locked_root", None)
+        if version is None and root is not None:  # a part, or a deleted object: ask the row
+            version = (
+                type(root)
+                ._base_manager.filter(pk=root.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+        if version is not None:
+            response["ETag"] = format_etag(str(version))
         return response

@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events import services
+from events import rows, services
 from events.api.browsable import BrowsableAPIRenderer
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.event_serializers import (
@@ -48,7 +48,7 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
-from events.api.rows import build_rows, event_url_prefix, project_rows
+from events.api.rows import event_url_prefix, rows_json
 from events.api.writing import can_see_unpublished
 from events.choices import PUBLIC_EVENT_STATUSES, EventStatus
 from events.filtersets import EventFilterSet
@@ -64,6 +64,8 @@ from events.models import (
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 EXPORT_RENDERERS = [CSVRenderer, TimelineJSRenderer, ICalendarRenderer]
 EXPORT_FORMATS = {renderer.format for renderer in EXPORT_RENDERERS} | {AtomRenderer.format}
+# An event list offers these (JSON first); see event_list_response.
+LIST_RENDERERS = [ORJSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS, AtomRenderer]
 ATOM_ORDERING = ("-published_at", "-id")
 
 STATUS_PARAMETER = OpenApiParameter(
@@ -99,12 +101,33 @@ def visible_events(request):
     return Event.objects.filter(status__in=wanted)
 
 
-def filtered_events(request):
-    """The filterset applied to the visible events; 400 with messages per parameter."""
-    filterset = EventFilterSet(request.query_params, queryset=visible_events(request))
+def filtered_events(request, events):
+    """The filterset applied to `events`; 400 with messages per parameter."""
+    filterset = EventFilterSet(request.query_params, queryset=events)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs, filterset.ordering_fields
+
+
+def event_list_response(request, events) -> Response:
+    """The event list of /api/v1/events/ and /api/v1/actors/{slug}/events/, from `events`.
+
+    Filters, keyset page, rows, and for exports the next page in the `Link` header; the Atom
+    feed lists the newest published first.
+    """
+    queryset, ordering = filtered_events(request, events)
+    renderer_format = request.accepted_renderer.format
+    if renderer_format == AtomRenderer.format:
+        queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
+    paginator = KeysetPagination(page_size=export_page_size(request))
+    queryset, columns = rows.project(queryset)
+    values = paginator.paginate_values(queryset, request, ordering, columns)
+    data = rows_json(rows.build(values), event_url_prefix(request))
+    response = Response(paginator.get_paginated_data(data))
+    link = paginator.get_link_header()
+    if link and renderer_format in EXPORT_FORMATS:
+        response["Link"] = link
+    return response
 
 
 def export_page_size(request) -> int | None:
@@ -234,10 +257,10 @@ class EventViewSet(
         super().initial(request, *args, **kwargs)
 
     def get_renderers(self):
-        renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
         if self.action == "list":
-            renderer_classes += [*EXPORT_RENDERERS, AtomRenderer]
-        elif self.action == "retrieve":
+            return [renderer() for renderer in LIST_RENDERERS]
+        renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
+        if self.action == "retrieve":
             renderer_classes.append(JSONLDRenderer)
         return [renderer() for renderer in renderer_classes]
 
@@ -259,19 +282,7 @@ class EventViewSet(
     # Reads -------------------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
-        queryset, ordering = filtered_events(request)
-        renderer_format = request.accepted_renderer.format
-        if renderer_format == AtomRenderer.format:
-            queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
-        paginator = KeysetPagination(page_size=export_page_size(request))
-        queryset, columns = project_rows(queryset)
-        values = paginator.paginate_values(queryset, request, ordering, columns)
-        rows = build_rows(values, event_url_prefix(request))
-        response = Response(paginator.get_paginated_data(rows))
-        link = paginator.get_link_header()
-        if link and renderer_format in EXPORT_FORMATS:
-            response["Link"] = link
-        return response
+        return event_list_response(request, visible_events(request))
 
     def retrieve(self, request, *args, **kwargs):
         event = self.get_object()
@@ -398,20 +409,19 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
                 {"group_by": [f"Unknown group_by “{group_by}”: use {', '.join(GROUP_BY_CHOICES)}."]}
             )
         limit = self._limit(request)
-        queryset, _ordering = filtered_events(request)
+        queryset, _ordering = filtered_events(request, visible_events(request))
         queryset = queryset.order_by("date_lower", "id")  # periods read chronologically
         summary = aggregates(queryset, group_by, self._aggregate_key(request, group_by))
-        queryset, columns = project_rows(queryset)
-        values = list(queryset.values(*columns)[: limit + 1])
-        truncated = len(values) > limit
-        rows = build_rows(values[:limit], event_url_prefix(request))
+        listed = rows.event_rows(queryset, limit + 1)
         return Response(
             {
                 "group_by": group_by,
                 "range": summary["range"],
                 "facets": summary["facets"],
-                "truncated": truncated,
-                "periods": group_rows(rows, summary["counts"], group_by),
+                "truncated": len(listed) > limit,
+                "periods": group_rows(
+                    listed[:limit], summary["counts"], group_by, event_url_prefix(request)
+                ),
             }
         )
 
@@ -435,16 +445,18 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
             if key not in ("format", "limit", "group_by")
             for value in values
         )
-        return f"{self._change_stamp.counter}|{group_by}|{filters}"
+        return f"{self._change_stamp.token}|{group_by}|{filters}"
 
 
 class _EventPartViewSet(
+    VersionedWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Write endpoints for an event's parts; validation is the model's (as in the admin)."""
+    """Write endpoints for an event's parts; validation is the model's (as in the admin).
+    Changes need the event's version (If-Match or `version`): a part is versioned with it."""
 
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     filter_backends: list = []

@@ -5,8 +5,8 @@ Shapes (documented in the OpenAPI schema through `events.api.schema`):
   errors that concern no single field are listed under `non_field_errors`.
 - Everything else: `{"detail": "<message>"}`: 401/403 (authentication, permissions),
   404 (unknown or unpublished object), 405, 406, 409 (a concurrent edit, an object still in use,
-  a uniqueness rule), 412 (a stale `If-Match`), 413 (a body too large), 415, 429 (throttled,
-  with `Retry-After`) and 500 (a bug, logged).
+  a uniqueness rule), 412 (a stale `If-Match`), 413 (a body too large), 415, 428 (a write
+  without `If-Match` or `version`), 429 (throttled, with `Retry-After`) and 500 (a bug, logged).
 
 Errors raised outside DRF's views (Django's own 400, 403, 404 and 500, a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE) keep that shape under /api/ through the handlers at the end,
@@ -55,6 +55,14 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The object changed since you read it."
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """428: a write of a versioned object sent neither `If-Match` nor a body `version`."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send the version you read (If-Match or `version`)."
+    default_code = "precondition_required"
 
 
 def api_exception_handler(exc, context):

@@ -73,6 +73,8 @@ _DESCRIPTIONS = {
     412: "`If-Match` names a version that is no longer current: fetch it again.",
     413: "The body is larger than the API accepts (DATA_UPLOAD_MAX_MEMORY_SIZE): send less.",
     415: "The body is not JSON (or a form): send `Content-Type: application/json`.",
+    428: "Neither `If-Match` nor `version` was sent: say which version you change (the "
+    "ETag of your last read; for a participation, citation or vote, its event's).",
     429: "Too many anonymous requests: retry after the number of seconds in `Retry-After`.",
 }
 
@@ -90,7 +92,7 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
 
 READ_ERRORS = (400, 429)
 DETAIL_READ_ERRORS = (400, 404, 429)  # 400: an unknown format (`?format=`, `/x.pdf`)
-WRITE_ERRORS = (400, 401, 403, 409, 412)
+WRITE_ERRORS = (400, 401, 403, 409, 412, 428)
 NOT_MODIFIED = {
     304: OpenApiResponse(
         response=None, description="Not modified: your `If-None-Match` ETag is still current."

@@ -2,7 +2,7 @@
 
 Every export renderer accepts what the event views return: a keyset page
 (`{"results": [rows]}`), a grouped timeline (`{"periods": [{"events": [rows]}]}`) or a plain
-list of rows (see `events.api.rows`). Errors are always rendered as JSON (see
+list of rows (see `events.rows` and `events.api.rows`). Errors are always rendered as JSON (see
 `FormatNegotiationMixin.finalize_response`), so these renderers only ever see rows.
 """
 
@@ -27,6 +27,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from events.choices import DatePrecision, EventStatus, ParticipantRole
 from events.dates import edtf_date
 from events.markdown import markdown_to_text, render_markdown
+from events.rows import distinct_actors
 
 
 def _orjson_default(value):
@@ -115,7 +116,7 @@ def _cell(text: str) -> str:
 
 
 class CSVRenderer(ExportRenderer):
-    """One flat row per event; actors and source URLs joined with "; "."""
+    """One flat row per event; actors (each once) and source URLs joined with "; "."""
 
     media_type = "text/csv"
     format = "csv"
@@ -145,7 +146,7 @@ class CSVRenderer(ExportRenderer):
                     row["importance"],
                     country["iso3"] or country["name"] if country else "",
                     _cell(row["location"]["name"]),
-                    "; ".join(_cell(actor["name"]) for actor in row["actors"]),
+                    "; ".join(_cell(actor["name"]) for actor in distinct_actors(row["actors"])),
                     "; ".join(source["url"] for source in row["sources"] if source["url"]),
                     _cell(row["retraction_reason"]),
                 ]

@@ -148,7 +148,7 @@ def _citing_event(citation: dict, event_prefix: str) -> dict:
     destroy=extend_schema(
         summary="Delete a source",
         description="Refused with 409, naming the events citing it, while any does.",
-        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412)},
+        responses={204: None, **error_responses(400, 401, 403, 404, 409, 412, 428)},
     ),
 )
 class SourceViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):

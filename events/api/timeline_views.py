@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from events import rows
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
@@ -17,7 +18,7 @@ from events.api.openapi import (
     error_responses,
 )
 from events.api.pagination import KeysetPagination
-from events.api.rows import build_rows, event_url_prefix, project_rows
+from events.api.rows import event_url_prefix, row_json
 from events.api.timeline_serializers import (
     TimelineDetailSerializer,
     TimelineListSerializer,
@@ -90,18 +91,18 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     else:
         events = timeline_events(timeline, public).order_by("date_lower", "id")
         extra = ()
-    events, columns = project_rows(events)
+    events, columns = rows.project(events)
     values = list(events.values(*columns, *extra)[: MAX_ENTRIES + 1])
     truncated = len(values) > MAX_ENTRIES
     values = values[:MAX_ENTRIES]
-    rows = build_rows(values, event_url_prefix(request))
+    prefix = event_url_prefix(request)
     return [
         {
             "position": value.get("entry_position", index),
             "caption": value.get("entry_caption", ""),
-            "event": row,
+            "event": row_json(row, prefix),
         }
-        for index, (value, row) in enumerate(zip(values, rows, strict=True))
+        for index, (value, row) in enumerate(zip(values, rows.build(values), strict=True))
     ], truncated
 
 
@@ -139,7 +140,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[dict], bool]:
     ),
     destroy=extend_schema(
         summary="Delete a timeline (and its entries)",
-        responses={204: None, **error_responses(400, 401, 403, 404, 412)},
+        responses={204: None, **error_responses(400, 401, 403, 404, 412, 428)},
     ),
 )
 class TimelineViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):

@@ -7,7 +7,8 @@ from simple_history.utils import bulk_create_with_history
 from events.api.actor_serializers import ActorRefField
 from events.api.writing import FullCleanModelSerializer, SlugRefField
 from events.choices import VoteOption, VoteResult
-from events.models import ChangeStamp, CountryVote, Event, VoteRecord
+from events.freshness import stamp_change
+from events.models import CountryVote, Event, VoteRecord
 
 
 class VoteCountsSerializer(serializers.Serializer):
@@ -133,4 +134,4 @@ def _replace_roll(record: VoteRecord, roll: list[dict], user) -> None:
     if new:
         # One INSERT for a whole roll; bulk writes skip signals, so history and stamp by hand.
         bulk_create_with_history(new, CountryVote, default_user=user)
-        ChangeStamp.bump()
+        stamp_change(record)

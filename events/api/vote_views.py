@@ -7,8 +7,14 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from events import dates
-from events.api.caching import ConditionalReadMixin
-from events.api.openapi import DETAIL_READ_ERRORS, NOT_MODIFIED, READ_ERRORS, error_responses
+from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
+from events.api.openapi import (
+    DETAIL_READ_ERRORS,
+    NOT_MODIFIED,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from events.api.pagination import KeysetPagination
 from events.api.resource_filters import VoteFilterSet
 from events.api.rows import event_url_prefix
@@ -123,19 +129,19 @@ def _vote_prefix(request) -> str:
         responses={201: VoteDetailSerializer, **error_responses(400, 401, 403, 409)},
     ),
     update=extend_schema(
-        summary="Replace a recorded vote",
-        responses={200: VoteDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+        summary="Replace a recorded vote (send its event's version: If-Match or `version`)",
+        responses={200: VoteDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
     ),
     partial_update=extend_schema(
-        summary="Change a recorded vote",
-        responses={200: VoteDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+        summary="Change a recorded vote (send its event's version: If-Match or `version`)",
+        responses={200: VoteDetailSerializer, **error_responses(*WRITE_ERRORS, 404)},
     ),
     destroy=extend_schema(
         summary="Delete a recorded vote (and its roll)",
-        responses={204: None, **error_responses(400, 401, 403, 404)},
+        responses={204: None, **error_responses(*WRITE_ERRORS, 404)},
     ),
 )
-class VoteViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
+class VoteViewSet(VersionedWriteMixin, ConditionalReadMixin, viewsets.ModelViewSet):
     queryset = VoteRecord.objects.all()
     filterset_class = VoteFilterSet
     pagination_class = KeysetPagination
@@ -145,7 +151,7 @@ class VoteViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return published_votes()
-        return VoteRecord.objects.all()
+        return VoteRecord.objects.select_related("event")  # its version guards the vote
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -75,3 +75,52 @@ class VersionedModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             return super().save(*args, **kwargs)
+
+
+# A part of an aggregate (DESIGN.md: "An event is an aggregate") has no version of its own:
+# it is versioned and locked as part of its root, whose version moves whenever a part is
+# saved or deleted, by any path (API, admin inline or page, service). So the root's version,
+# the one clients and forms already hold, guards the whole aggregate. The path from each part
+# to its root, by model label; a guard test requires every unversioned domain model here.
+AGGREGATE_ROOTS: dict[str, tuple[str, ...]] = {
+    "events.participation": ("event",),
+    "events.citation": ("event",),
+    "events.aidmeasure": ("event",),
+    "events.voterecord": ("event",),
+    "events.countryvote": ("vote_record", "event"),
+    "events.eventrelation": ("from_event",),
+    "events.timelineentry": ("timeline",),
+    "events.role": ("person",),
+}
+
+
+def root_path(model) -> tuple[str, ...] | None:
+    """() for a versioned model, the path to its root for a part, None for neither."""
+    if issubclass(model, VersionedModel):
+        return ()
+    return AGGREGATE_ROOTS.get(model._meta.label_lower)
+
+
+def aggregate_root(obj: models.Model) -> VersionedModel | None:
+    """The versioned object whose version guards `obj` (itself, or its aggregate's root)."""
+    path = root_path(type(obj))
+    if path is None:
+        return None
+    for name in path:
+        obj = getattr(obj, name)  # the cached object when there is one: forms set it
+    return obj
+
+
+def claim_root_version(part: models.Model) -> None:
+    """A part changed: move its root's version, from the version the root was read at.
+
+    The root as the part holds it (an inline's parent form, the API's locked object) carries
+    the version that was checked; if the row moved since, the change is refused like a stale
+    save of the root itself.
+    """
+    root = aggregate_root(part)
+    manager = type(root)._base_manager.using(part._state.db)
+    claimed = manager.filter(pk=root.pk, version=root.version).update(version=F("version") + 1)
+    if not claimed:
+        raise ConcurrentEditError(root)
+    root.version += 1

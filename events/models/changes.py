@@ -1,4 +1,5 @@
-"""One cheap answer to “has anything public changed?”, for ETags and Last-Modified."""
+"""Two cheap answers to “has anything changed?”, for ETags and Last-Modified: one for what
+anonymous readers can see, one for staff."""
 
 from django.db import models
 from django.db.models import F
@@ -6,34 +7,50 @@ from django.utils import timezone
 
 
 class ChangeStamp(models.Model):
-    """A single row bumped on every write to the curated models (see events.signals).
+    """Two rows: PUBLIC moves only when public data moves, STAFF on every change.
 
-    Reading it is one primary-key lookup, so every public response can carry an ETag and
-    Last-Modified without scanning the events table. Bulk `QuerySet.update()` calls bypass
-    signals; code that uses them for visible data must call `ChangeStamp.bump()` itself.
+    Bumped by events.signals for every save and delete of the domain models; whether a change
+    is public is decided by `events.freshness.is_public_change`. A draft saved must not change
+    the public ETag (nor show anyone that unpublished work is being saved, nor empty a CDN).
+    Reading a stamp is one primary-key lookup. Bulk `QuerySet.update()` calls bypass signals;
+    code that uses them for visible data calls `events.freshness.stamp_change()` itself.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    PUBLIC = 1
+    STAFF = 2
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=PUBLIC, editable=False)
     counter = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="%(app_label)s_%(class)s_single")
+            models.CheckConstraint(
+                condition=models.Q(id__in=(1, 2)), name="%(app_label)s_%(class)s_public_or_staff"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"change {self.counter} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+        audience = "public" if self.pk == self.PUBLIC else "staff"
+        return f"{audience} change {self.counter} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def token(self) -> str:
+        """Names this state of the data; differs between the two stamps at equal counters."""
+        return f"{self.pk}.{self.counter}"
 
     @classmethod
-    def bump(cls) -> None:
-        updated = cls.objects.filter(pk=1).update(
-            counter=F("counter") + 1, changed_at=timezone.now()
-        )
-        if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+    def bump(cls, *, public: bool) -> None:
+        """Move the staff stamp, and the public one too when readers can see the change."""
+        ids = (cls.PUBLIC, cls.STAFF) if public else (cls.STAFF,)
+        now = timezone.now()
+        updated = cls.objects.filter(pk__in=ids).update(counter=F("counter") + 1, changed_at=now)
+        if updated < len(ids):  # a database created without the rows (e.g. after a flush)
+            for pk in ids:
+                cls.objects.get_or_create(pk=pk, defaults={"counter": 1, "changed_at": now})
 
     @classmethod
-    def current(cls) -> "ChangeStamp":
-        stamp = cls.objects.filter(pk=1).first()
-        return stamp or cls(pk=1, counter=0, changed_at=timezone.now())
+    def current(cls, *, staff: bool = False) -> "ChangeStamp":
+        pk = cls.STAFF if staff else cls.PUBLIC
+        stamp = cls.objects.filter(pk=pk).first()
+        return stamp or cls(pk=pk, counter=0, changed_at=timezone.now())

@@ -7,6 +7,7 @@ once; options only reuse fragments whose markup they do not change.
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from embeds import fragments
 from events.choices import CitationStance, ParticipantRole
@@ -145,9 +146,10 @@ def test_sources_show_publisher_stance_and_a_link_only_with_a_url(client, world)
 
 
 def test_a_caption_is_part_of_the_entry(client, world):
-    client.get(EMBED)
+    by_date = f"{EMBED}?order=date"  # in the curator's order a caption is a heading instead
+    client.get(by_date)
     world.timeline.entries.filter(event=world.talks).update(caption="Sign 1: the talks")
-    talks = entry(client.get(EMBED).content.decode(), "talks-in-riyadh")
+    talks = entry(client.get(by_date).content.decode(), "talks-in-riyadh")
     assert '<p class="caption">Sign 1: the talks</p>' in talks
 
 
@@ -161,16 +163,17 @@ def test_the_embed_runs_the_same_few_queries_for_1_or_40_events(
         CitationFactory(event=event)
         ParticipationFactory(event=event)
         TimelineEntryFactory(timeline=timeline, event=event)
-    # change stamp, timeline, captions, then events, participants and citations
-    with django_assert_max_num_queries(6):
+    # change stamp, timeline, captions, then events, participants and citations (on PostgreSQL
+    # the events come with their participants and citations in one statement)
+    with django_assert_max_num_queries(4 if connection.vendor == "postgresql" else 6):
         assert client.get("/embed/timelines/long/").status_code == 200
 
 
 def test_the_density_strip_follows_the_counts(client, world):
-    assert 'aria-label="Mar 2025: 2 events"' in client.get(EMBED).content.decode()
+    assert 'aria-label="Mar 2025: 2 events"' in client.get(f"{EMBED}?order=date").content.decode()
     TimelineEntryFactory(
         timeline=world.timeline, event=PublishedEventFactory(start_date=dt.date(2025, 3, 9))
     )
-    html = client.get(EMBED).content.decode()
+    html = client.get(f"{EMBED}?order=date").content.decode()
     assert 'aria-label="Mar 2025: 3 events"' in html
     assert "7 events from 2025 to Mar 2025" in html

@@ -49,7 +49,7 @@ def test_timeline_page_shows_dates_in_their_own_precision(client, world):
 
 
 def test_timeline_page_groups_events_by_month_in_chronological_order(client, world):
-    html = client.get("/timelines/signs-of-a-shift/").content.decode()
+    html = client.get("/timelines/signs-of-a-shift/?order=date").content.decode()
     headings = re.findall(r'<h2 class="period-label"><time datetime="([^"]+)">', html)
     assert headings == ["2025", "2025-02", "2025-03"]
     titles = re.findall(r'<h3 id="t-([^"]+)">', html)
@@ -177,4 +177,7 @@ def test_a_curated_timeline_shows_each_entry_caption_on_its_page_and_embed(clien
     entry.save()
     for url in ("/timelines/signs-of-a-shift/", "/embed/timelines/signs-of-a-shift/"):
         html = client.get(url).content.decode()
+        # In the curator's order a caption heads its entries; by date it sits in its entry.
+        assert '<h2 class="section-label">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</h2>' in html
+        html = client.get(url, {"order": "date"}).content.decode()
         assert '<p class="caption">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</p>' in html, url

@@ -64,9 +64,21 @@ def test_query_counts_do_not_grow_with_the_number_of_events(client):
 
 
 # A curated timeline's page and embed run one more query than a filtered embed: its captions.
-@pytest.mark.parametrize(("url", "most"), list(zip(URLS, [3, 6, 6, 5, 7, 8, 5, 2], strict=True)))
-def test_each_page_stays_within_its_query_budget(client, url, most, django_assert_max_num_queries):
+# Pages listing events (marked True) read their rows in one statement on PostgreSQL, in three
+# elsewhere (events, participants, sources: events.rows).
+BUDGETS = [3, 6, 6, 5, 7, 8, 5, 2]
+LISTS_EVENTS = [False, True, True, True, True, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("url", "most", "rows"), list(zip(URLS, BUDGETS, LISTS_EVENTS, strict=True))
+)
+def test_each_page_stays_within_its_query_budget(
+    client, url, most, rows, django_assert_max_num_queries
+):
     timeline = TimelineFactory(slug="many")
     add_events(timeline, StateFactory(slug="many-state"), StateFactory(slug="other-state"), 0, 6)
+    if rows and connection.vendor == "postgresql":
+        most -= 2
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200

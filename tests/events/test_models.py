@@ -176,7 +176,7 @@ CASES = {
     "events_timeline.slug": lambda: TimelineFactory.create_batch(2, slug="same"),
     "events_timelineentry_unique_event": _duplicate_entry,
     # ChangeStamp
-    "events_changestamp_single": lambda: ChangeStamp.objects.create(id=2),
+    "events_changestamp_public_or_staff": lambda: ChangeStamp.objects.create(id=3),
 }
 
 # Further bad values for constraints whose rule has more than one way to be broken.

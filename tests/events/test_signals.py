@@ -8,6 +8,8 @@ from tests.factories import (
     EventFactory,
     ParticipationFactory,
     PersonFactory,
+    PublishedEventFactory,
+    SourceFactory,
 )
 
 
@@ -69,37 +71,51 @@ def test_an_actor_renamed_away_from_an_old_name_is_no_longer_found_by_it():
 
 
 @pytest.mark.django_db
-def test_refreshing_search_text_neither_bumps_the_version_nor_writes_history():
+def test_refreshing_search_text_writes_no_history_and_moves_the_version_once_for_the_part():
     event = EventFactory()
     version, records = event.version, event.history.count()
 
     ParticipationFactory(event=event)
 
+    # The new participation moves its event's version (the aggregate's); the search text
+    # refresh that follows it moves nothing more.
     stored = Event.objects.get(pk=event.pk)
-    assert (stored.version, stored.history.count()) == (version, records)
+    assert (stored.version, stored.history.count()) == (version + 1, records)
 
 
 # -- ChangeStamp --------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_the_change_stamp_counts_up_on_every_save_and_delete():
-    start = ChangeStamp.current().counter
-    event = EventFactory()
-    after_create = ChangeStamp.current().counter
+@pytest.mark.parametrize("staff", [False, True], ids=["public", "staff"])
+def test_the_change_stamps_count_up_on_every_save_and_delete_of_public_data(staff):
+    start = ChangeStamp.current(staff=staff).counter
+    event = PublishedEventFactory()
+    after_create = ChangeStamp.current(staff=staff).counter
     assert after_create > start
 
     event.title = "Changed"
     event.save()
-    after_save = ChangeStamp.current().counter
+    after_save = ChangeStamp.current(staff=staff).counter
     assert after_save > after_create
 
     citation = CitationFactory(event=event)
-    after_citation = ChangeStamp.current().counter
+    after_citation = ChangeStamp.current(staff=staff).counter
     assert after_citation > after_save
 
     citation.delete()
-    assert ChangeStamp.current().counter > after_citation
+    assert ChangeStamp.current(staff=staff).counter > after_citation
+
+
+@pytest.mark.django_db
+def test_a_draft_moves_only_the_staff_stamp():
+    draft, source = EventFactory(title="Draft"), SourceFactory()
+    public, staff = ChangeStamp.current().counter, ChangeStamp.current(staff=True).counter
+    draft.title = "Draft, edited"
+    draft.save()
+    CitationFactory(event=draft, source=source)
+    assert ChangeStamp.current().counter == public
+    assert ChangeStamp.current(staff=True).counter > staff
 
 
 @pytest.mark.django_db
@@ -122,5 +138,6 @@ def test_reading_does_not_move_the_change_stamp():
 def test_there_is_a_stamp_even_before_the_first_change():
     ChangeStamp.objects.all().delete()
     assert ChangeStamp.current().counter == 0
-    ChangeStamp.bump()
-    assert ChangeStamp.objects.get().counter == 1
+    ChangeStamp.bump(public=True)
+    assert ChangeStamp.current().counter == 1
+    assert ChangeStamp.current(staff=True).counter == 1

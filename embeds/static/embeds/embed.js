@@ -1,7 +1,7 @@
 /* Timeline embed loader. A host page writes
      <div data-timeline="SLUG"></div><script async src="https://TIMELINE-HOST/embed.js"></script>
    and gets a lazily loaded iframe that resizes to its content. Options are data- attributes:
-   data-theme, data-compact, data-highlight, data-start, data-end, data-maxheight, data-group,
+   data-theme, data-compact, data-highlight, data-start, data-end, data-maxheight, data-group, data-order,
    data-title. Height messages are accepted only from the origin this script came from. */
 (function () {
   "use strict";
@@ -12,7 +12,7 @@
   }
   if (!script) return;
   var origin = new URL(script.src, location.href).origin;
-  var OPTIONS = ["theme", "compact", "highlight", "start", "end", "maxheight", "group"];
+  var OPTIONS = ["theme", "compact", "highlight", "start", "end", "maxheight", "group", "order"];
   var frames = [];
   var observer = "IntersectionObserver" in window
     ? new IntersectionObserver(function (entries) {

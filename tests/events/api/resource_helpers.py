@@ -23,3 +23,12 @@ def assert_json_error(response, status: int, *, field: str | None = None, contai
         message = " ".join(str(m) for m in body["errors"][field])
     assert contains in message, message
     return message
+
+
+def if_match(obj) -> dict:
+    """The If-Match header of a client that has just read `obj` (for a part, its event)."""
+    from events.models.base import aggregate_root
+
+    root = aggregate_root(type(obj)._base_manager.get(pk=obj.pk))
+    version = type(root)._base_manager.filter(pk=root.pk).values_list("version", flat=True).get()
+    return {"HTTP_IF_MATCH": f'W/"{version}"'}

@@ -126,9 +126,13 @@ def test_a_states_etag_carries_its_version_when_read_by_iso_code(client, data):
 def test_a_stale_if_match_is_a_412_and_changes_nothing(editor_client):
     ActorFactory(slug="nato", name="NATO")
     etag = editor_client.get("/api/v1/actors/nato/")["ETag"]
-    editor_client.patch(
-        "/api/v1/actors/nato/", {"short_name": "first"}, content_type="application/json"
+    first = editor_client.patch(
+        "/api/v1/actors/nato/",
+        {"short_name": "first"},
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
     )
+    assert first.status_code == 200
     response = editor_client.patch(
         "/api/v1/actors/nato/",
         {"short_name": "second"},

@@ -41,6 +41,11 @@ def patch(client, url, data, **headers):
     return client.patch(url, data, content_type="application/json", headers=headers)
 
 
+def current(slug: str) -> dict:
+    """The If-Match of a client that has just read the event (writes need one, or a 428)."""
+    return {"If-Match": f'W/"{Event.objects.get(slug=slug).version}"'}
+
+
 @pytest.fixture
 def draft():
     return EventFactory(slug="draft-event", title="A draft")
@@ -70,7 +75,9 @@ def test_a_curator_creates_a_draft_and_history_records_them(curator_client, cura
 
 def test_a_curator_updates_but_cannot_publish_or_delete(curator_client, draft):
     CitationFactory(event=draft)
-    response = patch(curator_client, f"{URL}draft-event/", {"title": "Better title"})
+    response = patch(
+        curator_client, f"{URL}draft-event/", {"title": "Better title"}, **current("draft-event")
+    )
     assert response.status_code == 200, response.content
     assert response.json()["title"] == "Better title"
 
@@ -132,18 +139,20 @@ def test_unpublishing_hides_the_event_again(editor_client):
 
 def test_deleting_is_for_editors_and_only_before_publication(editor_client, draft):
     PublishedEventFactory(slug="published")
-    response = editor_client.delete(f"{URL}published/")
+    response = editor_client.delete(f"{URL}published/", headers=current("published"))
     assert response.status_code == 409
     assert "retract" in response.json()["detail"]
 
-    assert editor_client.delete(f"{URL}draft-event/").status_code == 204
+    response = editor_client.delete(f"{URL}draft-event/", headers=current("draft-event"))
+    assert response.status_code == 204
     assert not Event.objects.filter(slug="draft-event").exists()
 
 
 def test_deleting_an_event_still_in_a_timeline_is_a_conflict(editor_client):
     entry = TimelineEntryFactory(event=EventFactory(slug="in-timeline"))
     assert entry.pk
-    assert editor_client.delete(f"{URL}in-timeline/").status_code == 409
+    response = editor_client.delete(f"{URL}in-timeline/", headers=current("in-timeline"))
+    assert response.status_code == 409
 
 
 def test_a_stale_if_match_is_412_and_a_stale_version_409(curator_client, draft):
@@ -224,7 +233,7 @@ def test_part_writes_need_permissions(client, curator_client, draft):
     url = f"/api/v1/participations/{created['id']}/"
     assert client.delete(url).status_code in (401, 403)
     # Curators remove a wrong participant (recorded in history), as in the admin …
-    assert curator_client.delete(url).status_code == 204
+    assert curator_client.delete(url, headers=current("draft-event")).status_code == 204
     assert not Participation.objects.filter(pk=created["id"]).exists()
     deleted = Participation.history.get(id=created["id"], history_type="-")
     assert deleted.history_user.username == "curator"
@@ -237,7 +246,7 @@ def test_part_writes_need_permissions(client, curator_client, draft):
 def test_writes_bump_the_change_stamp_so_cached_reads_refresh(client, editor_client):
     event = PublishedEventFactory(slug="stamped", start_date=dt.date(2025, 1, 1))
     first = client.get(URL)
-    patch(editor_client, f"{URL}stamped/", {"title": "Renamed"})
+    patch(editor_client, f"{URL}stamped/", {"title": "Renamed"}, **current("stamped"))
     second = client.get(URL, headers={"If-None-Match": first["ETag"]})
     assert second.status_code == 200
     assert second.json()["results"][0]["title"] == "Renamed"

@@ -129,14 +129,14 @@ def test_on_postgresql_a_page_with_its_actors_and_sources_is_one_statement(clien
 
 def test_rows_are_the_same_whether_related_sets_come_inline_or_by_query(rf):
     """The PostgreSQL path (JSON subqueries) and the portable one (a query per set) agree."""
-    from events.api.rows import ROW_COLUMNS, build_rows, project_rows
+    from events import rows
 
     for index in range(3):
         _event_with_parts(index)
     events = Event.objects.public().order_by("date_lower", "id")
-    queryset, columns = project_rows(events)
-    inline = build_rows(list(queryset.values(*columns)), "http://testserver/api/v1/events/")
-    by_query = build_rows(list(events.values(*ROW_COLUMNS)), "http://testserver/api/v1/events/")
+    queryset, columns = rows.project(events)
+    inline = rows.build(list(queryset.values(*columns)))
+    by_query = rows.build(list(events.values(*rows.COLUMNS)))
     assert inline == by_query
-    assert [len(row["actors"]) for row in inline] == [2, 2, 2]
-    assert [len(row["sources"]) for row in inline] == [2, 2, 2]  # the factory cites one too
+    assert [len(row.participants) for row in inline] == [2, 2, 2]
+    assert [len(row.sources) for row in inline] == [2, 2, 2]  # the factory cites one too

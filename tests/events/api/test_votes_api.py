@@ -6,7 +6,7 @@ import pytest
 
 from events.choices import ActorKind, EventStatus, VoteOption
 from events.models import CountryVote, VoteRecord
-from tests.events.api.resource_helpers import assert_json_error, count_queries
+from tests.events.api.resource_helpers import assert_json_error, count_queries, if_match
 from tests.factories import (
     ActorFactory,
     CountryVoteFactory,
@@ -214,12 +214,14 @@ def test_a_roll_naming_a_non_state_or_a_state_twice_is_a_400(editor_client, vote
         f"{URL}{record.pk}/",
         {"country_votes": [{"actor": "un-general-assembly", "option": "yes"}]},
         content_type="application/json",
+        **if_match(record),
     )
     assert_json_error(response, 400, field="country_votes", contains="Only states cast votes")
     response = editor_client.patch(
         f"{URL}{record.pk}/",
         {"country_votes": [{"actor": "usa", "option": "yes"}, {"actor": "USA", "option": "no"}]},
         content_type="application/json",
+        **if_match(record),
     )
     assert_json_error(response, 400, field="country_votes", contains="twice")
 
@@ -236,6 +238,7 @@ def test_changing_the_roll_rewrites_only_what_changed(editor_client, votes):
             ]
         },
         content_type="application/json",
+        **if_match(record),
     )
     assert response.status_code == 200, response.content
     assert CountryVote.objects.get(pk=russia_vote.pk).option == "no"  # same row, untouched

@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from events.choices import ActorKind, EventStatus
 from events.models import Actor, Source, Timeline, VoteRecord
-from tests.events.api.resource_helpers import assert_json_error
+from tests.events.api.resource_helpers import assert_json_error, if_match
 from tests.factories import (
     ActorFactory,
     CitationFactory,
@@ -51,13 +51,13 @@ RESOURCES = {
         "/api/v1/actors/",
         lambda o: {"slug": "new-actor", "name": "New actor", "kind": "ngo"},
         {"short_name": "Changed"},
-        lambda o: f"/api/v1/actors/{o['actor'].slug}/",
+        lambda o: (f"/api/v1/actors/{o['actor'].slug}/", o["actor"]),
     ),
     "source": (
         "/api/v1/sources/",
         lambda o: {"kind": "news_article", "title": "New", "url": "https://example.org/new"},
         {"publisher": "Changed"},
-        lambda o: f"/api/v1/sources/{o['source'].pk}/",
+        lambda o: (f"/api/v1/sources/{o['source'].pk}/", o["source"]),
     ),
     "vote": (
         "/api/v1/votes/",
@@ -71,13 +71,13 @@ RESOURCES = {
             "abstain_count": 0,
         },
         {"title": "Changed"},
-        lambda o: f"/api/v1/votes/{o['vote'].pk}/",
+        lambda o: (f"/api/v1/votes/{o['vote'].pk}/", o["vote"]),
     ),
     "timeline": (
         "/api/v1/timelines/",
         lambda o: {"slug": "new-timeline", "title": "New"},
         {"title": "Changed"},
-        lambda o: f"/api/v1/timelines/{o['timeline'].slug}/",
+        lambda o: (f"/api/v1/timelines/{o['timeline'].slug}/", o["timeline"]),
     ),
 }
 
@@ -96,9 +96,10 @@ def test_the_write_permission_matrix(request, objects, resource, who, create, ch
     url, new, patch, detail = RESOURCES[resource]
     response = client.post(url, new(objects), content_type="application/json")
     assert response.status_code == create, response.content
-    response = client.patch(detail(objects), patch, content_type="application/json")
+    detail_url, obj = detail(objects)
+    response = client.patch(detail_url, patch, content_type="application/json", **if_match(obj))
     assert response.status_code == change, response.content
-    response = client.delete(detail(objects))
+    response = client.delete(detail_url, **if_match(obj))
     assert response.status_code == delete, response.content
     if delete != 204:
         assert response.json()["detail"]
@@ -117,7 +118,10 @@ def test_a_token_authenticates_writes_and_history_records_the_api_user(curator):
     assert actor.created_by == curator and actor.updated_by == curator
     assert actor.history.get().history_user == curator
     client.patch(
-        "/api/v1/actors/new-actor/", {"short_name": "Nouveau"}, content_type="application/json"
+        "/api/v1/actors/new-actor/",
+        {"short_name": "Nouveau"},
+        content_type="application/json",
+        **if_match(actor),
     )
     assert [h.history_user for h in actor.history.all()] == [curator, curator]
 
@@ -183,7 +187,7 @@ def test_deleting_an_actor_in_use_is_a_409_naming_the_events(editor_client):
                 title=f"Event {index}", start_date=dt.date(2025, 1, index + 1)
             ),
         )
-    message = assert_json_error(editor_client.delete("/api/v1/actors/usa/"), 409)
+    message = assert_json_error(editor_client.delete("/api/v1/actors/usa/", **if_match(usa)), 409)
     assert message.startswith("“United States” is used by 5 events (“Event 0”, “Event 1”, ")
     assert "and 2 more" in message and "remove those references first" in message
     assert Actor.objects.filter(slug="united-states").exists()
@@ -191,7 +195,9 @@ def test_deleting_an_actor_in_use_is_a_409_naming_the_events(editor_client):
 
 def test_deleting_a_cited_source_is_a_409_naming_the_event(editor_client):
     citation = CitationFactory(event=EventFactory(title="The talks"))
-    response = editor_client.delete(f"/api/v1/sources/{citation.source_id}/")
+    response = editor_client.delete(
+        f"/api/v1/sources/{citation.source_id}/", **if_match(citation.source)
+    )
     message = assert_json_error(response, 409)
     assert f"“{citation.source.title}” is used by 1 event (“The talks”)" in message
 
@@ -208,6 +214,7 @@ def test_a_curator_can_change_a_timelines_entries_in_order(curator_client):
             ]
         },
         content_type="application/json",
+        **if_match(timeline),
     )
     assert response.status_code == 200, response.content
     entries = response.json()["entries"]
@@ -240,6 +247,7 @@ def test_a_saved_query_timeline_takes_actors_and_types_but_no_entries(curator_cl
         "/api/v1/timelines/q/",
         {"entries": [{"event": PublishedEventFactory().slug}]},
         content_type="application/json",
+        **if_match(Timeline.objects.get(slug="q")),
     )
     assert_json_error(response, 400, field="entries", contains="Only curated timelines")
 
@@ -255,5 +263,6 @@ def test_a_timeline_period_that_ends_before_it_starts_is_a_400(curator_client):
 
 def test_deleting_a_vote_record_removes_its_roll(editor_client):
     record = VoteRecordFactory()
-    assert editor_client.delete(f"/api/v1/votes/{record.pk}/").status_code == 204
+    response = editor_client.delete(f"/api/v1/votes/{record.pk}/", **if_match(record))
+    assert response.status_code == 204
     assert not VoteRecord.objects.filter(pk=record.pk).exists()

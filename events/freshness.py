@@ -1,0 +1,130 @@
+"""HTTP freshness, once: which changes are public, the validators (ETag, Last-Modified) they
+give, conditional GET (If-None-Match / If-Modified-Since → 304) and the caching headers.
+
+Two adapters call this and hold only their HTTP plumbing: `events.api.caching` for DRF views
+and `embeds.caching` for pages and embeds (and `embeds.loader` for the static embed.js).
+Each chooses the stamp (public or staff), what else the ETag covers, and its Cache-Control
+policy; the parsing, formatting and comparing of validators happen here and nowhere else.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from events.choices import PUBLIC_EVENT_STATUSES, TimelineStatus
+from events.models import ChangeStamp, CountryVote, Event, EventRelation, Timeline, TimelineEntry
+
+# --- what moves the public stamp -------------------------------------------------------------
+
+
+def is_public_change(instance: models.Model, *, was_public: bool = False) -> bool:
+    """Whether saving or deleting `instance` changes what anonymous readers can see.
+
+    `was_public`: the stored row was public before this save (a status change out of the
+    public set is public too). Drafts, draft timelines and the parts of either are not; actors,
+    sources, event types and anything this function does not know are (when in doubt, a
+    public bump costs a cache refresh, a missing one serves stale pages).
+    """
+    return was_public or _is_public(instance)
+
+
+def stamp_change(instance: models.Model, *, was_public: bool = False) -> None:
+    """Bump the stamps for a change to `instance` (signals do it for every save and delete)."""
+    ChangeStamp.bump(public=is_public_change(instance, was_public=was_public))
+
+
+def _is_public(obj: models.Model) -> bool:
+    try:
+        if isinstance(obj, Event):
+            return obj.status in PUBLIC_EVENT_STATUSES
+        if isinstance(obj, Timeline):
+            return obj.status == TimelineStatus.PUBLISHED
+        if isinstance(obj, TimelineEntry):  # shown only on a published timeline, if public
+            return _is_public(obj.timeline) and _is_public(obj.event)
+        if isinstance(obj, EventRelation):  # shown only between two public events
+            return _is_public(obj.from_event) and _is_public(obj.to_event)
+        if isinstance(obj, CountryVote):
+            return _is_public(obj.vote_record.event)
+        if _is_event_part(type(obj)):  # participation, citation, aid measure, vote record
+            return _is_public(obj.event)
+    except ObjectDoesNotExist:  # a part deleted with its event: the event decides
+        return False
+    return True
+
+
+def _is_event_part(model) -> bool:
+    try:
+        return model._meta.get_field("event").related_model is Event
+    except FieldDoesNotExist:
+        return False
+
+
+# --- validators --------------------------------------------------------------------------------
+
+
+def canonical_query(query) -> str:
+    """A QueryDict as a string with parameters (and repeated values) in a stable order."""
+    return urlencode(sorted((key, value) for key, values in query.lists() for value in values))
+
+
+def format_etag(opaque: str, *, weak: bool = True) -> str:
+    return f'W/"{opaque}"' if weak else f'"{opaque}"'
+
+
+def opaque_tags(header: str) -> set[str]:
+    """The opaque parts of the tags in an If-None-Match or If-Match header (W/, quotes off)."""
+    return {tag.removeprefix("W/").strip('"') for tag in parse_etags(header)}
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a response is validated by: an opaque tag and, when there is one, a change time."""
+
+    opaque: str
+    last_modified: int | None = None  # seconds since the epoch
+    weak: bool = True
+
+    @property
+    def etag(self) -> str:
+        return format_etag(self.opaque, weak=self.weak)
+
+    def not_modified(self, headers) -> bool:
+        """If-None-Match (weak comparison) wins; without it, If-Modified-Since."""
+        if_none_match = headers.get("If-None-Match")
+        if if_none_match:
+            return if_none_match.strip() == "*" or self.opaque in opaque_tags(if_none_match)
+        if self.last_modified is None:
+            return False
+        since = parse_http_date_safe(headers.get("If-Modified-Since", ""))
+        return since is not None and self.last_modified <= since
+
+    def apply(self, response, *, cache_control: str, vary: Iterable[str] = ()) -> None:
+        response["ETag"] = self.etag
+        if self.last_modified is not None:
+            response["Last-Modified"] = http_date(self.last_modified)
+        response["Cache-Control"] = cache_control
+        if vary:
+            patch_vary_headers(response, tuple(vary))
+
+
+def stamp_validators(
+    stamp: ChangeStamp, parts: Iterable[str], *, version: int | None = None
+) -> Validators:
+    """Validators over a change stamp and what else distinguishes the response (view, path,
+    query, format, client); a versioned object's version goes in front, for If-Match."""
+    text = "\n".join((stamp.token, *parts))
+    opaque = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    if version is not None:
+        opaque = f"{version}.{opaque}"
+    return Validators(opaque, int(stamp.changed_at.timestamp()))
+
+
+def content_validators(body: bytes) -> Validators:
+    """A strong tag over fixed content (a static file served at a fixed URL)."""
+    return Validators(hashlib.sha256(body).hexdigest()[:20], weak=False)

@@ -1,0 +1,318 @@
+"""Event rows: the one projection behind every list of events.
+
+The API's lists and exports, the grouped timeline, the public pages and the embeds all read
+events through here: one column list, one batch of queries, one `EventRow` per event. What
+depends on the request (URLs, captions, highlight marks, rendered HTML) is added on top by the
+surface that shows the row, never by projecting the events again.
+
+On PostgreSQL a batch of events is one statement: the events' own columns (type and location
+joined) and, per event, its participants and its sources as JSON arrays built by correlated
+subqueries. Elsewhere (SQLite) the related sets cost one query each, so a batch is three queries
+whatever its size. Both give the same rows.
+
+Actors: `participants` holds one entry per participation, in the order they were added, so an
+actor holding two roles in one event appears twice, once with each role (the API row's `actors`
+shows both). Wherever roles are not shown (the pages' and embeds' entries, their filter chips,
+the highlight, the CSV's actors column) an actor is shown once, at its first participation:
+`EventRow.actors`.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import orjson
+from django.db import connections
+from django.db.models import Expression, F, QuerySet, TextField
+
+from events import dates
+from events.choices import CitationStance, EventStatus, Verification
+from events.models import Citation, Participation
+
+# The event columns a row holds; keyset pagination adds its ordering keys (already here).
+COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "event_type__slug",
+    "event_type__name",
+    "start_date",
+    "start_precision",
+    "start_approximate",
+    "end_date",
+    "end_precision",
+    "end_approximate",
+    "date_lower",
+    "date_upper",
+    "location_country__slug",
+    "location_country__name",
+    "location_country__iso3",
+    "location_name",
+    "status",
+    "retraction_reason",
+    "verification",
+    "importance",
+    "published_at",
+    "updated_at",
+)
+# Per participation and per citation, in the order of the Participant and CitedSource fields.
+PARTICIPANT_COLUMNS = (
+    "actor__slug",
+    "actor__name",
+    "actor__short_name",
+    "actor__kind",
+    "actor__iso3",
+    "role",
+)
+SOURCE_COLUMNS = ("source_id", "source__title", "source__url", "source__publisher", "stance")
+
+# Claims no independent source confirms; the pages mark them.
+DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIED)
+VERIFICATION_LABELS = dict(Verification.choices)
+STANCE_LABELS = dict(CitationStance.choices)
+
+
+@dataclass(slots=True)
+class Participant:
+    """An actor in one of its roles in the event."""
+
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    iso3: str | None
+    role: str
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name  # the rule of Actor.display_name
+
+
+@dataclass(slots=True)
+class CitedSource:
+    id: int
+    title: str
+    url: str | None
+    publisher: str
+    stance: str
+
+    @property
+    def stance_label(self) -> str:
+        """Lower case, as a timeline entry shows it: "(contradicts)"."""
+        return STANCE_LABELS.get(self.stance, self.stance).lower()
+
+
+@dataclass(slots=True)
+class EventRow:
+    """One event of a list: its columns, participants and sources.
+
+    The fields up to `sources` are what the database holds (the embeds' fragment cache keys on
+    them, through `repr`); the ones after are set per request by the surface showing the row.
+    """
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    type_slug: str
+    type_name: str
+    start_date: dt.date
+    start_precision: str
+    start_approximate: bool
+    end_date: dt.date | None
+    end_precision: str
+    end_approximate: bool
+    date_lower: dt.date
+    date_upper: dt.date
+    country_slug: str | None
+    country_name: str | None
+    country_iso3: str | None
+    location_name: str
+    status: str
+    retraction_reason: str
+    verification: str
+    importance: int
+    published_at: dt.datetime | None
+    updated_at: dt.datetime
+    participants: list[Participant]
+    sources: list[CitedSource]
+    # Per request, on top of the row:
+    url: str = ""
+    caption: str = ""
+    is_highlighted: bool = False
+    html: str = field(default="", repr=False)  # the rendered entry (embeds.fragments)
+
+    def _date_args(self) -> tuple:
+        return (
+            self.start_date,
+            self.start_precision,
+            self.start_approximate,
+            self.end_date,
+            self.end_precision or None,
+            self.end_approximate,
+        )
+
+    @property
+    def display_date(self) -> str:
+        return dates.display_range(*self._date_args())
+
+    @property
+    def edtf(self) -> str:
+        return dates.edtf(*self._date_args())
+
+    @property
+    def datetime_attr(self) -> str:
+        """<time datetime>: the start in its own precision (2025, 2025-02, 2025-02-18)."""
+        return dates.edtf_date(self.start_date, self.start_precision)
+
+    @property
+    def actors(self) -> list[Participant]:
+        """Each actor once, at its first participation (for surfaces that show no roles)."""
+        return distinct_actors(self.participants)
+
+    @property
+    def actor_slugs(self) -> str:
+        return " ".join(actor.slug for actor in self.actors)
+
+    def involves(self, actor: str) -> bool:
+        """Whether an actor with this slug or (lower-case) ISO3 code takes part."""
+        return any(actor in (p.slug, (p.iso3 or "").lower()) for p in self.participants)
+
+    @property
+    def verification_label(self) -> str:
+        return VERIFICATION_LABELS.get(self.verification, self.verification)
+
+    @property
+    def is_doubtful(self) -> bool:
+        return self.verification in DOUBTFUL
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == EventStatus.RETRACTED
+
+
+def distinct_actors(participants: list) -> list:
+    """Each actor once (by slug), at its first participation; works on rows and on dicts."""
+    seen: dict[str, object] = {}
+    for participant in participants:
+        slug = participant["slug"] if isinstance(participant, dict) else participant.slug
+        seen.setdefault(slug, participant)
+    return list(seen.values())
+
+
+# PostgreSQL only: an event's related sets as JSON arrays of arrays, in the order of the fields
+# of Participant and CitedSource and of the portable path below. Indexed on event_id.
+PARTICIPANTS_JSON = """(SELECT coalesce(json_agg(json_build_array(
+    a.slug, a.name, a.short_name, a.kind, a.iso3, p.role) ORDER BY p.id), '[]')::text
+  FROM events_participation p JOIN events_actor a ON a.id = p.actor_id
+ WHERE p.event_id = {event_id})"""
+SOURCES_JSON = """(SELECT coalesce(json_agg(json_build_array(
+    s.id, s.title, s.url, s.publisher, c.stance) ORDER BY c.id), '[]')::text
+  FROM events_citation c JOIN events_source s ON s.id = c.source_id
+ WHERE c.event_id = {event_id})"""
+
+
+class RelatedJSON(Expression):
+    """A correlated subquery over the outer event's id (whatever alias the query gives it)."""
+
+    output_field = TextField()
+
+    def __init__(self, template: str):
+        super().__init__()
+        self.template = template
+        self.event_id = F("pk")
+
+    def get_source_expressions(self):
+        return [self.event_id]
+
+    def set_source_expressions(self, exprs):
+        (self.event_id,) = exprs
+
+    def as_sql(self, compiler, connection):
+        event_id, params = compiler.compile(self.event_id)
+        return self.template.format(event_id=event_id), params
+
+
+def project(queryset: QuerySet) -> tuple[QuerySet, tuple[str, ...]]:
+    """The queryset and the columns to ask of it (`.values(*columns)`) for `build`.
+
+    On PostgreSQL the participants and sources come in the same statement as the events.
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset, COLUMNS
+    queryset = queryset.annotate(
+        participants_json=RelatedJSON(PARTICIPANTS_JSON), sources_json=RelatedJSON(SOURCES_JSON)
+    )
+    return queryset, (*COLUMNS, "participants_json", "sources_json")
+
+
+def build(values: list[dict]) -> list[EventRow]:
+    """Rows for the values of a queryset projected with `project`, in the order given."""
+    if values and "participants_json" in values[0]:
+        loads = orjson.loads
+        return [
+            _row(
+                value,
+                [Participant(*item) for item in loads(value["participants_json"])],
+                [CitedSource(*item) for item in loads(value["sources_json"])],
+            )
+            for value in values
+        ]
+    ids = [value["id"] for value in values]
+    participants = _by_event(Participation, PARTICIPANT_COLUMNS, Participant, ids) if ids else {}
+    sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
+    return [
+        _row(value, participants.get(value["id"], []), sources.get(value["id"], []))
+        for value in values
+    ]
+
+
+def event_rows(queryset: QuerySet, limit: int) -> list[EventRow]:
+    """Up to `limit` rows of `queryset`, in its order."""
+    queryset, columns = project(queryset)
+    return build(list(queryset.values(*columns)[:limit]))
+
+
+def _by_event(model, columns: tuple[str, ...], make, ids: list[int]) -> dict[int, list]:
+    """The participations or citations of the events `ids`, per event, in the order added."""
+    by_event: dict[int, list] = defaultdict(list)
+    rows = (
+        model.objects.filter(event_id__in=ids)
+        .order_by("event_id", "id")
+        .values_list("event_id", *columns)
+    )
+    for event_id, *fields in rows:
+        by_event[event_id].append(make(*fields))
+    return by_event
+
+
+def _row(value: dict, participants: list[Participant], sources: list[CitedSource]) -> EventRow:
+    return EventRow(
+        value["id"],
+        value["slug"],
+        value["title"],
+        value["summary"],
+        value["event_type__slug"],
+        value["event_type__name"],
+        value["start_date"],
+        value["start_precision"],
+        value["start_approximate"],
+        value["end_date"],
+        value["end_precision"],
+        value["end_approximate"],
+        value["date_lower"],
+        value["date_upper"],
+        value["location_country__slug"],
+        value["location_country__name"],
+        value["location_country__iso3"],
+        value["location_name"],
+        value["status"],
+        value["retraction_reason"],
+        value["verification"],
+        value["importance"],
+        value["published_at"],
+        value["updated_at"],
+        participants,
+        sources,
+    )
