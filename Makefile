@@ -6,22 +6,24 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Settings default to production-safe (DEBUG off); local commands ask for development mode.
+DEV := DEBUG=1
 
 .PHONY: run test lint format check install clean bench fuzz soak test-deploy
 
 # Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_admin
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py ensure_admin
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # ruff (lint and format check), Django's checks, the migration check, then the whole test suite.
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The benchmark (docs/benchmarks.md): DATABASE_URL names a PostgreSQL database whose name
@@ -29,8 +31,8 @@ test: install
 SCALE ?= 1
 bench: install
 	bash bench/setup.sh
-	$(PY) -m bench.generate --scale $(SCALE)
-	$(PY) -m bench.run
+	$(DEV) $(PY) -m bench.generate --scale $(SCALE)
+	$(DEV) $(PY) -m bench.run
 
 # The long property-based run of the API (docs/operations.md, "Keeping it proven"): at least
 # 100 examples per operation, anonymous and with a token, on a throwaway copy of the demo data.

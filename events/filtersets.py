@@ -18,6 +18,12 @@ from events.models import Actor, Event, EventType, Timeline
 from events.search import search_events
 
 
+def input_error(message: str) -> ValidationError:
+    """A message that quotes the request: django-filter formats every message with `%` and its
+    params, so a `%` typed by a client must arrive as a parameter, never in the template."""
+    return ValidationError("%(message)s", params={"message": message})
+
+
 class RepeatableWidget(forms.TextInput):
     """Reads `?actor=usa&actor=rus` and `?actor=usa,rus` alike."""
 
@@ -52,7 +58,7 @@ class ReferenceListField(forms.Field):
         found = self.resolve(value)
         unknown = [item for item in value if item.lower() not in found]
         if unknown:
-            raise ValidationError(
+            raise input_error(
                 f"Unknown {self.noun}: {', '.join(unknown)}. "
                 f"Use the {self.noun}'s slug{self._hint()} as listed by the API."
             )
@@ -88,7 +94,7 @@ class PartialDateField(forms.CharField):
         try:
             return dates.parse_partial(value)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise input_error(str(exc)) from exc
 
 
 class DocumentedFilter(filters.Filter):
@@ -111,7 +117,13 @@ class ReferenceListFilter(DocumentedFilter):
 
 class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
-    schema = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly;
+    # empty, like every filter left empty, means not given.
+    schema = {
+        "type": "string",
+        "pattern": r"^((\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
+        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$",
+    }
 
     def filter(self, qs, value):
         return qs
@@ -141,7 +153,7 @@ class EventFilterForm(forms.Form):
         if slug:
             timeline = Timeline.objects.published().filter(slug=slug).first()
             if timeline is None:
-                self.add_error("timeline", f"Unknown timeline: {slug}.")
+                self.add_error("timeline", input_error(f"Unknown timeline: {slug}."))
             else:
                 data["timeline"] = timeline
         return data

@@ -1,9 +1,11 @@
 """Timeline's settings: one file, driven by the environment (see README, "Configuration").
 
-The defaults are for development: DEBUG on, SQLite in ./var/. Production sets at least
-SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL; `manage.py check --deploy` then passes.
+The defaults are safe: DEBUG is off unless DEBUG=1 is set (`make run` and the tests set it);
+SQLite in ./var/. Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL;
+`manage.py check --deploy` then passes.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +17,7 @@ from timeline.env import cache_config, env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIMELINE_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
@@ -36,7 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -44,10 +47,12 @@ INSTALLED_APPS = [
     "csp",
     "events",
     "embeds",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "timeline.middleware.PrivateWhenSettingCookiesMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -58,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a refused login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "timeline.urls"
@@ -111,6 +118,12 @@ if len(DATABASES) > 1:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: a locked-out username or client is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,8 +160,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Subdomains and the browsers' preload list bind more than this site: an operator's choice.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# …so `check --deploy` does not ask for them (its only warnings with the production settings).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -177,10 +193,37 @@ TIMELINE_PUBLIC_URL = env_str("TIMELINE_PUBLIC_URL", "").rstrip("/")
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
+# Who the client is: REMOTE_ADDR, or with N trusted proxies in front (nginx: 1) the address the
+# nearest of them saw, from X-Forwarded-For. With 0 that header is ignored, since anyone can send
+# it. Read by timeline.client_ip for throttles (NUM_PROXIES), login lockouts and logs.
+TIMELINE_TRUSTED_PROXIES = env_int("TIMELINE_TRUSTED_PROXIES", 0)
+if TIMELINE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TIMELINE_TRUSTED_PROXIES must be 0 or more.")
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
+# from one client, logins from it are refused, unhashed, for the cool-off; editors can unlock
+# early in the admin (Axes › Access attempts).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "timeline.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, expiring, revocable in the admin.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 REST_FRAMEWORK = {
+    # Tokens first: DRF asks the first class for its WWW-Authenticate header, so a bad or
+    # missing credential is a 401 with that header rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
@@ -192,8 +235,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "events.api.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["timeline.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_THROTTLE_RATE", "120/minute")},
+    "NUM_PROXIES": TIMELINE_TRUSTED_PROXIES,
+    "DEFAULT_PARSER_CLASSES": [
+        "events.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "events.api.exceptions.api_exception_handler",
 }
 
@@ -238,7 +287,17 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "Retry-After"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_ip": {"()": "timeline.client_ip.ClientIPLogFilter"}},
+    "formatters": {
+        "default": {"format": "%(levelname)s %(name)s [%(client_ip)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_ip"],
+            "formatter": "default",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("embeds.urls")),
 ]
 
-# Unknown addresses under /api/ answer JSON, like every other API error.
+# Under /api/ Django's own errors answer JSON too, like every other API error.
+handler400 = "events.api.exceptions.bad_request"
+handler403 = "events.api.exceptions.permission_denied"
 handler404 = "events.api.exceptions.not_found"
+handler500 = "events.api.exceptions.server_error"

@@ -5,8 +5,12 @@ Shapes (documented in the OpenAPI schema through `events.api.schema`):
   errors that concern no single field are listed under `non_field_errors`.
 - Everything else: `{"detail": "<message>"}`: 401/403 (authentication, permissions),
   404 (unknown or unpublished object), 405, 406, 409 (a concurrent edit, an object still in use,
-  a uniqueness rule), 412 (a stale `If-Match`), 415, 428 (a write without `If-Match` or
-  `version`), 429 (throttled, with `Retry-After`).
+  a uniqueness rule), 412 (a stale `If-Match`), 413 (a body too large), 415, 428 (a write
+  without `If-Match` or `version`), 429 (throttled, with `Retry-After`) and 500 (a bug, logged).
+
+Errors raised outside DRF's views (Django's own 400, 403, 404 and 500, a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE) keep that shape under /api/ through the handlers at the end,
+wired in timeline/urls.py.
 
 Domain code raises Django's own exceptions (ValidationError from `full_clean` and services,
 PermissionDenied, ProtectedError …); `api_exception_handler` translates them here, in one place,
@@ -15,15 +19,23 @@ so views never catch them one by one.
 
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
+from django.views.defaults import permission_denied as html_permission_denied
+from django.views.defaults import server_error as html_server_error
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events.api.parsers import RequestTooLarge
 from events.models import ConcurrentEditError
 
 NON_FIELD_ERRORS = "non_field_errors"
@@ -70,14 +82,54 @@ def api_exception_handler(exc, context):
     return response
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def not_found(request, exception=None):
     """handler404: unknown addresses under /api/ answer JSON like the API; the rest HTML."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse(
             {"detail": "Nothing here: see /api/docs/ for the API's addresses."},
             status=status.HTTP_404_NOT_FOUND,
         )
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """handler400: Django's own refusals (a body over the upload limit, too many fields)."""
+    if not _is_api(request):
+        return html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            {"detail": str(RequestTooLarge().detail)},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    detail = "The request is malformed."
+    return JsonResponse(
+        {"detail": detail, "errors": {NON_FIELD_ERRORS: [detail]}},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def permission_denied(request, exception=None):
+    """handler403: e.g. a refused CSRF check outside DRF."""
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": str(exception) or "You may not do this."},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    return html_permission_denied(request, exception)
+
+
+def server_error(request):
+    """handler500: a bug, already logged by Django; under /api/ still the API's JSON shape."""
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side; it has been logged. Try again later."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return html_server_error(request)
 
 
 def _translate(exc, context):
@@ -100,6 +152,10 @@ def _translate(exc, context):
         return Conflict(in_use_message(exc.args[0], exc.protected_objects))
     if isinstance(exc, RestrictedError):
         return Conflict(in_use_message(exc.args[0], exc.restricted_objects))
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields
+        return exceptions.ParseError("The request is malformed.")
     if isinstance(exc, IntegrityError):
         return integrity_error(exc)
     if isinstance(exc, DataError):  # e.g. NUL in text, a number out of range: a bad request

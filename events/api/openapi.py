@@ -35,6 +35,19 @@ class AutoSchema(openapi.AutoSchema):
             return False  # an APIView answering a shape (alignment, grouped timeline): one object
         return super()._is_list_view(serializer)
 
+    def _get_response_bodies(self, direction="response"):
+        # Any request may carry a wrong or expired token (401, even on public reads), and any
+        # body may be too large (413) or of a type the API does not read (415): every
+        # operation documents what it can really answer.
+        responses = super()._get_response_bodies(direction)
+        generic = [401] + ([413, 415] if self.method in ("POST", "PUT", "PATCH") else [])
+        for code, response in error_responses(*generic).items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    response, str(code), direction=direction
+                )
+        return responses
+
     def get_filter_backends(self) -> list:
         # A view that answers one object built from a filtered list (the grouped timeline)
         # says so with `schema_documents_filters`, so its filters are documented too.
@@ -61,12 +74,15 @@ _ValidationError = inline_serializer(
 
 _DESCRIPTIONS = {
     400: "Invalid parameters or body: `errors` says, per field, what is allowed.",
-    401: "Authentication credentials were missing or wrong.",
+    401: "Authentication credentials were missing, wrong or expired (a bad token is refused "
+    "even where anonymous reading is allowed).",
     403: "Authenticated, but without the model permission this write needs.",
     404: "No such object, or it is not published.",
     409: "Conflict: someone else changed the object (stale `version`), the object is still "
     "in use (the message names what uses it), or another record already has these values.",
     412: "`If-Match` names a version that is no longer current: fetch it again.",
+    413: "The body is larger than the API accepts (DATA_UPLOAD_MAX_MEMORY_SIZE): send less.",
+    415: "The body is not JSON (or a form): send `Content-Type: application/json`.",
     428: "Neither `If-Match` nor `version` was sent: say which version you change (the "
     "ETag of your last read; for a participation, citation or vote, its event's).",
     429: "Too many anonymous requests: retry after the number of seconds in `Retry-After`.",

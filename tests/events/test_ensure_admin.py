@@ -4,9 +4,10 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.test import Client
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,9 @@ def test_it_creates_a_superuser_with_a_generated_password_shown_once(monkeypatch
     assert len(password) >= 20
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    assert Client().login(username="admin", password=password)
+    # Logins carry their request (django-axes counts failures per client).
+    login = RequestFactory().post("/admin/login/")
+    assert authenticate(login, username="admin", password=password) == admin
 
     again = ensure_admin()
     assert "exists already" in again and password not in again
@@ -70,3 +73,27 @@ def test_it_leaves_an_existing_account_of_that_name_alone(monkeypatch):
     user = User.objects.get()
     assert not user.is_superuser
     assert user.check_password("their own password 7")
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("admin", "too short"),
+        ("password123", "too common"),
+        ("83749201837465", "entirely numeric"),
+    ],
+)
+def test_it_refuses_a_weak_password_from_the_environment(monkeypatch, password, reason):
+    monkeypatch.delenv("TIMELINE_ADMIN_USERNAME", raising=False)
+    monkeypatch.setenv("TIMELINE_ADMIN_PASSWORD", password)
+    with pytest.raises(CommandError, match="TIMELINE_ADMIN_PASSWORD is too weak") as refused:
+        ensure_admin()
+    assert reason in str(refused.value)
+    assert not User.objects.exists()
+
+
+def test_it_refuses_a_password_like_the_username(monkeypatch):
+    monkeypatch.setenv("TIMELINE_ADMIN_USERNAME", "archivist-general")
+    monkeypatch.setenv("TIMELINE_ADMIN_PASSWORD", "archivist-general1")
+    with pytest.raises(CommandError, match="too similar to the username"):
+        ensure_admin()

@@ -23,7 +23,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -62,3 +62,31 @@ def test_env_helpers_fail_loudly_on_a_bad_value(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=name):
         env_bool(name) if name == "X_BOOL" else env_int(name, 0)
+
+
+def read_settings(*names: str, env: dict[str, str]) -> list[str]:
+    code = f"from django.conf import settings as s; print(*[getattr(s, n) for n in {names!r}])"
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_debug_is_off_unless_asked_for():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DEBUG"}
+    assert read_settings("DEBUG", env=env) == ["False"]
+    assert read_settings("DEBUG", env={"DEBUG": "1"}) == ["True"]
+
+
+def test_hsts_preload_and_subdomains_are_an_operators_opt_in():
+    names = ("SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
+    assert read_settings(*names, env=PRODUCTION_ENV) == ["31536000", "False", "False"]
+    opted_in = {**PRODUCTION_ENV, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"}
+    assert read_settings(*names, env=opted_in) == ["31536000", "True", "True"]
+
+
+def test_make_run_asks_for_development_mode_explicitly():
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile.split("\nrun:")[1].split("\n\n")[0]
+    assert "runserver" in run
+    assert all(line.strip().startswith("$(DEV)") for line in run.splitlines()[1:] if line.strip())
+    assert "DEV := DEBUG=1" in makefile

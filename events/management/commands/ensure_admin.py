@@ -4,7 +4,9 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -29,6 +31,14 @@ class Command(BaseCommand):
         generated = not password
         if generated:
             password = secrets.token_urlsafe(18)
+        else:
+            # The same rules as every other password (AUTH_PASSWORD_VALIDATORS): no "admin".
+            try:
+                validate_password(password, User(**{User.USERNAME_FIELD: username}))
+            except ValidationError as exc:
+                raise CommandError(
+                    "TIMELINE_ADMIN_PASSWORD is too weak: " + " ".join(exc.messages)
+                ) from exc
         User.objects.create_superuser(
             **{User.USERNAME_FIELD: username}, email="", password=password
         )

@@ -218,3 +218,170 @@ def test_a_value_the_database_cannot_store_is_a_400_in_the_handler():
 
     response = handle(DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
     assert response.status_code == 400
+
+
+# No 500 from input, and JSON whatever the cause -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/votes/?body=%25", "body"),
+        ("/api/v1/votes/?actor=%25", "actor"),
+        ("/api/v1/votes/?from=%25", "from"),
+        ("/api/v1/votes/?to=%25d", "to"),
+        ("/api/v1/actors/?parent=%25s", "parent"),
+        ("/api/v1/events/?actor=100%25", "actor"),
+        ("/api/v1/events/?from=%25(x)s", "from"),
+        ("/api/v1/events/?timeline=%25", "timeline"),
+    ],
+)
+def test_a_percent_sign_in_a_filter_value_is_a_400_quoting_it(client, url, field):
+    response = client.get(url)
+    assert response.status_code == 400
+    message = response.json()["errors"][field][0]
+    assert "%" in message
+
+
+def test_json_nested_too_deep_is_a_json_400_naming_the_limit(editor_client):
+    body = "[" * 1000 + "]" * 1000
+    response = editor_client.post("/api/v1/actors/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than 64 levels" in response.json()["detail"]
+    deep_enough = '{"a":' * 65 + "1" + "}" * 65
+    response = editor_client.post("/api/v1/sources/", deep_enough, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_json_at_the_depth_limit_is_read_as_usual(editor_client):
+    nested = '{"a":' * 62 + "1" + "}" * 62
+    body = '{"slug": "x", "name": "X", "kind": "state", "aliases": [' + nested + "]}"
+    response = editor_client.post("/api/v1/actors/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested" not in response.json()["detail"]
+
+
+def test_a_json_body_over_the_upload_limit_is_a_json_413(editor_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"name": "' + "x" * 2000 + '"}'
+    response = editor_client.post("/api/v1/actors/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert "larger than 1,000 bytes" in response.json()["detail"]
+
+
+def test_a_form_body_over_the_upload_limit_is_a_json_413(editor_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = editor_client.post(
+        "/api/v1/actors/",
+        "name=" + "x" * 2000,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"]
+
+
+def test_a_bad_token_on_a_public_read_is_a_401_with_www_authenticate(client):
+    response = client.get("/api/v1/actors/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_token_that_is_not_text_is_a_401_not_a_500(client):
+    response = client.get("/api/v1/actors/", HTTP_AUTHORIZATION="Token \xff\xfe")
+    assert response.status_code == 401
+
+
+def test_trace_is_a_json_405(client):
+    response = client.generic("TRACE", "/api/v1/events/")
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "TRACE" not allowed.'}
+
+
+def test_an_unacceptable_accept_header_is_a_json_406(client):
+    response = client.get("/api/v1/actors/", HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_an_unsupported_body_type_is_a_json_415(editor_client):
+    response = editor_client.post("/api/v1/actors/", "<a/>", content_type="application/xml")
+    assert response.status_code == 415
+    assert "application/xml" in response.json()["detail"]
+
+
+def test_a_bug_under_the_api_is_a_json_500_and_elsewhere_html(monkeypatch):
+    from django.test import Client
+
+    from events.api import actor_views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(actor_views.ActorViewSet, "list", broken)
+    monkeypatch.setattr("embeds.views.home", broken, raising=False)
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/v1/actors/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side; it has been logged. Try again later."
+    }
+    assert "a bug" not in response.content.decode()
+
+
+def test_django_level_errors_outside_the_api_stay_html(rf):
+    from django.core.exceptions import RequestDataTooBig
+
+    from events.api.exceptions import bad_request, permission_denied, server_error
+
+    page = rf.get("/events/")
+    for response in (
+        bad_request(page, RequestDataTooBig()),
+        permission_denied(page, PermissionDenied()),
+        server_error(page),
+    ):
+        assert response["Content-Type"].startswith("text/html")
+    api = rf.get("/api/v1/events/")
+    assert bad_request(api, RequestDataTooBig()).status_code == 413
+    assert permission_denied(api, PermissionDenied("No.")).status_code == 403
+    assert server_error(api)["Content-Type"] == "application/json"
+
+
+def test_a_number_beyond_a_floats_range_is_a_400(editor_client):
+    actor = ActorFactory(slug="nato")
+    body = '{"name": "NATO", "version": 1e400}'
+    response = editor_client.patch("/api/v1/actors/nato/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON parse error - a number is too large."
+    assert actor.version == type(actor).objects.get(pk=actor.pk).version
+
+
+def test_a_body_without_a_length_is_still_held_to_the_upload_limit(settings):
+    import io
+
+    from events.api.parsers import JSONParser, RequestTooLarge
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    with pytest.raises(RequestTooLarge):
+        JSONParser().parse(io.BytesIO(b'{"a": "' + b"x" * 200 + b'"}'))
+    assert JSONParser().parse(io.BytesIO(b'{"a": 1}')) == {"a": 1}
+
+
+def test_the_schema_allows_exactly_the_dates_the_api_reads(client):
+    import json
+    import re
+
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    schema = json.loads(OpenApiJsonRenderer().render(generated))
+    parameters = schema["paths"]["/api/v1/events/"]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "from")
+    for value in ("0000", "2025-13", "2025-12-32", "2025-00", "20250"):
+        assert not re.match(pattern, value), value
+        assert client.get("/api/v1/events/", {"from": value}).status_code == 400
+    for value in ("", "0001", "2025", "2025-12", "2025-12-31"):
+        assert re.match(pattern, value), value
+        assert client.get("/api/v1/events/", {"from": value}).status_code == 200

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from events.choices import EventStatus
 from events.models import Citation, Event, Participation
@@ -190,9 +190,9 @@ def test_a_stale_if_match_is_412_and_a_stale_version_409(curator_client, draft):
 
 
 def test_token_authentication_writes_and_is_recorded_in_history(curator):
-    token = Token.objects.create(user=curator)
+    _, token = AuthToken.objects.create(user=curator)
     client = Client()
-    response = post(client, URL, NEW_EVENT, Authorization=f"Token {token.key}")
+    response = post(client, URL, NEW_EVENT, Authorization=f"Token {token}")
     assert response.status_code == 201, response.content
     assert Event.objects.get(slug="intel-pause").history.first().history_user == curator
 

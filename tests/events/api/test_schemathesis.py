@@ -18,7 +18,7 @@ from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.throttling import AnonRateThrottle
 
 from timeline.wsgi import application
@@ -82,7 +82,7 @@ def test_anonymous_readers_never_get_a_server_error_or_an_undocumented_answer(ca
 
 @pytest.fixture
 def editor_token(editor) -> str:
-    return Token.objects.get_or_create(user=editor)[0].key
+    return AuthToken.objects.create(user=editor)[1]
 
 
 @schema.parametrize()

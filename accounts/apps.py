@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Who may sign in and how: login lockouts, API tokens, their admin and permissions."""
+
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from accounts import schema  # noqa: F401  registers the token scheme with drf-spectacular
