@@ -6,6 +6,7 @@ from django.test import Client
 
 from events.choices import ActorKind, CitationStance, EventStatus, TimelineStatus
 from events.models import Actor, Citation, Event, Source, Timeline, VoteRecord
+from events.models.base import aggregate_root
 from tests.events.api.resource_helpers import assert_json_error
 from tests.factories import (
     ActorFactory,
@@ -22,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def if_match(obj) -> dict:
-    return {"If-Match": f'W/"{obj.version}"'}
+    """The If-Match of a client that has just read `obj` (for a part, its event: they share it)."""
+    root = aggregate_root(type(obj)._base_manager.get(pk=obj.pk))
+    return {"If-Match": f'W/"{type(root)._base_manager.get(pk=root.pk).version}"'}
 
 
 def post(client, url, data=None, **headers):
@@ -40,7 +43,9 @@ def test_deleting_the_last_supporting_citation_is_a_409(curator_client):
     event = PublishedEventFactory(title="Aid paused")
     citation = event.citations.get()
 
-    response = curator_client.delete(f"/api/v1/citations/{citation.pk}/")
+    response = curator_client.delete(
+        f"/api/v1/citations/{citation.pk}/", headers=if_match(citation)
+    )
 
     assert_json_error(response, 409, contains="“Aid paused” is published and this is its last")
     assert Citation.objects.filter(pk=citation.pk).exists()
@@ -49,7 +54,12 @@ def test_deleting_the_last_supporting_citation_is_a_409(curator_client):
 def test_downgrading_the_last_supporting_citation_is_a_400(curator_client):
     citation = PublishedEventFactory().citations.get()
 
-    response = patch(curator_client, f"/api/v1/citations/{citation.pk}/", {"stance": "context"})
+    response = patch(
+        curator_client,
+        f"/api/v1/citations/{citation.pk}/",
+        {"stance": "context"},
+        **if_match(citation),
+    )
 
     assert_json_error(response, 400, field="stance", contains="last citation with stance")
     assert Citation.objects.get(pk=citation.pk).stance == CitationStance.SUPPORTS
@@ -59,7 +69,8 @@ def test_a_supporting_citation_goes_once_another_supports_the_event(curator_clie
     event = PublishedEventFactory()
     first = event.citations.get()
     CitationFactory(event=event)
-    assert curator_client.delete(f"/api/v1/citations/{first.pk}/").status_code == 204
+    response = curator_client.delete(f"/api/v1/citations/{first.pk}/", headers=if_match(first))
+    assert response.status_code == 204
 
 
 # --- deleting: never what was published; curators only their own -------------------------
