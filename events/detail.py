@@ -17,37 +17,16 @@ import orjson
 from django.db import NotSupportedError
 from django.db.models import Expression, F, TextField
 
+from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES
 
-# The event's own columns, and its vote record's (null when it records no vote).
+# The event's own columns: a row's (events.rows.COLUMNS, the one projection every list uses) plus
+# what only the detail shows; then its vote record's (null when it records no vote).
 DETAIL_COLUMNS = (
-    "id",
-    "slug",
-    "title",
-    "summary",
-    "event_type__slug",
-    "event_type__name",
-    "start_date",
-    "start_precision",
-    "start_approximate",
-    "end_date",
-    "end_precision",
-    "end_approximate",
-    "date_lower",
-    "date_upper",
-    "location_country__slug",
-    "location_country__name",
+    *rows.COLUMNS,
     "location_country__short_name",
     "location_country__kind",
-    "location_country__iso3",
-    "location_name",
-    "status",
-    "retraction_reason",
-    "verification",
-    "importance",
-    "published_at",
     "created_at",
-    "updated_at",
     "version",
     "vote_record__id",
     "vote_record__body__slug",
