@@ -395,8 +395,10 @@ class Generator:
             "description",
             "search_names",
             "parent_id",
+            "veto_members",
         )
-        self.copy(cur, "events_actor", columns, rows)
+        # Voting rules: no vetoes recorded (membership and votes to adopt stay NULL).
+        self.copy(cur, "events_actor", columns, ((*row, "") for row in rows))
         return actors
 
     # Sources ---------------------------------------------------------------------------
@@ -592,6 +594,7 @@ class Generator:
                     search_actors,
                     location,
                     type_id,
+                    published_at if status in ("published", "retracted") else None,
                 )
 
         columns = (
@@ -619,6 +622,7 @@ class Generator:
             "search_actors",
             "location_country_id",
             "event_type_id",
+            "first_published_at",
         )
         self.copy(cur, "events_event", columns, rows())
         return events

@@ -49,6 +49,8 @@ def un_vote(**kwargs) -> Event:
 # included) is made by the admin tests' factory, which that file requires for every model.
 PUBLIC = {
     Event: PublishedEventFactory,
+    # Readers see an actor once a public event shows it (ActorQuerySet.public).
+    Actor: lambda: ParticipationFactory(event=PublishedEventFactory()).actor,
     Participation: lambda: ParticipationFactory(event=PublishedEventFactory()),
     Citation: lambda: CitationFactory(event=PublishedEventFactory()),
     AidMeasure: lambda: AidMeasureFactory(
