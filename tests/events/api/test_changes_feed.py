@@ -76,9 +76,7 @@ def edit(event: Event, **fields) -> None:
     event.save()
 
 
-def test_a_mirror_built_from_the_feed_equals_a_full_export_after_a_scripted_history(
-    client, editor
-):
+def test_a_mirror_built_from_the_feed_equals_a_full_export_after_a_scripted_history(client, editor):
     a, b, c, d, draft = (cited_draft(slug=slug) for slug in ("a", "b", "c", "d", "draft"))
     for event in (a, b, c, d):
         event_publish(event=event, user=editor)
