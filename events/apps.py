@@ -11,3 +11,4 @@ class EventsConfig(AppConfig):
 
         signals.connect_change_stamps()
         signals.connect_aggregate_versions()
+        signals.connect_public_changes()

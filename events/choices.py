@@ -109,3 +109,12 @@ class TimelineStatus(models.TextChoices):
 
 # Statuses a reader may see: published events, and retracted ones with their notice.
 PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED, EventStatus.RETRACTED)
+
+
+class PublicChangeKind(models.TextChoices):
+    """What a change did to the public set of events (the changes feed, events.public_changes)."""
+
+    PUBLISHED = "published", "Published"  # entered the public set, or was published again
+    UPDATED = "updated", "Updated"  # a field of its public row changed
+    RETRACTED = "retracted", "Retracted"  # still public, with the retraction notice
+    REMOVED = "removed", "Removed"  # left the public set (a tombstone: mirrors delete it)

@@ -1,22 +1,24 @@
-"""Keep derived data in step: search text, and the change stamps behind ETags."""
+"""Keep derived data in step: search text, the change stamps behind ETags, and the changes feed."""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
 
+from events import public_changes
 from events.freshness import is_public_change, stamp_change
-from events.models import Actor, ChangeStamp, Event, Participation
+from events.models import Actor, ChangeStamp, Event, Participation, PublicChange
 from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 
 def stamped_models() -> list:
-    """Every model of the domain app but the stamp itself and the history records: derived,
-    so a new model moves the stamps without anyone remembering to list it."""
+    """Every model of the domain app but the logs derived from changes (the stamps, the
+    changes feed, the history records), so a new model moves the stamps without anyone
+    remembering to list it."""
     return [
         model
         for model in apps.get_app_config("events").get_models()
-        if model is not ChangeStamp and not issubclass(model, HistoricalChanges)
+        if model not in (ChangeStamp, PublicChange) and not issubclass(model, HistoricalChanges)
     ]
 
 
@@ -40,6 +42,29 @@ def connect_aggregate_versions() -> None:
         model = apps.get_model(label)
         post_save.connect(_part_saved, sender=model, dispatch_uid=f"root-save-{label}")
         post_delete.connect(_part_deleted, sender=model, dispatch_uid=f"root-delete-{label}")
+
+
+def connect_public_changes() -> None:
+    """Called from EventsConfig.ready(): changes to what the public event rows show."""
+    for model in public_changes.VISIBLE_FIELDS:
+        label = model._meta.label_lower
+        pre_save.connect(_public_remember, sender=model, dispatch_uid=f"feed-pre-{label}")
+        post_save.connect(_public_saved, sender=model, dispatch_uid=f"feed-save-{label}")
+        post_delete.connect(_public_deleted, sender=model, dispatch_uid=f"feed-delete-{label}")
+
+
+def _public_remember(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        public_changes.remember(instance)
+
+
+def _public_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # loaddata: fixtures are not edits
+        public_changes.saved(instance)
+
+
+def _public_deleted(sender, instance, origin=None, **kwargs) -> None:
+    public_changes.deleted(instance, origin)
 
 
 def _part_saved(sender, instance, raw=False, **kwargs) -> None:

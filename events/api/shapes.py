@@ -21,6 +21,7 @@ from events.choices import (
     DatePrecision,
     EventStatus,
     ParticipantRole,
+    PublicChangeKind,
     SourceKind,
     TimelineKind,
     TimelineStatus,
@@ -375,3 +376,20 @@ __all__ = [
     "AlignmentTotals",
     "State",
 ]
+
+
+# The changes feed (events.api.changes_feed) ----------------------------------------------------
+
+
+class PublicChangeItem(TypedDict):
+    cursor: int  # increases with every change; pass it as `since` to continue after it
+    at: str  # when the change was made (ISO 8601)
+    kind: PublicChangeKind
+    slug: str  # the event's slug at the time of the change
+    event: EventRow | None  # the public row now; null when removed (or no longer public)
+
+
+class ChangesPage(TypedDict):
+    next: int | None  # the cursor to ask `since` next time (null before the first change)
+    more: bool  # more changes follow: ask again at once
+    results: list[PublicChangeItem]

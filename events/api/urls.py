@@ -3,7 +3,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from events.api import actor_views, alignment, event_views, source_views, timeline_views, vote_views
+from events.api import (
+    actor_views,
+    alignment,
+    changes_feed,
+    event_views,
+    source_views,
+    timeline_views,
+    vote_views,
+)
 
 router = DefaultRouter()
 router.register("events", event_views.EventViewSet, basename="event")
@@ -17,5 +25,7 @@ router.register("timelines", timeline_views.TimelineViewSet, basename="timeline"
 urlpatterns = [
     path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),
     path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
+    # Before the router: "changes" would otherwise be read as an event's slug.
+    path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),
     *router.urls,
 ]

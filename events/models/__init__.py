@@ -1,7 +1,7 @@
 from events.models.actors import Actor, Role
 from events.models.aid import AidMeasure
 from events.models.base import ConcurrentEditError
-from events.models.changes import ChangeStamp
+from events.models.changes import ChangeStamp, PublicChange
 from events.models.events import Event, EventRelation, EventType, Participation
 from events.models.sources import Citation, Source
 from events.models.timelines import Timeline, TimelineEntry
@@ -18,6 +18,7 @@ __all__ = [
     "EventRelation",
     "EventType",
     "Participation",
+    "PublicChange",
     "Role",
     "Source",
     "Timeline",

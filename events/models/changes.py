@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from events.choices import PublicChangeKind
+
 
 class ChangeStamp(models.Model):
     """Two rows: PUBLIC moves only when public data moves, STAFF on every change.
@@ -54,3 +56,25 @@ class ChangeStamp(models.Model):
         pk = cls.STAFF if staff else cls.PUBLIC
         stamp = cls.objects.filter(pk=pk).first()
         return stamp or cls(pk=pk, counter=0, changed_at=timezone.now())
+
+
+class PublicChange(models.Model):
+    """One change to the public set of events, in the order made: the changes feed.
+
+    Append-only, written by `events.public_changes.record` only. The id is the feed's cursor.
+    The slug is the one readers saw at the time, kept when the event is deleted (SET_NULL), so
+    a tombstone still names what a mirror must delete.
+    """
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    slug = models.SlugField(max_length=200, db_index=False)
+    kind = models.CharField(max_length=10, choices=PublicChangeKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.slug} at {self.at:%Y-%m-%d %H:%M:%S}"

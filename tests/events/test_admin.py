@@ -23,6 +23,7 @@ from events.models import (
     EventRelation,
     EventType,
     Participation,
+    PublicChange,
     Role,
     Source,
     Timeline,
@@ -165,14 +166,32 @@ FACTORIES = {
     Timeline: TimelineFactory,
     TimelineEntry: TimelineEntryFactory,
 }
+# Logs written by the code, never by people: read-only in the admin, so not curated models.
+READ_ONLY_LOGS = {PublicChange}
 EVENTS_MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label == "events"),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label == "events" and model not in READ_ONLY_LOGS
+    ),
     key=lambda model: model.__name__,
 )
 
 
 def test_every_curated_model_has_an_admin_and_a_factory():
     assert set(EVENTS_MODELS) == set(FACTORIES)
+
+
+def test_the_changes_feed_log_is_listed_and_shown_but_never_written_in_the_admin(client):
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    event = PublishedEventFactory(slug="logged")
+    change = PublicChange.objects.filter(event=event).first()
+    assert client.get(admin_url(PublicChange, "changelist")).status_code == 200
+    response = client.get(admin_url(PublicChange, "change", change.pk))
+    assert response.status_code == 200 and "logged" in response.content.decode()
+    assert client.get(admin_url(PublicChange, "add")).status_code == 403
+    client.post(admin_url(PublicChange, "delete", change.pk), {"post": "yes"})
+    assert PublicChange.objects.filter(pk=change.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["curator_client", "editor_client"])
