@@ -115,15 +115,16 @@ class ReferenceListFilter(DocumentedFilter):
         return qs  # applied together with the others in EventFilterSet.filter_queryset
 
 
+# Year 0001 to 9999, month 01 to 12, day 01 to 31: what dates.parse_partial accepts, nearly.
+PARTIAL_DATE = (
+    r"(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+)
+
+
 class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
-    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly;
-    # empty, like every filter left empty, means not given.
-    schema = {
-        "type": "string",
-        "pattern": r"^((\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
-        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$",
-    }
+    # Empty, like every filter left empty, means not given.
+    schema = {"type": "string", "pattern": f"^({PARTIAL_DATE})?$"}
 
     def filter(self, qs, value):
         return qs
