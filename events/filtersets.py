@@ -97,6 +97,17 @@ class PartialDateField(forms.CharField):
             raise input_error(str(exc)) from exc
 
 
+class EmptyIsNotGivenField(filters.fields.MultipleChoiceField):
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class MultipleChoiceFilter(filters.MultipleChoiceFilter):
+    """A repeatable choice where `?verification=` (empty) is not given, like any empty filter."""
+
+    field_class = EmptyIsNotGivenField
+
+
 class DocumentedFilter(filters.Filter):
     """A custom filter the OpenAPI schema shows as `schema`, described by its help text."""
 
@@ -173,7 +184,7 @@ class EventFilterSet(filters.FilterSet):
         empty_label=None,
         help_text="With several actors: events involving any of them (default) or all of them.",
     )
-    role = filters.MultipleChoiceFilter(
+    role = MultipleChoiceFilter(
         choices=ParticipantRole.choices,
         method="_noop",
         help_text="Only count the actors above when they have this role (initiator, target …).",
@@ -197,7 +208,7 @@ class EventFilterSet(filters.FilterSet):
         noun="actor",
         help_text="Where it happened: a state's slug or ISO code.",
     )
-    verification = filters.MultipleChoiceFilter(choices=Verification.choices)
+    verification = MultipleChoiceFilter(choices=Verification.choices)
     q = filters.CharFilter(
         method="_noop", max_length=200, help_text="Text search over titles, summaries and actors."
     )
