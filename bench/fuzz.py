@@ -16,8 +16,8 @@ Output: schemathesis' own reports and a summary in bench/results/fuzz-<time>/.
 requests are valid: anonymously, 10 examples per operation, the coverage and fuzzing phases,
 positive and negative data, and only the input-conformance checks (ST201: a request the schema
 forbids was accepted; ST202: a request the schema allows was rejected) with
-not_a_server_error and status_code_conformance. It reads schemathesis.toml at the root, which
-says why some 4xx answers to well-formed requests are right.
+not_a_server_error and status_code_conformance. Both runs read schemathesis.toml at the root,
+which says why some 400s to well-formed requests are right.
 """
 
 import argparse
