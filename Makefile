@@ -9,7 +9,7 @@ PORT ?= 8000
 # Settings default to production-safe (DEBUG off); local commands ask for development mode.
 DEV := DEBUG=1
 
-.PHONY: run test lint format check install clean bench fuzz soak test-deploy
+.PHONY: run test lint format check install clean bench fuzz fuzz-conformance soak test-deploy
 
 # Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite.
 run: install
@@ -38,6 +38,11 @@ bench: install
 # 100 examples per operation, anonymous and with a token, on a throwaway copy of the demo data.
 fuzz: install
 	$(PY) -m bench.fuzz
+
+# Do the schema and the API agree on which requests are valid? schemathesis' input-conformance
+# checks, anonymous, 10 examples per operation (docs/benchmarks.md, "Robustness"); target 0.
+fuzz-conformance: install
+	$(PY) -m bench.fuzz --conformance --port 8833
 
 # Ten minutes at a fixed request rate against gunicorn: 5xx and worker memory growth
 # (docs/benchmarks.md, "Robustness"); DATABASE_URL names the data to serve.

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.fuzz                 # or: make fuzz
     .venv/bin/python -m bench.fuzz --max-examples 20 --max-time 120
+    .venv/bin/python -m bench.fuzz --conformance    # or: make fuzz-conformance
 
 The suite's tests/events/api/test_schemathesis.py runs a few examples per operation in
 process; this runs at least 100 per operation over HTTP, positive and negative data, every
@@ -10,6 +11,13 @@ sequences following the links schemathesis infers) and every check, twice: anony
 with an editor's token. The server is gunicorn with deploy/gunicorn.conf.py and DEBUG off, on
 a throwaway SQLite copy of the demo data (the runs write), so nothing else is touched.
 Output: schemathesis' own reports and a summary in bench/results/fuzz-<time>/.
+
+`--conformance` is the shorter run that measures whether the schema and the API agree on which
+requests are valid: anonymously, 10 examples per operation, the coverage and fuzzing phases,
+positive and negative data, and only the input-conformance checks (ST201: a request the schema
+forbids was accepted; ST202: a request the schema allows was rejected) with
+not_a_server_error and status_code_conformance. Both runs read schemathesis.toml at the root,
+which says why some 400s to well-formed requests are right.
 """
 
 import argparse
@@ -44,6 +52,10 @@ else:
     print(Token.objects.create(user=editor).key)
 """
 PHASES = "examples,coverage,fuzzing,stateful"
+CONFORMANCE_PHASES = "coverage,fuzzing"
+CONFORMANCE_CHECKS = (
+    "not_a_server_error,status_code_conformance,positive_data_acceptance,negative_data_rejection"
+)
 
 
 def prepare(env: dict) -> str:
@@ -73,9 +85,10 @@ def serve(env: dict, port: int, work: Path, workers: int) -> Server:
 def schemathesis(args, port: int, work: Path, name: str, headers: list[str]) -> dict:
     report = work / f"{name}.ndjson"
     command = [
-        str(Path(sys.executable).parent / "schemathesis"), "run", str(work / "schema.json"),
-        "--url", f"http://{HOST}:{port}/", "--checks", "all", "--mode", "all",
-        "--phases", PHASES, "--max-examples", str(args.max_examples), "--seed", str(args.seed),
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file", str(args.config), "run", str(work / "schema.json"),
+        "--url", f"http://{HOST}:{port}/", "--checks", args.checks, "--mode", "all",
+        "--phases", args.phases, "--max-examples", str(args.max_examples), "--seed", str(args.seed),
         "--workers", str(args.st_workers), "--no-color", "--request-timeout", "30",
         "--suppress-health-check", "all", "--generation-database", "none",
         "--report", "ndjson,junit", "--report-ndjson-path", str(report),
@@ -111,7 +124,12 @@ def summarise(text: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--max-examples", type=int, default=100, help="per operation")
+    parser.add_argument("--conformance", action="store_true", help="input conformance only")
+    parser.add_argument("--max-examples", type=int, default=None, help="per operation")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "schemathesis.toml",
+        help="schemathesis' configuration; /dev/null shows what the repository's accepts",
+    )  # fmt: skip
     parser.add_argument("--max-time", type=int, default=0, help="seconds per run; 0: no limit")
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--port", type=int, default=8831)
@@ -119,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--st-workers", type=int, default=2, help="schemathesis workers")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
+    if args.max_examples is None:
+        args.max_examples = 10 if args.conformance else 100
+    args.checks = CONFORMANCE_CHECKS if args.conformance else "all"
+    args.phases = CONFORMANCE_PHASES if args.conformance else PHASES
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     work = (args.out / f"fuzz-{stamp}").resolve()
@@ -148,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         # than schemathesis waits for it.
         with urllib.request.urlopen(server.url("/api/schema/?format=json"), timeout=300) as got:
             (work / "schema.json").write_bytes(got.read())
-        for name, headers in (("anonymous", []), ("editor", [f"Authorization: Token {token}"])):
+        identities = [("anonymous", [])]
+        if not args.conformance:
+            identities.append(("editor", [f"Authorization: Token {token}"]))
+        for name, headers in identities:
             runs.append(schemathesis(args, args.port, work, name, headers))
             print(json.dumps(runs[-1]), flush=True)
     finally:
@@ -157,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "started": stamp,
         "max_examples": args.max_examples,
-        "phases": PHASES,
+        "phases": args.phases,
+        "checks": args.checks,
         "runs": runs,
         "gunicorn_tracebacks": log.count("Traceback"),
     }

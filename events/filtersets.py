@@ -97,6 +97,17 @@ class PartialDateField(forms.CharField):
             raise input_error(str(exc)) from exc
 
 
+class EmptyIsNotGivenField(filters.fields.MultipleChoiceField):
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class MultipleChoiceFilter(filters.MultipleChoiceFilter):
+    """A repeatable choice where `?verification=` (empty) is not given, like any empty filter."""
+
+    field_class = EmptyIsNotGivenField
+
+
 class DocumentedFilter(filters.Filter):
     """A custom filter the OpenAPI schema shows as `schema`, described by its help text."""
 
@@ -115,15 +126,16 @@ class ReferenceListFilter(DocumentedFilter):
         return qs  # applied together with the others in EventFilterSet.filter_queryset
 
 
+# Year 0001 to 9999, month 01 to 12, day 01 to 31: what dates.parse_partial accepts, nearly.
+PARTIAL_DATE = (
+    r"(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+)
+
+
 class PartialDateFilter(DocumentedFilter):
     field_class = PartialDateField
-    # Year 0001 to 9999, month 01 to 12, day 01 to 31: what parse_partial accepts, nearly;
-    # empty, like every filter left empty, means not given.
-    schema = {
-        "type": "string",
-        "pattern": r"^((\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
-        r"(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$",
-    }
+    # Empty, like every filter left empty, means not given.
+    schema = {"type": "string", "pattern": f"^({PARTIAL_DATE})?$"}
 
     def filter(self, qs, value):
         return qs
@@ -172,7 +184,7 @@ class EventFilterSet(filters.FilterSet):
         empty_label=None,
         help_text="With several actors: events involving any of them (default) or all of them.",
     )
-    role = filters.MultipleChoiceFilter(
+    role = MultipleChoiceFilter(
         choices=ParticipantRole.choices,
         method="_noop",
         help_text="Only count the actors above when they have this role (initiator, target …).",
@@ -196,7 +208,7 @@ class EventFilterSet(filters.FilterSet):
         noun="actor",
         help_text="Where it happened: a state's slug or ISO code.",
     )
-    verification = filters.MultipleChoiceFilter(choices=Verification.choices)
+    verification = MultipleChoiceFilter(choices=Verification.choices)
     q = filters.CharFilter(
         method="_noop", max_length=200, help_text="Text search over titles, summaries and actors."
     )

@@ -4,7 +4,7 @@ The rule and the query live in events.alignment (the actor page's chart asks the
 module only reads and checks the parameters.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from events.alignment import GROUPINGS, Alignment, alignment
 from events.api.caching import ConditionalReadMixin
 from events.api.openapi import NOT_MODIFIED, READ_ERRORS, error_responses, shape
 from events.choices import ActorKind
+from events.filtersets import PARTIAL_DATE
 from events.models import Actor
 
 
@@ -40,6 +41,7 @@ class ActorParam(serializers.CharField):
         return actor
 
 
+@extend_schema_field({"type": "string", "pattern": f"^{PARTIAL_DATE}$"})
 class PartialDateParam(serializers.CharField):
     def to_internal_value(self, data):
         try:

@@ -48,6 +48,15 @@ class AutoSchema(openapi.AutoSchema):
                 )
         return responses
 
+    def _get_filter_parameters(self):
+        # The API reads every filter left empty (`?updated_since=`) as not given, as an HTML
+        # form sends it: the schema says so, so an empty value is valid whatever the format.
+        return [{**p, "allowEmptyValue": True} for p in super()._get_filter_parameters()]
+
+    def _get_pagination_parameters(self):
+        # Likewise `?cursor=` (the first page) and `?page_size=` (the default size).
+        return [{**p, "allowEmptyValue": True} for p in super()._get_pagination_parameters()]
+
     def get_filter_backends(self) -> list:
         # A view that answers one object built from a filtered list (the grouped timeline)
         # says so with `schema_documents_filters`, so its filters are documented too.

@@ -9,7 +9,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from events import dates
 from events.choices import ActorKind, SourceKind, VoteOption
-from events.filtersets import DocumentedFilter, ReferenceListField, resolve_actors
+from events.filtersets import (
+    DocumentedFilter,
+    MultipleChoiceFilter,
+    ReferenceListField,
+    resolve_actors,
+)
 from events.filtersets import PartialDateFilter as EventPartialDateFilter
 from events.models import Actor, CountryVote, Source, VoteRecord
 
@@ -31,7 +36,7 @@ class ActorReferenceFilter(DocumentedFilter):
 
 
 class ActorFilterSet(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(
+    kind = MultipleChoiceFilter(
         choices=ActorKind.choices, help_text="Kind of actor; repeatable (kind=state&kind=organ)."
     )
     iso3 = filters.CharFilter(
@@ -57,9 +62,7 @@ class ActorFilterSet(filters.FilterSet):
 
 
 class SourceFilterSet(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(
-        choices=SourceKind.choices, help_text="Kind of source; repeatable."
-    )
+    kind = MultipleChoiceFilter(choices=SourceKind.choices, help_text="Kind of source; repeatable.")
     publisher = filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Text in the publisher's name."
     )
@@ -115,7 +118,7 @@ class VoteFilterSet(filters.FilterSet):
         method="by_country",
         help_text="Votes in which this state's vote is recorded: slug or ISO code (usa, RUS).",
     )
-    option = filters.MultipleChoiceFilter(
+    option = MultipleChoiceFilter(
         choices=VoteOption.choices,
         method="by_country",
         help_text="With `actor`: only votes where that state voted so (yes, no, abstain, "
