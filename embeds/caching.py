@@ -5,16 +5,30 @@ primary-key query), which moves only when what readers can see moves, so saving 
 leaves every page's ETag alone. A matching `If-None-Match` (or, without it, an
 `If-Modified-Since` not older than the last public change) is answered 304 before the view
 runs its queries or renders anything.
+
+A staff preview (events.preview) is the exception a view marks with `private_preview`: it is
+one person's view of what readers cannot see, so it carries `Cache-Control: private, no-store`
+and no validators (no ETag, no Last-Modified), and no shared or browser cache keeps it.
 """
 
 from functools import wraps
 
 from django.http import HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 
 from events.freshness import canonical_query, stamp_validators
 from events.models import ChangeStamp
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+PREVIEW_CACHE_CONTROL = "private, no-store"
+
+
+def private_preview(response):
+    """Mark a staff preview's response: never stored, never validated against public tags."""
+    response["Cache-Control"] = PREVIEW_CACHE_CONTROL
+    patch_vary_headers(response, ("Cookie",))  # the session chose this variant
+    response.is_preview = True
+    return response
 
 
 def cached_public(view):
@@ -33,7 +47,7 @@ def cached_public(view):
             response = HttpResponseNotModified()
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code != 200:
+            if response.status_code != 200 or getattr(response, "is_preview", False):
                 return response
         validators.apply(response, cache_control=PUBLIC_CACHE_CONTROL)
         return response

@@ -56,37 +56,48 @@ def _marked(row: EventRow, highlight: str) -> str:
 
 
 def attach_fragments(
-    rows: list[EventRow], *, compact: bool, in_embed: bool, highlight: str = ""
+    rows: list[EventRow],
+    *,
+    compact: bool,
+    in_embed: bool,
+    highlight: str = "",
+    cached: bool = True,
 ) -> None:
-    """Set `row.html` on each row: from the cache, else rendered (and then cached)."""
+    """Set `row.html` on each row: from the cache, else rendered (and then cached).
+
+    `cached=False` (a staff preview, events.preview) renders every entry and neither reads nor
+    stores a fragment: what staff see never enters the cache that public pages are built from.
+    """
     template = get_template(TEMPLATE).template
     options = (_digest(template.source), compact, in_embed)
     marks = [_marked(row, highlight) for row in rows]
     keys = [_key(row, marked, options) for row, marked in zip(rows, marks, strict=True)]
-    cached = fragment_cache.get_many(keys)
+    found = fragment_cache.get_many(keys) if cached else {}
     missing = {}
     context = Context({"compact": compact, "in_embed": in_embed})
     for row, marked, key in zip(rows, marks, keys, strict=True):
-        html = cached.get(key)
+        html = found.get(key)
         if html is None:
             summary_html = "" if compact else render_markdown(row.summary)
             with context.push(event=row, summary_html=summary_html, highlight=marked):
                 html = missing[key] = template.render(context)
         row.html = mark_safe(html)  # rendered with autoescaping by the template above
-    if missing:
+    if missing and cached:
         fragment_cache.set_many(missing)
 
 
-def strip_html(periods: list[tuple[Period, list]], grouping: str) -> str:
-    """The density strip's SVG (empty without periods); it depends only on the counts."""
+def strip_html(periods: list[tuple[Period, list]], grouping: str, *, cached: bool = True) -> str:
+    """The density strip's SVG (empty without periods); it depends only on the counts.
+    `cached=False`: a staff preview's, neither read from nor stored in the cache."""
     if not periods:
         return ""
     template = get_template(STRIP_TEMPLATE).template
     counts = [(period.key, len(rows)) for period, rows in periods]
     key = "embeds:strip:" + _digest(repr((_digest(template.source), grouping, counts)))
-    html = fragment_cache.get(key)
+    html = fragment_cache.get(key) if cached else None
     if html is None:
         strip = density_strip(periods, grouping)
         html = template.render(Context({"strip": strip, "group": grouping}))
-        fragment_cache.set(key, html)
+        if cached:
+            fragment_cache.set(key, html)
     return mark_safe(html)  # rendered with autoescaping by the template above

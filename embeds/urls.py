@@ -12,6 +12,14 @@ urlpatterns = [
     path("embed/timelines/<slug:slug>/", views.embed_timeline, name="embed_timeline"),
     path("embed/events/<slug:slug>/", views.embed_event, name="embed_event"),
     path("embed/timeline/", views.embed_query, name="embed_query"),
+    path(
+        "preview/embed/timelines/<slug:slug>/",
+        views.preview_embed_timeline,
+        name="preview_embed_timeline",
+    ),
+    path(
+        "preview/embed/events/<slug:slug>/", views.preview_embed_event, name="preview_embed_event"
+    ),
     path("embed.js", loader.embed_js, name="embed_js"),
     path("oembed", oembed.oembed, name="oembed"),
 ]

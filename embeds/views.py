@@ -1,21 +1,23 @@
 """Public pages and embeds: thin views over Event.objects.public() and the shared filterset.
 
-Every public read starts from Event.objects.public() or Timeline.objects.published(); lists go
-through EventFilterSet (the API's parameters) into rows of the one projection (events.rows), so
-a page runs a fixed number of queries whatever the number of events, and each entry's HTML is
-rendered once and cached (embeds.fragments).
+Every public read starts from Event.objects.public() or Timeline.objects.published(); the pages
+ask events.preview, which alone decides what a request may see (for staff, also a draft
+preview, answered through `private_preview`). Lists go through EventFilterSet (the API's
+parameters) into rows of the one projection (events.rows), so a page runs a fixed number of
+queries whatever the number of events, and each public entry's HTML is rendered once and
+cached (embeds.fragments).
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from embeds.caching import cached_public
+from embeds.caching import cached_public, private_preview
 from embeds.context import (
     chips,
     curated_sections,
@@ -39,10 +41,16 @@ from events.choices import (
     VoteOption,
     VoteResult,
 )
-from events.detail import EventDetail, load_event_detail
+from events.detail import EventDetail
 from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
 from events.models import Actor, Event, Role, Timeline
+from events.preview import (
+    Visible,
+    visible_actor_or_404,
+    visible_event_or_404,
+    visible_timeline_or_404,
+)
 from events.querysets import reference_keys
 from events.rows import DOUBTFUL, event_rows
 
@@ -102,21 +110,29 @@ def _timeline_context(
     *,
     in_embed=False,
     curated=False,
+    visible: Visible | None = None,
 ) -> dict:
     """In date order, events under period headings with a density strip; in a curated
-    timeline's own order, under their captions as headings (so not repeated in the entries)."""
+    timeline's own order, under their captions as headings (so not repeated in the entries).
+    A staff preview's entries and strip bypass the fragment cache."""
     origin = public_origin(request)
     entry_captions = None if curated else captions
     prepare_rows(events, origin=origin, highlight=options.highlight, captions=entry_captions)
+    cached = visible is None or not visible.preview
     attach_fragments(
-        events, compact=options.compact, in_embed=in_embed, highlight=options.highlight
+        events,
+        compact=options.compact,
+        in_embed=in_embed,
+        highlight=options.highlight,
+        cached=cached,
     )
     periods = [] if curated else group_events(events, options.group)
     return {
+        **_preview_context(visible),
         "events": events,
         "periods": periods,
         "sections": curated_sections(events, captions or {}) if curated else [],
-        "strip": strip_html(periods, options.group),
+        "strip": strip_html(periods, options.group, cached=cached),
         "chips": chips(events),
         "options": options,
         "truncated": truncated,
@@ -135,6 +151,18 @@ def _bad_request(request, messages: list[str], template="embeds/bad_request.html
     return render(request, template, {"messages": messages}, status=400)
 
 
+def _preview_context(visible: Visible | None) -> dict:
+    """The banner's context (base.html, embed.html): nothing on a public response."""
+    if visible is None or not visible.preview:
+        return {}
+    return {"preview": True, "preview_of_public": visible.is_public}
+
+
+def _respond(visible: Visible, response):
+    """A staff preview's response is private and uncached; a public one is left alone."""
+    return private_preview(response) if visible.preview else response
+
+
 # Pages ------------------------------------------------------------------------------------
 
 
@@ -151,16 +179,23 @@ def home(request):
 @require_safe
 @cached_public
 def timeline_page(request, slug):
-    timeline = get_object_or_404(Timeline.objects.published(), slug=slug)
+    visible = visible_timeline_or_404(request, slug)
+    timeline = visible.obj
     try:
         options = EmbedOptions.from_query(request.GET)
         curated = _in_curated_order(timeline, options)
-        base = Event.objects.public().in_timeline(timeline)
+        base = visible.events.in_timeline(timeline)
         events, truncated = _filtered(request, base, curated=curated)
     except (OptionError, FilterError) as exc:
-        return _bad_request(request, getattr(exc, "messages", [str(exc)]))
+        return _respond(visible, _bad_request(request, getattr(exc, "messages", [str(exc)])))
     context = _timeline_context(
-        request, events, truncated, options, entry_captions(timeline), curated=curated
+        request,
+        events,
+        truncated,
+        options,
+        entry_captions(timeline),
+        curated=curated,
+        visible=visible,
     )
     origin = context["origin"]
     context.update(
@@ -173,24 +208,24 @@ def timeline_page(request, slug):
         oembed_url=oembed_link(request, request.path),
         embed_url=origin + reverse("embeds:embed_timeline", args=[timeline.slug]),
     )
-    return render(request, "embeds/timeline.html", context)
+    return _respond(visible, render(request, "embeds/timeline.html", context))
 
 
 @require_safe
 @cached_public
 def event_page(request, slug):
-    detail = load_event_detail(Event.objects.public(), slug=slug)
-    if detail is None:
-        raise Http404("No such event.")
-    return render(
+    visible = visible_event_or_404(request, slug)
+    response = render(
         request,
         "embeds/event.html",
         {
-            **_event_page_context(detail),
+            **_event_page_context(visible.obj),
+            **_preview_context(visible),
             "oembed_url": oembed_link(request, request.path),
             "origin": public_origin(request),
         },
     )
+    return _respond(visible, response)
 
 
 def _display_name(actor: dict) -> str:
@@ -213,6 +248,7 @@ def _event_page_context(detail: EventDetail) -> dict:
         "verification_label": Verification(event["verification"]).label,
         "is_doubtful": event["verification"] in DOUBTFUL,
         "is_retracted": event["status"] == EventStatus.RETRACTED,
+        "status_label": EventStatus(event["status"]).label,
         "retraction_reason": event["retraction_reason"],
         "location_name": event["location_name"],
         "location_country": (
@@ -276,23 +312,16 @@ def _event_page_context(detail: EventDetail) -> dict:
     }
 
 
-def _public_actor(reference: str) -> Actor:
-    """An actor readers may see (the API's rule: ActorQuerySet.public), by any reference."""
-    actor = Actor.objects.public().resolve(reference).get(reference)
-    if actor is None:
-        raise Http404("No such actor.")
-    return actor
-
-
 @require_safe
 @cached_public
 def actor_page(request, slug):
-    actor = _public_actor(slug)
+    visible = visible_actor_or_404(request, slug)
+    actor = visible.obj
     events = event_rows(
-        Event.objects.public().involving([actor.pk]).order_by("date_lower", "id"), MAX_EVENTS + 1
+        visible.events.involving([actor.pk]).order_by("date_lower", "id"), MAX_EVENTS + 1
     )
     context = _timeline_context(
-        request, events[:MAX_EVENTS], len(events) > MAX_EVENTS, EmbedOptions()
+        request, events[:MAX_EVENTS], len(events) > MAX_EVENTS, EmbedOptions(), visible=visible
     )
     roles = (
         Role.objects.filter(Q(person=actor) | Q(organisation=actor))
@@ -301,7 +330,7 @@ def actor_page(request, slug):
     )
     context.update(actor=actor, roles=roles, **_agreement(request, actor))
     status = 400 if context.get("agreement_error") else 200
-    return render(request, "embeds/actor.html", context, status=status)
+    return _respond(visible, render(request, "embeds/actor.html", context, status=status))
 
 
 def _agreement(request, actor: Actor) -> dict:
@@ -333,7 +362,7 @@ def _agreement(request, actor: Actor) -> dict:
 # Embeds -----------------------------------------------------------------------------------
 
 
-def _render_embed(request, title, base_queryset, *, page_url, timeline=None):
+def _render_embed(request, title, base_queryset, *, page_url, timeline=None, visible=None):
     try:
         options = EmbedOptions.from_query(request.GET)
         curated = timeline is not None and _in_curated_order(timeline, options)
@@ -343,7 +372,14 @@ def _render_embed(request, title, base_queryset, *, page_url, timeline=None):
         return _bad_request(request, messages, "embeds/embed_error.html")
     captions = entry_captions(timeline) if timeline is not None else None
     context = _timeline_context(
-        request, events, truncated, options, captions, in_embed=True, curated=curated
+        request,
+        events,
+        truncated,
+        options,
+        captions,
+        in_embed=True,
+        curated=curated,
+        visible=visible,
     )
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
@@ -389,3 +425,40 @@ def embed_event(request, slug):
         Event.objects.public().filter(pk=event.pk),
         page_url=public_origin(request) + reverse("embeds:event", args=[slug]),
     )
+
+
+# Staff previews of the embeds, linked from the admin's change forms ------------------------
+# Not framable and never cached: the embed as it would look, drafts and unpublished entries
+# included (marked), for staff who may view the model (events.preview); others are sent to the
+# admin's login, whatever the slug.
+
+
+@require_safe
+@staff_member_required
+def preview_embed_timeline(request, slug):
+    visible = visible_timeline_or_404(request, slug, preview=True)
+    timeline = visible.obj
+    response = _render_embed(
+        request,
+        timeline.title,
+        visible.events.in_timeline(timeline),
+        page_url=reverse("embeds:timeline", args=[slug]),
+        timeline=timeline,
+        visible=visible,
+    )
+    return private_preview(response)
+
+
+@require_safe
+@staff_member_required
+def preview_embed_event(request, slug):
+    visible = visible_event_or_404(request, slug, preview=True)
+    event = visible.obj.event
+    response = _render_embed(
+        request,
+        event["title"],
+        visible.events.filter(pk=event["id"]),
+        page_url=reverse("embeds:event", args=[slug]),
+        visible=visible,
+    )
+    return private_preview(response)

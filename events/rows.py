@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import Expression, F, QuerySet, TextField
 
 from events import dates
-from events.choices import CitationStance, EventStatus, Verification
+from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, Verification
 from events.models import Citation, Participation
 
 # The event columns a row holds; keyset pagination adds its ordering keys (already here).
@@ -190,6 +190,15 @@ class EventRow:
     @property
     def is_retracted(self) -> bool:
         return self.status == EventStatus.RETRACTED
+
+    @property
+    def is_public(self) -> bool:
+        """Readers may see it (only a staff preview lists any other)."""
+        return self.status in PUBLIC_EVENT_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return EventStatus(self.status).label
 
 
 def distinct_actors(participants: list) -> list:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from events.choices import ActorKind
@@ -107,6 +108,11 @@ class Actor(TrackedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Its public page (the admin's "View on site"); staff see an actor known only from
+        drafts there as a preview (events.preview), readers a 404."""
+        return reverse("embeds:actor", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -198,6 +199,11 @@ class Event(TrackedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Its public page (the admin's "View on site"); staff see a draft there as a preview
+        (events.preview), readers a 404 until it is public."""
+        return reverse("embeds:event", args=[self.slug])
 
     # Dates, rendered by the one helper module.
     @property

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from events.choices import TimelineKind, TimelineStatus
@@ -52,6 +53,11 @@ class Timeline(TrackedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """Its public page (the admin's "View on site"); staff see a draft there as a preview
+        (events.preview), readers a 404 until it is public."""
+        return reverse("embeds:timeline", args=[self.slug])
 
     def clean(self) -> None:
         if self.query_from and self.query_to and self.query_to < self.query_from:
