@@ -115,10 +115,11 @@ def _timeline_context(
     """In date order, events under period headings with a density strip; in a curated
     timeline's own order, under their captions as headings (so not repeated in the entries).
     A staff preview's entries and strip bypass the fragment cache."""
-    origin = public_origin(request)
+    cached = visible is None or not visible.preview
+    # A preview's links stay on the host that has the staff session, not TIMELINE_PUBLIC_URL.
+    origin = public_origin(request) if cached else f"{request.scheme}://{request.get_host()}"
     entry_captions = None if curated else captions
     prepare_rows(events, origin=origin, highlight=options.highlight, captions=entry_captions)
-    cached = visible is None or not visible.preview
     attach_fragments(
         events,
         compact=options.compact,

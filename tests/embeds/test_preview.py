@@ -275,3 +275,13 @@ def test_a_draft_preview_runs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(14):
         assert staff.get(DRAFT_TIMELINE).status_code == 200
+
+
+def test_preview_links_stay_on_the_staff_host_when_the_public_url_is_elsewhere(
+    drafts, curator, settings
+):
+    settings.TIMELINE_PUBLIC_URL = "https://timeline.example"
+    html = logged_in(curator).get(DRAFT_TIMELINE).content.decode()
+    assert 'href="http://testserver/events/secret-draft/"' in html
+    public = Client().get("/timelines/signs-of-a-shift/").content.decode()
+    assert 'href="https://timeline.example/events/talks-in-riyadh/"' in public
