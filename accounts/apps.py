@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import schema  # noqa: F401  registers the token scheme with drf-spectacular
+        from accounts import lockout, schema  # noqa: F401  connect receivers; register the token scheme

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and the database: a login already locked out is refused from the cache.
+    "accounts.lockout.LockedOutShortcutMiddleware",
     "timeline.middleware.PrivateWhenSettingCookiesMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

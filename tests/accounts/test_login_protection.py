@@ -137,3 +137,53 @@ def test_without_trusted_proxies_a_forged_forwarded_address_does_not_escape_the_
         login(client, f"guess{number}", "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
     forged = login(client, "archivist", RIGHT, HTTP_X_FORWARDED_FOR="192.0.2.200")
     assert forged.status_code == 429
+
+
+# Refusals from the cache: a flood of attempts on a locked-out login costs no database work.
+
+
+def test_later_attempts_on_a_locked_out_login_are_refused_without_any_query(
+    archivist, django_assert_num_queries
+):
+    lock_out()
+    with django_assert_num_queries(0):
+        response = login(Client(), "archivist", RIGHT)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == 15 * 60
+    assert "Sign-in paused" in response.content.decode()
+
+
+def test_a_locked_out_client_is_refused_from_the_cache_whatever_username_it_tries(
+    archivist, django_assert_num_queries
+):
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for number in range(5):
+        login(client, f"guess{number}", "wrong")
+    with django_assert_num_queries(0):
+        assert login(client, "someone-else", "wrong").status_code == 429
+    # Another client and an unlocked username still reach the real login.
+    assert login(Client(REMOTE_ADDR="203.0.113.10"), "archivist", RIGHT).status_code == 302
+
+
+def test_when_the_note_expires_axes_still_refuses_and_the_note_is_renewed(
+    archivist, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    lock_out()
+    cache.clear()  # as if NOTE_SECONDS had passed
+    assert login(Client(), "archivist", RIGHT).status_code == 429  # axes' full path
+    with django_assert_num_queries(0):
+        assert login(Client(), "archivist", RIGHT).status_code == 429
+
+
+def test_resetting_the_attempts_lifts_the_cached_lockout_at_once(archivist):
+    lock_out()
+    AccessAttempt.objects.all().delete()  # what `manage.py axes_reset` does
+    assert login(Client(), "archivist", RIGHT).status_code == 302
+
+
+def test_only_login_posts_are_short_circuited(archivist, editor_client):
+    lock_out()
+    assert Client().get(LOGIN).status_code == 200  # the form itself is still served
+    assert editor_client.get("/admin/").status_code == 200

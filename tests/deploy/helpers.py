@@ -39,8 +39,10 @@ def _get(conn, path: str, headers: dict | None, method: str, body: bytes | None 
         conn.close()
 
 
-def https_request(proxy, method: str, path: str, headers: dict, body: bytes = b"") -> Answer:
-    conn = http.client.HTTPSConnection(HOST, proxy.https_port, context=proxy.tls(), timeout=10)
+def https_request(
+    proxy, method: str, path: str, headers: dict, body: bytes = b"", timeout: float = 10
+) -> Answer:
+    conn = http.client.HTTPSConnection(HOST, proxy.https_port, context=proxy.tls(), timeout=timeout)
     return _get(conn, path, headers, method=method, body=body)
 
 
