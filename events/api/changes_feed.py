@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -24,6 +24,14 @@ from events.choices import PublicChangeKind
 NULL_CHARACTER = "\x00"
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": "^[0-9]+$"},
+            {"type": "string", "format": "date-time"},
+        ]
+    }
+)
 class SinceParam(serializers.CharField):
     """A cursor (a whole number from `next` or an item's `cursor`) or an ISO 8601 time."""
 
@@ -65,6 +73,7 @@ class ChangesFeedView(ConditionalReadMixin, APIView):
 
     permission_classes = [AllowAny]  # public changes only; drafts never reach the log
     http_method_names = ["get", "head", "options"]
+    schema_empty_means_unset = ("since", "limit")
 
     @extend_schema(
         summary="Changes to the public events, for mirroring (the deletions feed)",

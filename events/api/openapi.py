@@ -53,6 +53,15 @@ class AutoSchema(openapi.AutoSchema):
         # form sends it: the schema says so, so an empty value is valid whatever the format.
         return [{**p, "allowEmptyValue": True} for p in super()._get_filter_parameters()]
 
+    def _process_override_parameters(self, direction="request"):
+        # Parameters a view declares through a serializer: those it names in
+        # `schema_empty_means_unset` read an empty value as not given, like every filter.
+        parameters = super()._process_override_parameters(direction)
+        for name in getattr(self.view, "schema_empty_means_unset", ()):
+            if parameters.get((name, "query")):
+                parameters[name, "query"]["allowEmptyValue"] = True
+        return parameters
+
     def _get_pagination_parameters(self):
         # Likewise `?cursor=` (the first page) and `?page_size=` (the default size).
         return [{**p, "allowEmptyValue": True} for p in super()._get_pagination_parameters()]

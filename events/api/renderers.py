@@ -408,6 +408,13 @@ class FormatNegotiationMixin:
 
     content_negotiation_class = FormatNegotiation
 
+    def perform_content_negotiation(self, request, force=False):
+        # DRF negotiates before it looks for the method's handler: without this, a method the
+        # view does not offer (TRACE) with an unknown `?format=` would be a 400, not a 405.
+        method = request.method.lower()
+        offered = method in self.http_method_names and hasattr(self, method)
+        return super().perform_content_negotiation(request, force=force or not offered)
+
     def finalize_response(self, request, response, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
         if (

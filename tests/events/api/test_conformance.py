@@ -125,3 +125,35 @@ def test_a_well_formed_reference_to_nothing_is_a_400_that_names_it(client, query
     response = client.get(f"/api/v1/events/?{query}")
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+# Found by the long run (`make fuzz`, 3 December 2026) on operations added after the
+# conformance run: the changes feed's `since`, and a method the schema does not list.
+
+
+def test_the_changes_feed_reads_an_empty_since_and_limit_as_not_given(schema, client):
+    parameters = query_parameters(schema, "/api/v1/events/changes/")
+    assert parameters["since"].get("allowEmptyValue") is True
+    assert parameters["limit"].get("allowEmptyValue") is True
+    response = client.get("/api/v1/events/changes/?since=&limit=")
+    assert response.status_code == 200, response.content
+    assert response.json()["more"] is False
+
+
+def test_the_schema_says_what_since_accepts_a_cursor_or_a_date_time(schema, client):
+    since = query_parameters(schema, "/api/v1/events/changes/")["since"]["schema"]
+    assert {"type": "string", "pattern": "^[0-9]+$"} in since["oneOf"]
+    assert {"type": "string", "format": "date-time"} in since["oneOf"]
+    for good in ["0", "12", "2025-03-01T12:00:00Z", "2025-03-01T12:00:00%2B02:00"]:
+        assert client.get(f"/api/v1/events/changes/?since={good}").status_code == 200, good
+    for bad in [".exe", "yesterday", "-1"]:
+        response = client.get(f"/api/v1/events/changes/?since={bad}")
+        assert response.status_code == 400, bad
+        assert "since" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/", "/api/v1/actors/someone/events/"])
+def test_a_method_the_schema_does_not_list_is_405_whatever_the_format(client, path):
+    response = client.generic("TRACE", f"{path}?format=atom")
+    assert response.status_code == 405, response.content
+    assert response["Content-Type"].startswith("application/json")
