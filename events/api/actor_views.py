@@ -2,7 +2,6 @@
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -14,16 +13,16 @@ from events.api.actor_serializers import (
 )
 from events.api.caching import VersionedWriteMixin
 from events.api.event_views import (
+    EVENT_LIST_RESPONSES,
     FORMAT_PARAMETER,
     LIST_RENDERERS,
     event_list_response,
     visible_events,
 )
-from events.api.openapi import crud_schema, error_responses, shape
+from events.api.openapi import crud_schema, error_responses
 from events.api.renderers import FormatNegotiationMixin
 from events.api.resource_filters import ActorFilterSet
 from events.api.resources import ResourceViewSet
-from events.api.shapes import EventRow
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.filtersets import EventFilterSet
 from events.models import Actor, Event, Role
@@ -152,13 +151,7 @@ class ActorViewSet(VersionedWriteMixin, ActorLookup, FormatNegotiationMixin, Res
         description="The events the actor takes part in, with the same filters, pages and "
         "formats as /api/v1/events/.",
         parameters=[FORMAT_PARAMETER],
-        responses={
-            (200, "application/json"): shape(EventRow),
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, "text/calendar"): OpenApiTypes.STR,
-            (200, "application/atom+xml"): OpenApiTypes.STR,
-            **error_responses(400, 404, 429),
-        },
+        responses={**EVENT_LIST_RESPONSES, **error_responses(404)},
     )
     @action(
         detail=True,

@@ -76,6 +76,17 @@ FORMAT_PARAMETER = OpenApiParameter(
     "Exports default to pages of 500 and give the next page in the `Link` header.",
 )
 
+# What an event list answers, in each format it offers: the event list and an actor's events.
+EVENT_LIST_RESPONSES = {
+    (200, "application/json"): shape(EventRow),
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
+    (200, "text/calendar"): OpenApiTypes.STR,
+    (200, "application/atom+xml"): OpenApiTypes.STR,
+    **NOT_MODIFIED,
+    **error_responses(*READ_ERRORS),
+}
+
 
 def visible_events(request):
     """Public events, or for curators who ask with `?status=`, events of those statuses."""
@@ -136,15 +147,7 @@ def export_page_size(request) -> int | None:
     list=extend_schema(
         summary="List events",
         parameters=[FORMAT_PARAMETER, STATUS_PARAMETER],
-        responses={
-            (200, "application/json"): shape(EventRow),
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, TimelineJSRenderer.media_type): OpenApiTypes.OBJECT,
-            (200, "text/calendar"): OpenApiTypes.STR,
-            (200, "application/atom+xml"): OpenApiTypes.STR,
-            **NOT_MODIFIED,
-            **error_responses(*READ_ERRORS),
-        },
+        responses=EVENT_LIST_RESPONSES,
     ),
     retrieve=extend_schema(
         summary="One event with everything about it",

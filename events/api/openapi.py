@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -47,6 +47,19 @@ class AutoSchema(openapi.AutoSchema):
                     response, str(code), direction=direction
                 )
         return responses
+
+    def get_auth(self):
+        # Reads that anyone may make (DjangoModelPermissionsOrAnonReadOnly, the default) say
+        # so with the empty requirement `{}`: authentication is optional there, and a stale
+        # session cookie is read as anonymous, not refused.
+        auths = super().get_auth()
+        anonymous_reads = any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+        if anonymous_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
 
     def _get_filter_parameters(self):
         # The API reads every filter left empty (`?updated_since=`) as not given, as an HTML

@@ -102,12 +102,24 @@ def test_the_checker_accepts_a_400_only_on_reads_that_resolve_references(schema)
     # schemathesis.toml lets these answer a well-formed but unknown reference with a 400;
     # each must be a real read operation that documents that 400.
     config = tomllib.loads((ROOT / "schemathesis.toml").read_text())
-    (operations,) = config["operations"]
-    assert operations["checks"]["positive_data_acceptance"]["expected-statuses"].count("400") == 1
-    for name in operations["include-name"]:
+    reads, writes, actions = config["operations"]
+    assert reads["checks"]["positive_data_acceptance"]["expected-statuses"].count("400") == 1
+    for name in reads["include-name"]:
         method, path = name.split(" ")
         assert method == "GET"
         assert "400" in schema["paths"][path]["get"]["responses"], name
+    # Writes may answer only the concurrency preconditions besides the defaults, and each
+    # documents them; the state-dependent actions also their documented 400.
+    assert set(writes["include-method"]) == {"PUT", "PATCH", "DELETE"}
+    assert "400" not in writes["checks"]["positive_data_acceptance"]["expected-statuses"]
+    for path, item in schema["paths"].items():
+        for method in ("put", "patch", "delete"):
+            if method in item:
+                assert {"412", "428"} <= set(item[method]["responses"]), (method, path)
+    for name in actions["include-name"]:
+        method, path = name.split(" ")
+        assert method == "POST" and path.endswith(("/publish/", "/unpublish/", "/retract/"))
+        assert "400" in schema["paths"][path]["post"]["responses"], name
 
 
 @pytest.mark.parametrize(
@@ -157,3 +169,19 @@ def test_a_method_the_schema_does_not_list_is_405_whatever_the_format(client, pa
     response = client.generic("TRACE", f"{path}?format=atom")
     assert response.status_code == 405, response.content
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_reads_anyone_may_make_say_authentication_is_optional(schema):
+    # Without `{}`, schemathesis' ST401 expects a 401 for a request without credentials.
+    for path in ["/api/v1/events/", "/api/v1/events/{slug}/", "/api/v1/actors/{slug}/"]:
+        assert {} in schema["paths"][path]["get"]["security"], path
+    assert {} not in schema["paths"]["/api/v1/events/"]["post"]["security"]
+
+
+def test_an_actors_events_document_every_format_the_event_list_does(schema):
+    # ST105: ?format=timelinejs answered a media type the actor's events did not document.
+    listed = schema["paths"]["/api/v1/events/"]["get"]["responses"]["200"]["content"]
+    actor = schema["paths"]["/api/v1/actors/{slug}/events/"]["get"]["responses"]
+    assert set(actor["200"]["content"]) == set(listed)
+    assert "application/vnd.timelinejs+json" in listed
+    assert {"304", "404"} <= set(actor)
