@@ -67,13 +67,18 @@ class AutoSchema(openapi.AutoSchema):
         return [{**p, "allowEmptyValue": True} for p in super()._get_filter_parameters()]
 
     def _process_override_parameters(self, direction="request"):
-        # Parameters a view declares through a serializer: those it names in
+        # Parameters a view declares itself: `format` and those it names in
         # `schema_empty_means_unset` read an empty value as not given, like every filter.
         parameters = super()._process_override_parameters(direction)
-        for name in getattr(self.view, "schema_empty_means_unset", ()):
+        # DRF reads `?format=` left empty as no format asked for: the default, JSON.
+        for name in ("format", *getattr(self.view, "schema_empty_means_unset", ())):
             if parameters.get((name, "query")):
                 parameters[name, "query"]["allowEmptyValue"] = True
         return parameters
+
+    def _get_format_parameters(self):
+        # The `?format=` drf-spectacular derives from the renderers: empty is JSON, as above.
+        return [{**p, "allowEmptyValue": True} for p in super()._get_format_parameters()]
 
     def _get_pagination_parameters(self):
         # Likewise `?cursor=` (the first page) and `?page_size=` (the default size).

@@ -58,18 +58,20 @@ def test_every_parameter_the_schema_lets_be_empty_is_read_as_not_given(schema, c
     # schemathesis.toml lets some reads answer 400 to schema-valid requests (unknown
     # references), which would also hide an empty filter refused: this covers every one.
     person = PersonFactory()
-    PublishedEventFactory().participations.create(actor=person, role="initiator")
+    event = PublishedEventFactory()
+    event.participations.create(actor=person, role="initiator")
     checked = []
     for path, item in schema["paths"].items():
         if "get" not in item:
             continue
         for name, parameter in query_parameters(schema, path).items():
             if parameter.get("allowEmptyValue"):
-                url = path.replace("{slug}", person.slug)
+                slug = event.slug if path.startswith("/api/v1/events/") else person.slug
+                url = path.replace("{slug}", slug)
                 response = client.get(f"{url}?{name}=")
                 assert response.status_code == 200, (url, name, response.content)
                 checked.append(name)
-    assert {"kind", "role", "verification", "option", "updated_since"} <= set(checked)
+    assert {"kind", "role", "verification", "option", "updated_since", "format"} <= set(checked)
 
 
 def test_an_empty_choice_among_given_ones_is_ignored(client):
@@ -185,3 +187,14 @@ def test_an_actors_events_document_every_format_the_event_list_does(schema):
     assert set(actor["200"]["content"]) == set(listed)
     assert "application/vnd.timelinejs+json" in listed
     assert {"304", "404"} <= set(actor)
+
+
+def test_an_empty_format_is_json_on_every_read_that_offers_formats(schema, client):
+    event = PublishedEventFactory()
+    for path, item in schema["paths"].items():
+        formats = query_parameters(schema, path).get("format") if "get" in item else None
+        if formats:
+            assert formats.get("allowEmptyValue") is True, path
+    response = client.get(f"/api/v1/events/{event.slug}/?format=")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
