@@ -240,11 +240,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["timeline.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_THROTTLE_RATE", "120/minute")},
     "NUM_PROXIES": TIMELINE_TRUSTED_PROXIES,
-    "DEFAULT_PARSER_CLASSES": [
-        "events.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # The API reads JSON (the browsable API's raw-data form sends JSON too). Form encodings
+    # cannot tell an empty reference from a missing one, nor carry nested parts; an upload
+    # endpoint that needs multipart says so on its own view.
+    "DEFAULT_PARSER_CLASSES": ["events.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "events.api.exceptions.api_exception_handler",
 }
 
