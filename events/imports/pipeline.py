@@ -189,7 +189,8 @@ def run_import(import_run: Import, data: bytes, *, progress: Progress | None = N
         report.rows = len(records) + len(report.rejected_rows)
     records = _drop_repeats(records, report)
     matching = _match(records, report)
-    records = _validate(records, matching, report)
+    columns = getattr(format_module(import_run.format), "FIELD_COLUMNS", {})
+    records = _validate(records, matching, report, columns)
     import_run.rows_total = len(records)
     writer = EventWriter(
         import_run=import_run,
@@ -342,7 +343,9 @@ def _match(records: list[EventRecord], report: Report) -> Matching:
     return matching
 
 
-def _validate(records: list[EventRecord], matching: Matching, report: Report) -> list:
+def _validate(
+    records: list[EventRecord], matching: Matching, report: Report, columns: dict[str, str]
+) -> list:
     """The model's own rules for each record (Event.clean, the vote counts), without writing;
     invalid records are reported and left out."""
     valid = []
@@ -383,7 +386,8 @@ def _validate(records: list[EventRecord], matching: Matching, report: Report) ->
         except ValidationError as exc:
             for column, messages in exc.message_dict.items():
                 for message in messages:
-                    report.problem(record.row, column if column != "__all__" else "", message)
+                    column = "" if column == "__all__" else columns.get(column, column)
+                    report.problem(record.row, column, message)
             continue
         valid.append(record)
     return valid

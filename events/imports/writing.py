@@ -57,6 +57,18 @@ EVENT_FIELDS = (
     "importance",
     "verification",
 )
+# The fields of a vote record an import sets (and undo puts back).
+VOTE_FIELDS = (
+    "title",
+    "document_symbol",
+    "draft_symbol",
+    "result",
+    "yes_count",
+    "no_count",
+    "abstain_count",
+    "non_voting_count",
+    "roll_complete",
+)
 
 
 def connect() -> None:
@@ -391,15 +403,21 @@ class EventWriter:
                 setattr(plan.event, name, values[name])
             stamp_author(plan.event, self.user)
             plan.event.save()
+        added: dict[str, list[int]] = {"participations": [], "citations": [], "external_ids": []}
         for actor, role in plan.participants:
             part = Participation(event=plan.event, actor=actor, role=role)
             stamp_author(part, self.user)
             part.save()
+            added["participations"].append(part.pk)
         for citation in self._citations(plan):
             citation.save()
+            added["citations"].append(citation.pk)
         if plan.needs_external_id:
             scheme, value = record.external_id
-            ExternalId.objects.create(event=plan.event, scheme=scheme, value=value)
+            external = ExternalId.objects.create(event=plan.event, scheme=scheme, value=value)
+            added["external_ids"].append(external.pk)
+        if plan.action == "updated" and any(added.values()):
+            plan.changed["added"] = added  # what undo removes
         if record.vote is not None and (plan.action == "created" or plan.roll_changes):
             self._write_vote(plan)
 
@@ -411,7 +429,7 @@ class EventWriter:
         record = getattr(plan.event, "vote_record", None) if plan.action == "updated" else None
         if record is not None:
             plan.changed["vote_record"] = {
-                "title": record.title,
+                **{name: getattr(record, name) for name in VOTE_FIELDS},
                 "roll": {cv.actor.iso3: cv.option for cv in record.country_votes.all()},
             }
         record = record or VoteRecord(event=plan.event)

@@ -26,6 +26,7 @@ COLUMNS = [
     "title",
 ]
 GENERAL_ASSEMBLY = "un-general-assembly"
+FIELD_COLUMNS = {"start_date": "date", "title": "title"}
 OPTIONS = {
     "Y": VoteOption.YES,
     "N": VoteOption.NO,
