@@ -412,7 +412,7 @@ def _validate_vote(record: EventRecord, matching: Matching) -> None:
 
 def _actor_label(reference: str) -> str:
     if reference == "un-general-assembly":
-        return "United Nations General Assembly (organ)"
+        return "United Nations General Assembly (organ of an organisation)"
     import pycountry
 
     country = pycountry.countries.get(alpha_3=reference)

@@ -518,7 +518,7 @@ class EventWriter:
         actor.save()
         self._item(actor, ImportItemAction.CREATED, None)
         self.report.actors_created.append(
-            f"{actor.name} ({actor.get_kind_display()}{', ' + iso3 if iso3 else ''})"
+            f"{actor.name} ({actor.get_kind_display().lower()}{', ' + iso3 if iso3 else ''})"
         )
         return actor
 
