@@ -152,6 +152,8 @@ def start_import(
         import_run.save()
         transaction.on_commit(lambda: run_import_task.enqueue(import_run.pk))
         return import_run
+    if dry_run:
+        import_run.content = data
     import_run.save()
     return run_import(import_run, data, progress=progress)
 
@@ -266,7 +268,8 @@ def _finish(import_run: Import, report: Report, status: str) -> Import:
     import_run.rejected_count = report.rejected
     import_run.rows_done = import_run.rows_total
     import_run.finished_at = timezone.now()
-    import_run.content = None
+    if not import_run.dry_run:
+        import_run.content = None  # a dry run keeps it until it is confirmed in the admin
     import_run.save()
     return import_run
 

@@ -5,11 +5,28 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def grant_import(apps, schema_editor):
+    """Curators and editors import (and see imports); editors also undo any import."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(content_type__app_label="imports")
+    for name, actions in (("Curator", ("add", "view")), ("Editor", ("add", "view", "change"))):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*perms.filter(codename__in=[f"{a}_import" for a in actions]))
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
         ('contenttypes', '0002_remove_content_type_name'),
         ('events', '0010_public_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -79,4 +96,5 @@ class Migration(migrations.Migration):
             model_name='importitem',
             index=models.Index(fields=['content_type', 'object_id'], name='imports_item_obj_idx'),
         ),
+        migrations.RunPython(grant_import, migrations.RunPython.noop),
     ]
