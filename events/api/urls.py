@@ -8,6 +8,7 @@ from events.api import (
     alignment,
     changes_feed,
     event_views,
+    import_views,
     source_views,
     timeline_views,
     vote_views,
@@ -27,5 +28,7 @@ urlpatterns = [
     path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
     # Before the router: "changes" would otherwise be read as an event's slug.
     path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),
+    path("imports/", import_views.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
     *router.urls,
 ]

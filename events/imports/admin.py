@@ -237,9 +237,9 @@ class ImportAdmin(admin.ModelAdmin):
             and request.user.has_perm("imports.add_import"),
             "can_undo": obj is not None
             and request.user.has_perm("imports.change_import")
-            and obj.status == ImportStatus.DONE,
+            and obj.status in (ImportStatus.DONE, ImportStatus.FAILED),
             "undo_problems": undo_problems(obj)
-            if obj is not None and obj.status == ImportStatus.DONE
+            if obj is not None and obj.status in (ImportStatus.DONE, ImportStatus.FAILED)
             else [],
             "running": obj is not None
             and obj.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),

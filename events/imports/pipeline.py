@@ -4,6 +4,7 @@ page, the API and the background task all call `start_import` / `run_import`."""
 import hashlib
 import importlib
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -174,7 +175,9 @@ def _refuse(import_run: Import, report: Report, message: str) -> Import:
     return import_run
 
 
-def run_import(import_run: Import, data: bytes, *, progress: Progress | None = None) -> Import:
+def run_import(
+    import_run: Import, data: bytes, *, progress: Progress | None = None, atomic: bool = True
+) -> Import:
     """Run a recorded import to its end; the Import's status and report say how it went."""
     options = import_run.options
     user = import_run.created_by
@@ -214,13 +217,19 @@ def run_import(import_run: Import, data: bytes, *, progress: Progress | None = N
             report,
             ImportStatus.REFUSED if refused else ImportStatus.DRY_RUN,
         )
+    # In the foreground the import is one transaction. In the background each batch commits
+    # on its own, so the admin sees progress; a failure there leaves the batches before it,
+    # recorded, for undo.
+    whole = import_writes(import_run) if atomic else nullcontext()
     try:
-        with import_writes(import_run):
-            _create_actors(writer, matching, records, report, options.get("create_actors"))
+        with whole:
+            with import_writes(import_run) if not atomic else nullcontext():
+                _create_actors(writer, matching, records, report, options.get("create_actors"))
             for start in range(0, len(records), BATCH):
                 batch = records[start : start + BATCH]
-                plans = writer.plan(batch)
-                writer.write(plans)
+                with import_writes(import_run) if not atomic else nullcontext():
+                    plans = writer.plan(batch)
+                    writer.write(plans)
                 for plan in plans:
                     report.count(
                         plan.action,
@@ -230,7 +239,15 @@ def run_import(import_run: Import, data: bytes, *, progress: Progress | None = N
                     )
                 _progress(import_run, start + len(batch), progress)
     except ValidationError as exc:
-        report.refused = "Nothing was written: " + " ".join(exc.messages)
+        written = (
+            "Nothing was written"
+            if atomic or not report.changes
+            else (
+                f"{len(report.changes)} rows were written before this; undo the import to "
+                "remove them"
+            )
+        )
+        report.refused = f"{written}: " + " ".join(exc.messages)
         return _finish(import_run, report, ImportStatus.FAILED)
     return _finish(import_run, report, ImportStatus.DONE)
 

@@ -12,4 +12,4 @@ def run_import_task(import_id: int) -> None:
     if import_run.status != ImportStatus.QUEUED:
         return  # already run (a task delivered twice)
     data = bytes(import_run.content or b"")
-    run_import(import_run, data)
+    run_import(import_run, data, atomic=False)

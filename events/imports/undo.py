@@ -15,7 +15,9 @@ from events.services import vote_roll_replace
 
 def undo_problems(import_run: Import) -> list[str]:
     """Why the import cannot be undone (empty when it can)."""
-    if import_run.status != ImportStatus.DONE:
+    if import_run.status not in (ImportStatus.DONE, ImportStatus.FAILED) or (
+        not import_run.items.exists()
+    ):
         return [
             f"Only a finished import that wrote rows can be undone; this one is "
             f"{import_run.get_status_display().lower()}."
