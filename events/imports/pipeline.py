@@ -190,6 +190,8 @@ def run_import(
         )
     except FileRefused as exc:
         return _refuse(import_run, report, str(exc))
+    if hasattr(format_module(import_run.format), "DatasetImport"):
+        return _run_dataset(import_run, records, report, progress)
     if not report.rows:
         report.rows = len(records) + len(report.rejected_rows)
     records = _drop_repeats(records, report)
@@ -250,6 +252,28 @@ def run_import(
         report.refused = f"{written}: " + " ".join(exc.messages)
         return _finish(import_run, report, ImportStatus.FAILED)
     return _finish(import_run, report, ImportStatus.DONE)
+
+
+def _run_dataset(import_run: Import, lines: list, report: Report, progress) -> Import:
+    """The dataset format: everything upserted by its natural key (formats/jsonl.py). A dry
+    run does the work and rolls it back; invalid lines leave nothing written."""
+    module = format_module(import_run.format)
+    if report.problems and not import_run.options.get("skip_invalid"):
+        report.refused = "Nothing was written: some lines are not records; fix them."
+        return _finish(import_run, report, ImportStatus.REFUSED)
+    import_run.rows_total = len(lines)
+    restore = module.DatasetImport(import_run=import_run, user=import_run.created_by, report=report)
+    try:
+        with import_writes(import_run):
+            restore.run(lines, progress)
+            if import_run.dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as exc:
+        report.refused = "Nothing was written: " + " ".join(exc.messages)
+        return _finish(import_run, report, ImportStatus.FAILED)
+    return _finish(
+        import_run, report, ImportStatus.DRY_RUN if import_run.dry_run else ImportStatus.DONE
+    )
 
 
 def _plan_only(writer, records, report, progress) -> None:

@@ -1,0 +1,74 @@
+"""The dataset file read back: export, import into an empty database, export again: the same
+bytes; and importing it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from events.dataset.jsonl import jsonl_lines
+from events.imports.models import ImportStatus
+from events.imports.pipeline import start_import
+from events.models import Actor, Event, EventType, Source, Timeline
+from tests.events.dataset.test_jsonl import dataset  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def export(**options) -> bytes:
+    return b"".join(jsonl_lines(**options))
+
+
+def empty_database() -> None:
+    """Every row the dataset covers, gone (children first, as PROTECT requires)."""
+    from events.models import Role, TimelineEntry
+
+    TimelineEntry.objects.all().delete()
+    Timeline.objects.all().delete()
+    Event.objects.update(first_published_at=None, status="draft")  # tombstones may go here
+    Event.objects.all().delete()
+    Source.objects.all().delete()
+    Role.objects.all().delete()
+    Actor.objects.filter(parent__isnull=False).delete()
+    Actor.objects.all().delete()
+
+
+@pytest.mark.parametrize("include_drafts", [False, True])
+def test_export_import_export_gives_the_same_bytes(dataset, include_drafts, tmp_path):  # noqa: F811
+    first = export(include_drafts=include_drafts)
+    empty_database()
+    assert not Event.objects.exists()
+    path = tmp_path / "dataset.jsonl"
+    path.write_bytes(first)
+    call_command("import_data", str(path))
+    assert export(include_drafts=include_drafts) == first
+
+
+def test_importing_a_dataset_twice_changes_nothing(dataset):  # noqa: F811
+    data = export(include_drafts=True)
+    result = start_import(data=data, file_name="d.jsonl", user=None)
+    assert result.status == ImportStatus.DONE
+    assert (result.created_count, result.updated_count) == (0, 0)
+    assert result.unchanged_count == len(data.splitlines()) - 1
+
+
+def test_a_dry_run_of_a_dataset_writes_nothing(dataset):  # noqa: F811
+    data = export(include_drafts=True)
+    empty_database()
+    result = start_import(data=data, file_name="d.jsonl", user=None, dry_run=True)
+    assert result.status == ImportStatus.DRY_RUN
+    assert result.created_count > 0
+    assert not Event.objects.exists()
+    assert EventType.objects.exists()  # the taxonomy is untouched
+
+
+def test_a_curator_imports_a_datasets_events_as_drafts(dataset, curator):  # noqa: F811
+    data = export()
+    empty_database()
+    result = start_import(data=data, file_name="d.jsonl", user=curator)
+    assert result.status == ImportStatus.DONE
+    assert set(Event.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_a_file_without_a_header_is_refused():
+    result = start_import(data=b'{"type":"event"}\n', file_name="d.jsonl", user=None)
+    assert result.status == ImportStatus.REFUSED
+    assert "dataset header" in result.report["refused"]
