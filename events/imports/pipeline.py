@@ -375,6 +375,9 @@ def _match(records: list[EventRecord], report: Report) -> Matching:
             else:
                 report.groups[record.group] = "unmatched"
                 record.participants.append(ActorRef(record.group, column="Group"))
+        if record.event_type and record.event_type not in types:  # a type's name
+            named = type_names.get(record.event_type.lower())
+            record.event_type = named.slug if named else record.event_type
         if not record.event_type:
             record.event_type = DEFAULT_TYPE
             report.note(
@@ -399,18 +402,22 @@ def _validate(
             report.problem(record.row, "Type", f"“{record.event_type}” is not an event type.")
             continue
         country = matching.actors.get(record.location_country)
+        if country is not None and country.kind != ActorKind.STATE:
+            country = None
         if record.location_country and country is None:
-            report.problem(
-                record.row, "country", f"No state answers to “{record.location_country}”."
-            )
-            continue
+            # Where it happened is secondary: the event comes in without it, and the name is
+            # listed with the other names no actor answers to.
+            matching.unmatched.add(record.location_country)
+            report.unmatched_actors = sorted(matching.unmatched)
+            record.location_country = ""
         event = Event(
             title=record.title,
             slug=record.slug,
-            summary=record.summary,
+            summary=record.summary or "",
             event_type=event_type,
             start_date=record.start_date,
             start_precision=record.start_precision,
+            start_approximate=record.start_approximate,
             end_date=record.end_date,
             end_precision=record.end_precision,
             location_country=country,

@@ -49,9 +49,10 @@ class EventRecord:
     event_type: str  # a type slug
     start_date: dt.date
     start_precision: str
+    start_approximate: bool = False
     end_date: dt.date | None = None
     end_precision: str = ""
-    summary: str = ""
+    summary: str | None = ""  # None: the format does not carry it (keep the stored one)
     location_country: str = ""  # a reference, resolved like any actor
     location_name: str = ""
     importance: int | None = None

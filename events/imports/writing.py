@@ -50,6 +50,7 @@ EVENT_FIELDS = (
     "event_type_id",
     "start_date",
     "start_precision",
+    "start_approximate",
     "end_date",
     "end_precision",
     "location_country_id",
@@ -203,12 +204,15 @@ class EventWriter:
             "event_type_id": self.matching.types[record.event_type].pk,
             "start_date": record.start_date,
             "start_precision": record.start_precision,
+            "start_approximate": record.start_approximate,
             "end_date": record.end_date,
             "end_precision": record.end_precision if record.end_date else "",
             "location_country_id": self._actor_id(record.location_country),
             "location_name": record.location_name,
         }
-        # Columns a format does not carry keep their stored (or default) value.
+        # Columns a format does not carry (None) keep their stored (or default) value.
+        if record.summary is None:
+            values["summary"] = event.summary if event is not None else ""
         if record.importance is not None:
             values["importance"] = record.importance
         if record.verification:
