@@ -33,6 +33,7 @@ from events.imports.report import Report
 from events.models import (
     Actor,
     Citation,
+    CountryVote,
     Event,
     EventType,
     Participation,
@@ -290,10 +291,10 @@ class EventWriter:
         """Write a batch of plans (inside import_writes) and record them as ImportItems."""
         self._create_sources(plans)
         created = [plan for plan in plans if plan.action == "created"]
-        bulk = [plan for plan in created if plan.record.vote is None]
-        self._create_events(bulk)
+        self._create_events(created)
+        self._create_votes([plan for plan in created if plan.record.vote is not None])
         for plan in plans:
-            if plan.action == "updated" or (plan.action == "created" and plan.record.vote):
+            if plan.action == "updated":
                 self._write_one(plan)
         touched = [plan for plan in plans if plan.action != "unchanged"]
         if touched:
@@ -321,13 +322,25 @@ class EventWriter:
             bulk_create_with_history(
                 list(new.values()),
                 Source,
-                batch_size=500,
+                batch_size=1000,
                 default_user=self._user(),
                 default_change_reason=current_change_reason(),
             )
             self._sources.update(new)
-            for source in new.values():
-                self._item(source, ImportItemAction.CREATED, None)
+            source_type = ContentType.objects.get_for_model(Source)
+            ImportItem.objects.bulk_create(
+                [
+                    ImportItem(
+                        import_run=self.import_run,
+                        content_type=source_type,
+                        object_id=source.pk,
+                        action=ImportItemAction.CREATED,
+                        version_after=source.version,
+                    )
+                    for source in new.values()
+                ],
+                batch_size=1000,
+            )
 
     def _user(self):
         return self.user if self.user is not None and self.user.is_authenticated else None
@@ -349,7 +362,7 @@ class EventWriter:
         bulk_create_with_history(
             events,
             Event,
-            batch_size=500,
+            batch_size=1000,
             default_user=self._user(),
             default_change_reason=current_change_reason(),
         )
@@ -369,11 +382,11 @@ class EventWriter:
                 bulk_create_with_history(
                     objs,
                     model,
-                    batch_size=500,
+                    batch_size=1000,
                     default_user=self._user(),
                     default_change_reason=current_change_reason(),
                 )
-        ExternalId.objects.bulk_create(externals, batch_size=500)
+        ExternalId.objects.bulk_create(externals, batch_size=1000)
         stamp_change(events[0])  # drafts: the staff stamp moves, once for the batch
 
     def _citations(self, plan: Plan) -> list[Citation]:
@@ -396,12 +409,9 @@ class EventWriter:
         return citations
 
     def _write_one(self, plan: Plan) -> None:
-        """An update, or a new vote event: the models' own saves and the services."""
+        """An update: the models' own saves and the services."""
         record = plan.record
-        if plan.event is None:
-            plan.event = self._new_event(plan)
-            plan.event.save()
-        elif plan.changed:
+        if plan.changed:
             values = self._values(record, plan.event)
             for name in plan.changed:
                 setattr(plan.event, name, values[name])
@@ -422,28 +432,77 @@ class EventWriter:
             added["external_ids"].append(external.pk)
         if plan.action == "updated" and any(added.values()):
             plan.changed["added"] = added  # what undo removes
-        if record.vote is not None and (plan.action == "created" or plan.roll_changes):
+        if record.vote is not None and plan.roll_changes:
             self._write_vote(plan)
+
+    def _vote_values(self, vote) -> dict:
+        """A vote record's fields, its counts derived from the roll."""
+        options = list(vote.roll.values())
+        counts = {name: options.count(option) for option, name in COUNT_FIELDS.items()}
+        return {
+            "body": self.matching.actors[vote.body],
+            "title": vote.title[:500],
+            "document_symbol": vote.document_symbol or None,
+            "draft_symbol": vote.draft_symbol,
+            "result": VoteResult.ADOPTED
+            if counts["yes_count"] > counts["no_count"]
+            else VoteResult.REJECTED,
+            **counts,
+        }
+
+    def _create_votes(self, plans: list[Plan]) -> None:
+        """New vote records with their whole rolls, in bulk. The counts are derived from the
+        roll, so a complete roll matches them by construction; each vote is checked with
+        CountryVote's own rule (a state votes) and the counts with the body's rules."""
+        if not plans:
+            return
+        records = []
+        for plan in plans:
+            record = VoteRecord(
+                event=plan.event, roll_complete=True, **self._vote_values(plan.record.vote)
+            )
+            problems = record.count_problems()
+            if problems or record.veto_problem(
+                [iso3 for iso3, option in plan.record.vote.roll.items() if option == "no"]
+            ):
+                raise ValidationError(f"Row {plan.record.row}: the counts break the body's rules.")
+            stamp_author(record, self.user)
+            records.append(record)
+        bulk_create_with_history(
+            records,
+            VoteRecord,
+            batch_size=1000,
+            default_user=self._user(),
+            default_change_reason=current_change_reason(),
+        )
+        votes = []
+        for plan, record in zip(plans, records, strict=True):
+            for iso3, option in plan.record.vote.roll.items():
+                vote = CountryVote(
+                    vote_record=record, actor=self.matching.actors[iso3], option=option
+                )
+                vote.clean()
+                stamp_author(vote, self.user)
+                votes.append(vote)
+        bulk_create_with_history(
+            votes,
+            CountryVote,
+            batch_size=5000,
+            default_user=self._user(),
+            default_change_reason=current_change_reason(),
+        )
 
     def _write_vote(self, plan: Plan) -> None:
         vote = plan.record.vote
-        options = list(vote.roll.values())
-        counts = {name: options.count(option) for option, name in COUNT_FIELDS.items()}
-        yes, no = counts["yes_count"], counts["no_count"]
-        record = getattr(plan.event, "vote_record", None) if plan.action == "updated" else None
+        record = getattr(plan.event, "vote_record", None)
         if record is not None:
             plan.changed["vote_record"] = {
                 **{name: getattr(record, name) for name in VOTE_FIELDS},
                 "roll": {cv.actor.iso3: cv.option for cv in record.country_votes.all()},
             }
         record = record or VoteRecord(event=plan.event)
-        record.body = self.matching.actors[vote.body]
-        record.title = vote.title[:500]
-        record.document_symbol = vote.document_symbol or None
-        record.draft_symbol = vote.draft_symbol
-        record.result = VoteResult.ADOPTED if yes > no else VoteResult.REJECTED
-        for name, count in counts.items():
-            setattr(record, name, count)
+        for name, value in self._vote_values(vote).items():
+            setattr(record, name, value)
         record.roll_complete = False  # set once the roll below is in place
         stamp_author(record, self.user)
         record.save()
