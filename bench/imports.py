@@ -113,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.kind == "sheet":
         data, rows = sheet_file(args.rows, seed), args.rows
     else:
-        data, rows = votes_file(args.resolutions, args.members, seed), (
-            args.resolutions * args.members
+        data, rows = (
+            votes_file(args.resolutions, args.members, seed),
+            (args.resolutions * args.members),
         )
     rss_before = memory_kb("VmRSS")
     load_before = load_average()
