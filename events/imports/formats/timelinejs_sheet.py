@@ -30,6 +30,8 @@ COLUMNS = [
     "Background",
 ]
 REQUIRED = ["Year", "Headline"]
+# A sheet with some of the template's columns deleted is still told apart by these.
+GUESS_BY = ["Year", "Month", "Day", "Headline"]
 # Where the model's rules (Event.clean) point, in the sheet's words.
 FIELD_COLUMNS = {"start_date": "Year", "end_date": "End Year", "title": "Headline"}
 # Columns TimelineJS uses for presentation only; Timeline renders dates and pages itself.
