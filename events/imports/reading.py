@@ -6,7 +6,7 @@ Nothing here evaluates anything: an XLSX cell holding a formula is read as its t
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from events.imports.report import FileRefused, Report
@@ -36,10 +36,16 @@ def decode(data: bytes) -> str:
 
 @dataclass
 class Table:
-    """A header and its rows as dicts, each with its row number in the file (header = 1)."""
+    """A header and its rows, read lazily: each pass builds one row's dict at a time, with
+    its row number in the file (header = 1), so a large file is never held as dicts."""
 
     header: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+    cells: Callable[[], Iterator[tuple[int, list]]]
+
+    def iter_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        header = self.header
+        for number, cells in self.cells():
+            yield number, _row(header, cells)
 
 
 def _clean_header(header: list) -> list[str]:
@@ -51,22 +57,23 @@ def read_csv(text: str) -> Table:
     try:
         header = _clean_header(next(reader))
     except StopIteration:
-        raise FileRefused(
-            "The file is empty: it needs a header row and at least one row."
-        ) from None
+        raise FileRefused("The file is empty: it needs a header row and some rows.") from None
     except csv.Error as exc:
         raise FileRefused(f"The file is not a readable CSV: {exc}.") from None
-    rows = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            rows.append((reader.line_num, _row(header, cells)))
-    except csv.Error as exc:
-        raise FileRefused(
-            f"Line {reader.line_num} is not readable CSV ({exc}); check its quotes."
-        ) from None
-    return Table(header, rows)
+
+    def cells() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            next(reader)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    yield reader.line_num, row
+        except csv.Error as exc:
+            raise FileRefused(
+                f"Line {reader.line_num} is not readable CSV ({exc}); check its quotes."
+            ) from None
+
+    return Table(header, cells)
 
 
 def _row(header: list[str], cells: list) -> dict[str, str]:
@@ -101,12 +108,11 @@ def read_xlsx(data: bytes, report: Report) -> Table:
         rows = []
         for number, cells in enumerate(values, start=2):
             cells = [_xlsx_text(cell) for cell in cells]
-            if not any(cells):
-                continue
-            rows.append((number, _row(header, cells)))
+            if any(cells):
+                rows.append((number, cells))
     finally:
         workbook.close()
-    return Table(header, rows)
+    return Table(header, lambda: iter(rows))
 
 
 def _xlsx_text(value) -> str:
@@ -152,9 +158,4 @@ def _key(name: str) -> str:
 def normalise_keys(table: Table, columns: list[str]) -> None:
     """Rename the header's columns to the format's spelling (`end year` → `End Year`)."""
     wanted = {_key(name): name for name in columns}
-    renames = {name: wanted.get(_key(name), name) for name in table.header}
-    table.header = [renames[name] for name in table.header]
-    table.rows = [
-        (number, {renames.get(key, key): value for key, value in row.items()})
-        for number, row in table.rows
-    ]
+    table.header = [wanted.get(_key(name), name) for name in table.header]

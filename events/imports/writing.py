@@ -475,22 +475,25 @@ class EventWriter:
             default_user=self._user(),
             default_change_reason=current_change_reason(),
         )
-        votes = []
-        for plan, record in zip(plans, records, strict=True):
-            for iso3, option in plan.record.vote.roll.items():
-                vote = CountryVote(
-                    vote_record=record, actor=self.matching.actors[iso3], option=option
-                )
-                vote.clean()
-                stamp_author(vote, self.user)
-                votes.append(vote)
-        bulk_create_with_history(
-            votes,
-            CountryVote,
-            batch_size=5000,
-            default_user=self._user(),
-            default_change_reason=current_change_reason(),
-        )
+        # Rolls of ~50 records at a time: 10,000 votes and their history rows in memory.
+        pairs = list(zip(plans, records, strict=True))
+        for start in range(0, len(pairs), 50):
+            votes = []
+            for plan, record in pairs[start : start + 50]:
+                for iso3, option in plan.record.vote.roll.items():
+                    vote = CountryVote(
+                        vote_record=record, actor=self.matching.actors[iso3], option=option
+                    )
+                    vote.clean()
+                    stamp_author(vote, self.user)
+                    votes.append(vote)
+            bulk_create_with_history(
+                votes,
+                CountryVote,
+                batch_size=5000,
+                default_user=self._user(),
+                default_change_reason=current_change_reason(),
+            )
 
     def _write_vote(self, plan: Plan) -> None:
         vote = plan.record.vote

@@ -46,14 +46,13 @@ EVENT_TYPES = {
 def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[EventRecord]:
     table = read_table(data, file_name, report)
     table.header = [name.lower() for name in table.header]
-    table.rows = [(n, {k.lower(): v for k, v in row.items()}) for n, row in table.rows]
     require_columns(table, REQUIRED, "ACLED")
     report.note(
         "Latitude and longitude are not stored; ACLED's source names are kept in the summary "
         "(they are not links: cite the articles to publish these events)."
     )
     records = []
-    for number, row in table.rows:
+    for number, row in table.iter_rows():
         record = _record(number, row, report)
         if record is not None:
             records.append(record)

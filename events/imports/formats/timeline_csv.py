@@ -41,12 +41,12 @@ _ESCAPED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[EventRecord]:
     table = read_table(data, file_name, report)
     require_columns(table, REQUIRED, "Timeline CSV")
-    if any(row.get("status") not in ("", "draft") for _n, row in table.rows):
-        report.note("The status column is not imported: rows come in as drafts.")
-    if any(row.get("actors") for _n, row in table.rows):
-        report.note("Actors are imported as participants (the CSV does not carry their roles).")
     records = []
-    for number, row in table.rows:
+    for number, row in table.iter_rows():
+        if row.get("status") not in (None, "", "draft"):
+            report.note("The status column is not imported: rows come in as drafts.")
+        if row.get("actors"):
+            report.note("Actors are imported as participants (the CSV has no roles).")
         record = _record(number, row, report)
         if record is not None:
             records.append(record)

@@ -50,16 +50,16 @@ def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[Ev
     table = read_table(data, file_name, report)
     normalise_keys(table, COLUMNS)
     require_columns(table, REQUIRED, "TimelineJS sheet")
-    used = [name for name in IGNORED if any(row.get(name) for _n, row in table.rows)]
-    if used:
-        report.note(
-            f"Not stored: {', '.join(used)} (Timeline shows dates in their precision itself)."
-        )
     records = []
-    for number, row in table.rows:
+    used: set[str] = set()
+    for number, row in table.iter_rows():
+        used.update(name for name in IGNORED if row.get(name))
         record = _record(number, row, report)
         if record is not None:
             records.append(record)
+    if used:
+        names = ", ".join(name for name in IGNORED if name in used)
+        report.note(f"Not stored: {names} (Timeline shows dates in their precision itself).")
     return records
 
 

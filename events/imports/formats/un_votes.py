@@ -38,13 +38,12 @@ OPTIONS = {
 def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[EventRecord]:
     table = read_table(data, file_name, report)
     table.header = [name.lower() for name in table.header]
-    table.rows = [(n, {k.lower(): v for k, v in row.items()}) for n, row in table.rows]
     require_columns(table, COLUMNS, "UN voting data")
-    report.rows = len(table.rows)
     records: dict[str, EventRecord] = {}
     seen: dict[tuple[str, str], int] = {}
     broken: set[str] = set()
-    for number, row in table.rows:
+    for number, row in table.iter_rows():
+        report.rows += 1
         key = row["undl_id"] or row["resolution"] or row["draft"]
         if not key:
             report.problem(number, "undl_id", "Empty, as are resolution and draft: say which vote.")
