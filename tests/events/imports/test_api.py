@@ -75,3 +75,11 @@ def test_an_oversized_upload_is_a_400(api, settings):
     response = post(api, b"x" * (1024 * 1024 + 1))
     assert response.status_code == 400
     assert "at most 1 MB" in str(response.json())
+
+
+def test_nginx_lets_an_import_upload_through_up_to_the_documented_limit(settings):
+    from tests.deploy.conftest import DEPLOY
+
+    site = (DEPLOY / "nginx" / "timeline.conf").read_text()
+    assert f"client_max_body_size {settings.IMPORT_MAX_UPLOAD_MB + 1}m;" in site
+    assert f"up to {settings.IMPORT_MAX_UPLOAD_MB} MB" in site
