@@ -229,6 +229,7 @@ def run_import(
                 _create_actors(writer, matching, records, report, options.get("create_actors"))
             for start in range(0, len(records), BATCH):
                 batch = records[start : start + BATCH]
+                records[start : start + BATCH] = [None] * len(batch)  # memory stays flat
                 with import_writes(import_run) if not atomic else nullcontext():
                     plans = writer.plan(batch)
                     writer.write(plans)

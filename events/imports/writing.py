@@ -141,6 +141,8 @@ class EventWriter:
     # --- planning (reads only) ----------------------------------------------------------
 
     def plan(self, records: list[EventRecord]) -> list[Plan]:
+        # Sources are looked up batch by batch; holding every batch's would grow with the file.
+        self._sources = {}
         existing = self._existing(records)
         plans = []
         for record in records:
