@@ -282,7 +282,7 @@ class EventWriter:
         return (
             roll != wanted
             or not stored.roll_complete
-            or stored.title != vote.title
+            or stored.title != vote.title[:500]
             or (stored.document_symbol or "") != vote.document_symbol
             or stored.draft_symbol != vote.draft_symbol
         )

@@ -34,7 +34,8 @@ REQUIRED = ["slug", "title", "start", "type"]
 # Enough to tell it from other CSVs when guessing.
 GUESS_BY = ["slug", "title", "edtf", "start", "earliest", "latest", "source_urls"]
 FIELD_COLUMNS = {"start_date": "start", "end_date": "end", "title": "title", "slug": "slug"}
-# The export escapes text that a spreadsheet would run as a formula with a leading '.
+# The export escapes text that a spreadsheet would run as a formula with a leading ' (every
+# text cell; earlier exports escaped each actor's name inside the actors cell).
 _ESCAPED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
@@ -58,6 +59,7 @@ def _unescape(value: str) -> str:
 
 
 def _record(number: int, row: dict, report: Report) -> EventRecord | None:
+    row = {name: _unescape(value) for name, value in row.items()}
     slug = row.get("slug", "").strip()
     title = _unescape(text(row, "title", report, number))
     for column, value in (("slug", slug), ("title", title)):
