@@ -234,12 +234,7 @@ def run_import(
                     plans = writer.plan(batch)
                     writer.write(plans)
                 for plan in plans:
-                    report.count(
-                        plan.action,
-                        row=plan.record.row,
-                        obj=plan.record.title,
-                        slug=plan.event.slug if plan.event else plan.record.slug,
-                    )
+                    report.count(plan.action, row=plan.record.row, key=plan.record.slug)
                 _progress(import_run, start + len(batch), progress)
     except ValidationError as exc:
         written = (
@@ -281,9 +276,7 @@ def _plan_only(writer, records, report, progress) -> None:
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
         for plan in writer.plan(batch):
-            report.count(
-                plan.action, row=plan.record.row, obj=plan.record.title, slug=plan.record.slug
-            )
+            report.count(plan.action, row=plan.record.row, key=plan.record.slug)
         if progress:
             progress(start + len(batch), len(records))
     would_create = sorted(

@@ -1,7 +1,7 @@
 """What an import says back: the problems of each row and the counts, declared once here and
 shown by the command, the admin page and the API alike."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 class FileRefused(Exception):
@@ -32,8 +32,9 @@ class Report:
     problems: list[RowProblem] = field(default_factory=list)
     # Notes about the file as a whole (ignored columns, formulas kept as text …).
     notes: list[str] = field(default_factory=list)
-    # What each row did: {"row", "action" (created/updated/unchanged), "object", "slug"}.
-    changes: list[dict] = field(default_factory=list)
+    # What each row did: [row, action (created/updated/unchanged), key (slug …)]; compact,
+    # as a 100,000-row import keeps one per row.
+    changes: list[list] = field(default_factory=list)
     # Names no actor answers to; created as draft actors only with create_actors.
     unmatched_actors: list[str] = field(default_factory=list)
     actors_created: list[str] = field(default_factory=list)
@@ -49,16 +50,19 @@ class Report:
         if message not in self.notes:
             self.notes.append(message)
 
-    def count(self, action: str, *, row: int, obj: str, slug: str = "") -> None:
+    def count(self, action: str, *, row: int, key: str) -> None:
         setattr(self, action, getattr(self, action) + 1)
-        self.changes.append({"row": row, "action": action, "object": obj, "slug": slug})
+        self.changes.append([row, action, key])
 
     @property
     def rejected_rows(self) -> set[int]:
         return {problem.row for problem in self.problems}
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it would deep-copy every change of a large import.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["problems"] = [asdict(problem) for problem in self.problems]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":

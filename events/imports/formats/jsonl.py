@@ -120,7 +120,7 @@ class DatasetImport:
                 if same
                 else ("updated" if (record["type"], _key(record)) in stored else "created")
             )
-            self.report.count(action, row=number, obj=label, slug=str(_key(record)))
+            self.report.count(action, row=number, key=label)
             if progress and done % 1000 == 0:
                 progress(done, len(lines))
         for number, event, relations in self.relations:
