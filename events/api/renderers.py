@@ -418,3 +418,17 @@ class FormatNegotiationMixin:
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class JSONLinesRenderer(renderers.BaseRenderer):
+    """JSON Lines: the dataset export streams its own lines; this renders only its errors (one
+    JSON object, one line), so a client reading lines can read those too."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return dump_json(data) + b"\n"
