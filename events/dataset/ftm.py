@@ -9,7 +9,9 @@ The format of Aleph, OpenSanctions and the investigative tools built on them
   Aliases and the short name are `alias`, the parent organisation `parent`.
 - posts: a `Position` (the title in the organisation, one per organisation and title) and an
   `Occupancy` of it by the person, with its dates.
-- sources: a `Document` (title, URL, publisher, authors, publication date, language).
+- sources: an `Article`, FtM's `Document` of published prose (title, URL, publisher,
+  authors, publication date, language); a plain `Document` stands for a file and requires
+  its file name, which a cited source does not have.
 - events: an `Event` (dates cut to their precision, participants as `involved`, initiators
   as `organizer`, the location country), and one `Documentation` linking it to each source
   it cites (the stance as `role`, the quote as `summary`).
@@ -113,7 +115,7 @@ def post_entities(record: Record) -> list[dict]:
 def source_entity(record: Record) -> dict:
     return entity(
         source_id(record["key"]),
-        "Document",
+        "Article",
         title=record["title"],
         sourceUrl=record["url"],
         publisher=record["publisher"],

@@ -2,6 +2,7 @@
 records once, in their order, keeping the few kinds that are small (actors), and the codes
 other standards use for our values (ISO 3166 alpha-2, ISO 639-3, partial ISO 8601 dates)."""
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -18,9 +19,10 @@ def line(obj: dict) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_UTC_Z) + b"\n"
 
 
-def digest(*parts: str) -> str:
+def digest(*parts) -> str:
     """A short stable id for a row with no slug (a source, a post)."""
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+    text = "\x1f".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 @functools.cache
@@ -40,16 +42,15 @@ def language_639_3(tag: str) -> str | None:
     return language.alpha_3 if language else None
 
 
-def partial_date(value: str | None, precision: str) -> str | None:
+def partial_date(day: dt.date | None, precision: str) -> str | None:
     """An ISO 8601 date cut to its precision: `2025-03-02`, `2025-03`, `2025`."""
-    if not value:
+    if day is None:
         return None
-    day = dt.date.fromisoformat(value)
     if precision == DatePrecision.YEAR:
         return f"{day.year:04d}"
     if precision == DatePrecision.MONTH:
         return f"{day.year:04d}-{day.month:02d}"
-    return value
+    return day.isoformat()
 
 
 def lines_of(text: str) -> list[str]:
@@ -65,7 +66,9 @@ class Reader:
         self.actors: dict[str, Record] = {}
 
     def __iter__(self) -> Iterator[Record]:
-        for record in self.records:
-            if record["type"] == "actor":
-                self.actors[record["slug"]] = record
-            yield record
+        # Closed even when the caller stops early or fails: it ends the export's transaction.
+        with contextlib.closing(self.records):
+            for record in self.records:
+                if record["type"] == "actor":
+                    self.actors[record["slug"]] = record
+                yield record

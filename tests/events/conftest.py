@@ -22,6 +22,7 @@ from tests.factories import (
     TimelineEntryFactory,
     TimelineFactory,
     VoteRecordFactory,
+    event_type,
 )
 
 
@@ -38,7 +39,9 @@ def export_dataset(db):
     RoleFactory(person=person, organisation=alpha, title="Foreign minister")
     secret = StateFactory(slug="secret-state", name="Secret draft state")
 
-    summit = PublishedEventFactory(slug="summit", title="Summit", location_country=beta)
+    summit = PublishedEventFactory(
+        slug="summit", title="Summit", location_country=beta, event_type=event_type("summit")
+    )
     ParticipationFactory(event=summit, actor=person, role="initiator", note="hosted")
     ParticipationFactory(event=summit, actor=alpha)
     keyless = SourceFactory(url=None, title="Print article", publisher="Gazette")
