@@ -12,9 +12,12 @@ timelines, and every actor, source and type those refer to), or with `include_dr
 of it. The public scope is closed under references, so every key a record names is defined
 by an earlier record (an event's relations may name an event later in the file).
 
-Memory stays flat in the number of events: events are read through one streaming query in
-chunks, and each chunk's parts cost one query per kind of part. Actors, posts and timelines
-are held as id sets or read in one pass; they are counted in thousands, not millions.
+Memory stays flat in the number of events: events, sources and each kind of part are read
+through one streaming query each (server-side cursors on PostgreSQL), the parts ordered like
+the events and merged with them as they go by (`_PartStream`), so the query count does not
+grow with the data either. Actor ids are held as a set and the sources without URL or
+reference as a map to their keys; both are counted in thousands, not millions. Everything is
+read in one transaction: one consistent snapshot.
 """
 
 import hashlib
