@@ -7,6 +7,7 @@ from events.api import (
     actor_views,
     alignment,
     changes_feed,
+    dataset_export,
     event_views,
     import_views,
     source_views,
@@ -25,6 +26,7 @@ router.register("timelines", timeline_views.TimelineViewSet, basename="timeline"
 
 urlpatterns = [
     path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),
+    path("export.jsonl", dataset_export.DatasetExportView.as_view(), name="dataset-export"),
     path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
     # Before the router: "changes" would otherwise be read as an event's slug.
     path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),

@@ -4,6 +4,7 @@ Lossless and deterministic: the same data gives the same bytes, on SQLite and Po
 and importing a file into an empty database then exporting again gives the file back.
 """
 
+import contextlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import BinaryIO
@@ -34,14 +35,19 @@ def decode(line: bytes | str) -> Record:
 
 
 def jsonl_lines(*, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    for record in dataset_records(include_drafts=include_drafts, chunk_size=chunk_size):
-        yield encode(record)
+    records = dataset_records(include_drafts=include_drafts, chunk_size=chunk_size)
+    # Closed even when the reader stops early (a client gone): it ends the export's transaction.
+    with contextlib.closing(records):
+        for record in records:
+            yield encode(record)
 
 
 def write_jsonl(stream: BinaryIO, *, include_drafts: bool = False) -> int:
     """Write the dataset to a binary stream; returns the number of events written."""
     events = 0
-    for record in dataset_records(include_drafts=include_drafts):
-        stream.write(encode(record))
-        events += record["type"] == "event"
+    records = dataset_records(include_drafts=include_drafts)
+    with contextlib.closing(records):
+        for record in records:
+            stream.write(encode(record))
+            events += record["type"] == "event"
     return events

@@ -12,19 +12,21 @@ timelines, and every actor, source and type those refer to), or with `include_dr
 of it. The public scope is closed under references, so every key a record names is defined
 by an earlier record (an event's relations may name an event later in the file).
 
-Memory stays flat in the number of events: events are read through one streaming query in
-chunks, and each chunk's parts cost one query per kind of part. Actors, posts and timelines
-are held as id sets or read in one pass; they are counted in thousands, not millions.
+Memory stays flat in the number of events: events, sources and each kind of part are read
+through one streaming query each (server-side cursors on PostgreSQL), the parts ordered like
+the events and merged with them as they go by (`_PartStream`), so the query count does not
+grow with the data either. Actor ids are held as a set and the sources without URL or
+reference as a map to their keys; both are counted in thousands, not millions. Everything is
+read in one transaction: one consistent snapshot.
 """
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Collate
 
@@ -179,6 +181,12 @@ class Scope:
             self.sources = Source.objects.public()
             self.actor_ids = self._public_actor_ids()
 
+    def of_events(self, path: str) -> Q:
+        """Rows whose event (at `path`) is in scope."""
+        if self.include_drafts:
+            return Q()
+        return Q(**{f"{path}__status__in": PUBLIC_EVENT_STATUSES})
+
     def _public_actor_ids(self) -> set[int]:
         """Every actor a public record names: Actor.public(), plus locations, donors and
         recipients, voting bodies and voters of public events, the actors of published saved
@@ -218,7 +226,23 @@ class Scope:
 def dataset_records(
     *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[Record]:
-    """Every record of the dataset, in file order (see the module docstring)."""
+    """Every record of the dataset, in file order (see the module docstring).
+
+    Read in one transaction, so the file is one consistent snapshot even while curators
+    write (on PostgreSQL REPEATABLE READ; SQLite's read transaction is one already).
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Each kind of part is sorted once by its event's slug (a cursor gets no
+                # parallel workers): in memory, not in temporary files, is several times faster.
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+        yield from _records(include_drafts=include_drafts, chunk_size=chunk_size)
+
+
+def _records(*, include_drafts: bool, chunk_size: int) -> Iterator[Record]:
     scope = Scope(include_drafts=include_drafts)
     yield {
         "type": "dataset",
@@ -319,112 +343,110 @@ def source_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
             yield {"type": "source", "key": key} | fields
 
 
-def _keyless_source_keys(source_ids: set[int]) -> dict[int, str]:
-    rows = Source.objects.filter(pk__in=source_ids).values_list("id", *SOURCE_FIELDS)
+def _keyless_source_keys(sources) -> dict[int, str]:
+    """{id: sha256 key} of the sources without URL or reference (rare: print material)."""
+    rows = sources.filter(url__isnull=True, reference__isnull=True).values_list(
+        "id", *SOURCE_FIELDS
+    )
     return {
         row[0]: source_key(None, None, dict(zip(SOURCE_FIELDS, row[1:], strict=True)))
         for row in rows
     }
 
 
+class _PartStream:
+    """One kind of part of every event in scope, read in one pass in the events' order.
+
+    Rows are (event slug, *values) ordered by the event slug's bytes, as the events are, so
+    the parts of each event are taken from the head of the stream as its event goes by (a
+    merge join): one query per kind of part for the whole export, and memory for one row.
+    """
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, slug: str) -> list[tuple]:
+        taken = []
+        # Slugs are ASCII, so Python's str order is the database's byte order.
+        while self.head is not None and self.head[0] <= slug:
+            if self.head[0] == slug:
+                taken.append(self.head[1:])
+            self.head = next(self.rows, None)
+        return taken
+
+
+def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
+    return [dict(zip(fields, values, strict=True)) for values in sorted(rows, key=part_order)]
+
+
 def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
     columns = [
-        "id",
-        *(
-            {"event_type": "event_type__slug", "location_country": "location_country__slug"}.get(
-                name, name
-            )
-            for name in EVENT_FIELDS
-        ),
+        {"event_type": "event_type__slug", "location_country": "location_country__slug"}.get(
+            name, name
+        )
+        for name in EVENT_FIELDS
     ]
     events = scope.events.order_by(by_bytes("slug")).values_list(*columns)
-    for chunk in batched(events.iterator(chunk_size=chunk_size), chunk_size):
-        yield from _event_chunk(scope, chunk)
 
+    def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
+        rows = queryset.order_by(by_bytes(slug)).values_list(slug, *columns)
+        return _PartStream(rows.iterator(chunk_size=chunk_size))
 
-def _grouped(rows: Iterable[tuple], fields: tuple[str, ...]) -> dict[int, list[Record]]:
-    """{owner id: [part dicts, in their natural order]} from (owner id, *values) rows."""
-    parts: dict[int, list[tuple]] = defaultdict(list)
-    for owner_id, *values in rows:
-        parts[owner_id].append(tuple(values))
-    return {
-        owner_id: [
-            dict(zip(fields, values, strict=True)) for values in sorted(rows, key=part_order)
-        ]
-        for owner_id, rows in parts.items()
-    }
-
-
-def _event_chunk(scope: Scope, chunk: list[tuple]) -> Iterator[Record]:
-    ids = [row[0] for row in chunk]
-    participations = _grouped(
-        Participation.objects.filter(event_id__in=ids).values_list(
-            "event_id", "actor__slug", "role", "note"
-        ),
-        PARTICIPATION_FIELDS,
+    participations = stream(
+        Participation.objects.filter(scope.of_events("event")), "actor__slug", "role", "note"
     )
-    citation_rows = list(
-        Citation.objects.filter(event_id__in=ids).values_list(
-            "event_id",
-            "source_id",
-            "source__url",
-            "source__reference",
-            "locator",
-            "stance",
-            "quote",
-            "note",
-        )
+    keyless = _keyless_source_keys(scope.sources)
+    citations = stream(
+        Citation.objects.filter(scope.of_events("event")),
+        "source_id",
+        "source__url",
+        "source__reference",
+        *CITATION_FIELDS[1:],
     )
-    keyless = _keyless_source_keys(
-        {row[1] for row in citation_rows if row[2] is None and row[3] is None}
+    relation_rows = EventRelation.objects.filter(
+        scope.of_events("from_event"), scope.of_events("to_event")
     )
-    citations = _grouped(
-        (
-            (event_id, keyless.get(source_id) or source_key(url, reference), *rest)
-            for event_id, source_id, url, reference, *rest in citation_rows
-        ),
-        CITATION_FIELDS,
+    relations = stream(relation_rows, "kind", "to_event__slug", slug="from_event__slug")
+    aid = stream(
+        AidMeasure.objects.filter(scope.of_events("event")),
+        "donor__slug",
+        "recipient__slug",
+        *AID_FIELDS[2:],
     )
-    relations_qs = EventRelation.objects.filter(from_event_id__in=ids)
-    if not scope.include_drafts:
-        relations_qs = relations_qs.filter(to_event__status__in=PUBLIC_EVENT_STATUSES)
-    relations = _grouped(
-        relations_qs.values_list("from_event_id", "kind", "to_event__slug"), RELATION_FIELDS
+    votes = stream(
+        VoteRecord.objects.filter(scope.of_events("event")), "body__slug", *VOTE_RECORD_FIELDS[1:]
     )
-    aid = _grouped(
-        AidMeasure.objects.filter(event_id__in=ids).values_list(
-            "event_id", "donor__slug", "recipient__slug", *AID_FIELDS[2:]
-        ),
-        AID_FIELDS,
+    rolls = stream(
+        CountryVote.objects.filter(scope.of_events("vote_record__event")),
+        "actor__slug",
+        "option",
+        slug="vote_record__event__slug",
     )
-    vote_rows = list(
-        VoteRecord.objects.filter(event_id__in=ids).values_list(
-            "event_id", "id", "body__slug", *VOTE_RECORD_FIELDS[1:]
-        )
-    )
-    rolls = _grouped(
-        CountryVote.objects.filter(vote_record_id__in=[row[1] for row in vote_rows]).values_list(
-            "vote_record_id", "actor__slug", "option"
-        ),
-        ROLL_FIELDS,
-    )
-    votes = {
-        event_id: dict(zip(VOTE_RECORD_FIELDS, values, strict=True))
-        | {"roll": rolls.get(record_id, [])}
-        for event_id, record_id, *values in vote_rows
-    }
-    for event_id, *values in chunk:
-        yield (
-            {"type": "event"}
-            | dict(zip(EVENT_FIELDS, values, strict=True))
-            | {
-                "participations": participations.get(event_id, []),
-                "citations": citations.get(event_id, []),
-                "relations": relations.get(event_id, []),
-                "aid_measures": aid.get(event_id, []),
-                "vote_record": votes.get(event_id),
-            }
-        )
+    for values in events.iterator(chunk_size=chunk_size):
+        record = {"type": "event"} | dict(zip(EVENT_FIELDS, values, strict=True))
+        slug = record["slug"]
+        vote = votes.take(slug)
+        roll = rolls.take(slug)
+        record |= {
+            "participations": _sorted_parts(participations.take(slug), PARTICIPATION_FIELDS),
+            "citations": _sorted_parts(
+                [
+                    (keyless.get(source_id) or source_key(url, reference), *rest)
+                    for source_id, url, reference, *rest in citations.take(slug)
+                ],
+                CITATION_FIELDS,
+            ),
+            "relations": _sorted_parts(relations.take(slug), RELATION_FIELDS),
+            "aid_measures": _sorted_parts(aid.take(slug), AID_FIELDS),
+            "vote_record": (
+                dict(zip(VOTE_RECORD_FIELDS, vote[0], strict=True))
+                | {"roll": _sorted_parts(roll, ROLL_FIELDS)}
+                if vote
+                else None
+            ),
+        }
+        yield record
 
 
 def timeline_records(scope: Scope) -> Iterator[Record]:

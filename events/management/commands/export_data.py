@@ -1,5 +1,6 @@
 """`manage.py export_data`: write the whole dataset as a file (docs/data-format.md)."""
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,8 +39,11 @@ class Command(BaseCommand):
         lines = formats.WRITERS[options["format"]](include_drafts=options["include_drafts"])
         target = options["output"]
         if target == "-":
-            self._write(sys.stdout.buffer, lines)
-            sys.stdout.buffer.flush()
+            try:
+                self._write(sys.stdout.buffer, lines)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:  # `export_data -o - | head`: the reader has had enough
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         try:
             with open(target, "wb") as stream:

@@ -1,99 +1,18 @@
 """The JSONL dataset export: deterministic, public only by default, closed under references."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.choices import ActorKind, EventStatus, TimelineStatus, VoteOption
 from events.dataset.jsonl import decode, jsonl_lines
 from events.models import Source
 from tests.factories import (
-    ActorFactory,
-    AidMeasureFactory,
-    CitationFactory,
-    CountryVoteFactory,
-    EventFactory,
-    EventRelationFactory,
     ParticipationFactory,
-    PersonFactory,
     PublishedEventFactory,
-    RoleFactory,
-    SourceFactory,
-    StateFactory,
-    TimelineEntryFactory,
-    TimelineFactory,
-    VoteRecordFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dataset(db):
-    """Public and draft rows side by side; slugs whose byte order differs from a locale's."""
-    un = ActorFactory(slug="un", name="United Nations")
-    assembly = ActorFactory(
-        slug="un-ga", name="General Assembly", kind=ActorKind.ORGAN, parent=un, voting_members=193
-    )
-    alpha = StateFactory(slug="alpha", name="Alphaland", iso3="ALP")
-    beta = StateFactory(slug="a-beta", name="Betaland", iso3="BET")
-    person = PersonFactory(slug="Zed-person", name="Zed", aliases="Z\nZee")
-    RoleFactory(person=person, organisation=alpha, title="Foreign minister")
-    secret = StateFactory(slug="secret-state", name="Secret draft state")
-
-    summit = PublishedEventFactory(slug="summit", title="Summit", location_country=beta)
-    ParticipationFactory(event=summit, actor=person, role="initiator", note="hosted")
-    ParticipationFactory(event=summit, actor=alpha)
-    keyless = SourceFactory(url=None, title="Print article", publisher="Gazette")
-    referenced = SourceFactory(url=None, reference="archive/1", title="Archived")
-    CitationFactory(event=summit, source=keyless, locator="p. 2", stance="context")
-    CitationFactory(event=summit, source=referenced, locator="")
-
-    vote = VoteRecordFactory(
-        event__status=EventStatus.PUBLISHED,
-        event__published_at=dt.datetime(2025, 3, 4, 12, 0, tzinfo=dt.UTC),
-        event__slug="a-vote",
-        body=assembly,
-        yes_count=1,
-        no_count=1,
-        result="rejected",
-        roll_complete=True,
-        non_voting_count=0,
-    )
-    CitationFactory(event=vote.event)
-    CountryVoteFactory(vote_record=vote, actor=alpha, option=VoteOption.YES)
-    CountryVoteFactory(vote_record=vote, actor=beta, option=VoteOption.NO)
-
-    aid = AidMeasureFactory(
-        event__status=EventStatus.RETRACTED,
-        event__retraction_reason="Wrong.",
-        event__published_at=None,
-        event__first_published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-        event__slug="aid-pause",
-        donor=alpha,
-        recipient=beta,
-        amount=Decimal("1000000.50"),
-        currency="USD",
-    )
-    CitationFactory(event=aid.event)
-
-    draft = EventFactory(slug="draft-plan", title="Secret draft plan", location_country=secret)
-    ParticipationFactory(event=draft, actor=secret)
-    CitationFactory(event=draft, source=SourceFactory(url="https://draft.example.org/leak"))
-    EventRelationFactory(from_event=summit, to_event=draft, kind="follows")
-    EventRelationFactory(from_event=summit, to_event=vote.event, kind="responds_to")
-    EventRelationFactory(from_event=vote.event, to_event=summit, kind="follows")
-
-    public_timeline = TimelineFactory(slug="tl-public", kind="curated")
-    TimelineEntryFactory(timeline=public_timeline, event=summit, position=2, caption="Two")
-    TimelineEntryFactory(timeline=public_timeline, event=draft, position=1)
-    draft_timeline = TimelineFactory(slug="tl-draft", status=TimelineStatus.DRAFT)
-    TimelineEntryFactory(timeline=draft_timeline, event=summit)
-    return {"summit": summit, "draft": draft, "keyless": keyless}
 
 
 def export(**options) -> bytes:
@@ -108,12 +27,12 @@ def find(data: list[dict], kind: str, slug: str) -> dict:
     return next(r for r in data if r["type"] == kind and r.get("slug") == slug)
 
 
-def test_it_gives_the_same_bytes_every_time(dataset):
+def test_it_gives_the_same_bytes_every_time(export_dataset):
     assert export() == export()
     assert export(include_drafts=True) == export(include_drafts=True)
 
 
-def test_it_starts_with_a_header_naming_format_version_and_scope(dataset):
+def test_it_starts_with_a_header_naming_format_version_and_scope(export_dataset):
     assert records(export())[0] == {
         "type": "dataset",
         "format": "timeline-dataset",
@@ -123,7 +42,7 @@ def test_it_starts_with_a_header_naming_format_version_and_scope(dataset):
     assert records(export(include_drafts=True))[0]["scope"] == "all"
 
 
-def test_the_default_export_holds_no_draft(dataset):
+def test_the_default_export_holds_no_draft(export_dataset):
     data = export()
     for secret in (
         b"draft-plan",
@@ -139,7 +58,7 @@ def test_the_default_export_holds_no_draft(dataset):
     assert timeline["entries"] == [{"event": "summit", "position": 2, "caption": "Two"}]
 
 
-def test_all_holds_drafts_and_what_only_they_name(dataset):
+def test_all_holds_drafts_and_what_only_they_name(export_dataset):
     data = records(export(include_drafts=True))
     keys = {(r["type"], r.get("slug") or r.get("key")) for r in data}
     assert ("event", "draft-plan") in keys
@@ -149,7 +68,7 @@ def test_all_holds_drafts_and_what_only_they_name(dataset):
 
 
 @pytest.mark.parametrize("include_drafts", [False, True])
-def test_every_key_a_record_names_is_defined_on_an_earlier_line(dataset, include_drafts):
+def test_every_key_a_record_names_is_defined_on_an_earlier_line(export_dataset, include_drafts):
     defined: dict[str, set] = {"event_type": set(), "actor": set(), "source": set(), "event": set()}
     relations = []
     for record in records(export(include_drafts=include_drafts)):
@@ -180,7 +99,7 @@ def test_every_key_a_record_names_is_defined_on_an_earlier_line(dataset, include
     assert set(relations) <= defined["event"]
 
 
-def test_records_of_a_type_follow_their_keys_in_byte_order(dataset):
+def test_records_of_a_type_follow_their_keys_in_byte_order(export_dataset):
     data = records(export(include_drafts=True))
     assert [r["type"] for r in data] == sorted(
         (r["type"] for r in data),
@@ -195,7 +114,7 @@ def test_records_of_a_type_follow_their_keys_in_byte_order(dataset):
     assert roots[0] == "Zed-person"  # capitals first, as bytes sort
 
 
-def test_an_event_carries_its_parts_as_stored(dataset):
+def test_an_event_carries_its_parts_as_stored(export_dataset):
     data = records(export())
     aid = find(data, "event", "aid-pause")
     assert aid["status"] == "retracted"
@@ -237,16 +156,18 @@ def test_an_event_carries_its_parts_as_stored(dataset):
     }
 
 
-def test_a_keyless_source_is_named_by_the_digest_of_its_fields(dataset):
+def test_a_keyless_source_is_named_by_the_digest_of_its_fields(export_dataset):
     data = records(export())
     source = next(r for r in data if r["type"] == "source" and r["title"] == "Print article")
     summit = find(data, "event", "summit")
     assert source["key"] in [c["source"] for c in summit["citations"]]
-    Source.objects.filter(pk=dataset["keyless"].pk).update(publisher="Other gazette")
+    Source.objects.filter(pk=export_dataset["keyless"].pk).update(publisher="Other gazette")
     assert source["key"] not in export().decode()
 
 
-def test_the_command_writes_the_same_bytes_to_a_file_and_to_stdout(dataset, tmp_path, capfdbinary):
+def test_the_command_writes_the_same_bytes_to_a_file_and_to_stdout(
+    export_dataset, tmp_path, capfdbinary
+):
     target = tmp_path / "dataset.jsonl"
     call_command("export_data", "--format", "jsonl", "-o", str(target))
     call_command("export_data", "-o", "-")
@@ -255,7 +176,7 @@ def test_the_command_writes_the_same_bytes_to_a_file_and_to_stdout(dataset, tmp_
     assert target.read_bytes() == export(include_drafts=True)
 
 
-def test_the_number_of_queries_does_not_grow_with_the_events(dataset):
+def test_the_number_of_queries_does_not_grow_with_the_events(export_dataset):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             export(include_drafts=True)

@@ -8,7 +8,6 @@ from events.dataset.jsonl import jsonl_lines
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
 from events.models import Actor, Event, EventType, Source, Timeline
-from tests.events.dataset.test_jsonl import dataset  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +31,22 @@ def empty_database() -> None:
 
 
 @pytest.mark.parametrize("include_drafts", [False, True])
-def test_export_import_export_gives_the_same_bytes(dataset, include_drafts, tmp_path):  # noqa: F811
+def test_export_import_export_gives_the_same_bytes(
+    transactional_db, export_dataset, include_drafts, tmp_path
+):
+    timeline = Timeline.objects.get(slug="tl-public")
+    timeline.query_actors.set(Actor.objects.filter(slug="alpha"))
+    timeline.query_types.set(EventType.objects.filter(slug="summit"))
     first = export(include_drafts=include_drafts)
-    empty_database()
-    assert not Event.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Event.objects.exists() and not EventType.objects.exists()
     path = tmp_path / "dataset.jsonl"
     path.write_bytes(first)
     call_command("import_data", str(path))
     assert export(include_drafts=include_drafts) == first
 
 
-def test_importing_a_dataset_twice_changes_nothing(dataset):  # noqa: F811
+def test_importing_a_dataset_twice_changes_nothing(export_dataset):
     data = export(include_drafts=True)
     result = start_import(data=data, file_name="d.jsonl", user=None)
     assert result.status == ImportStatus.DONE
@@ -50,7 +54,7 @@ def test_importing_a_dataset_twice_changes_nothing(dataset):  # noqa: F811
     assert result.unchanged_count == len(data.splitlines()) - 1
 
 
-def test_a_dry_run_of_a_dataset_writes_nothing(dataset):  # noqa: F811
+def test_a_dry_run_of_a_dataset_writes_nothing(export_dataset):
     data = export(include_drafts=True)
     empty_database()
     result = start_import(data=data, file_name="d.jsonl", user=None, dry_run=True)
@@ -60,7 +64,7 @@ def test_a_dry_run_of_a_dataset_writes_nothing(dataset):  # noqa: F811
     assert EventType.objects.exists()  # the taxonomy is untouched
 
 
-def test_a_curator_imports_a_datasets_events_as_drafts(dataset, curator):  # noqa: F811
+def test_a_curator_imports_a_datasets_events_as_drafts(export_dataset, curator):
     data = export()
     empty_database()
     result = start_import(data=data, file_name="d.jsonl", user=curator)
