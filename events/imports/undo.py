@@ -1,7 +1,5 @@
 """Undoing an import: possible while nothing it wrote has been edited since."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -9,7 +7,17 @@ from django.utils import timezone
 
 from events.authorship import change_reason, stamp_author
 from events.imports.models import ExternalId, Import, ImportItemAction, ImportStatus
-from events.models import Actor, Citation, Event, Participation, Source, VoteRecord
+from events.models import (
+    Actor,
+    Citation,
+    Event,
+    EventType,
+    Participation,
+    Role,
+    Source,
+    Timeline,
+    VoteRecord,
+)
 from events.services import vote_roll_replace
 
 
@@ -57,8 +65,10 @@ def import_undo(*, import_run: Import, user) -> dict[str, int]:
         raise ValidationError(problems)
     counts = {"deleted": 0, "restored": 0, "kept": 0}
     items = list(import_run.items.select_related("content_type").order_by("-id"))
-    order = {Event: 0, Source: 1, Actor: 2}
-    items.sort(key=lambda item: order.get(item.content_type.model_class(), 3))
+    # What refers to others goes first: timelines (their entries protect events), events,
+    # sources, posts, actors, then event types.
+    order = {Timeline: 0, Event: 1, Source: 2, Role: 3, Actor: 4, EventType: 5}
+    items.sort(key=lambda item: order.get(item.content_type.model_class(), 6))
     with change_reason(f"Undo of {import_run.change_reason}"):
         for item in items:
             model = item.content_type.model_class()
@@ -90,8 +100,9 @@ def import_undo(*, import_run: Import, user) -> dict[str, int]:
     return counts
 
 
-def _restore(event: Event, before: dict, user) -> None:
-    """Put back the fields an update changed, and remove the parts it added."""
+def _restore(event, before: dict, user) -> None:
+    """Put back the fields an update changed (of an event, or of any row a dataset import
+    updated), and remove the parts it added."""
     before = dict(before or {})
     vote = before.pop("vote_record", None)
     added = before.pop("added", {})
@@ -107,9 +118,8 @@ def _restore(event: Event, before: dict, user) -> None:
         event.refresh_from_db()
         for name, value in before.items():
             field = event._meta.get_field(name.removesuffix("_id"))
-            if value is not None and field.get_internal_type() == "DateField":
-                value = dt.date.fromisoformat(value)
-            setattr(event, name, value)
+            # Dates, instants and amounts were stored as text in the JSON.
+            setattr(event, name, None if value is None else field.to_python(value))
         stamp_author(event, user)
         event.save()
     if vote is not None:

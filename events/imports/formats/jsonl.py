@@ -125,6 +125,23 @@ class DatasetImport:
                 progress(done, len(lines))
         for number, event, relations in self.relations:
             self._sync_relations(event, relations, number)
+        self._final_versions()
+
+    def _final_versions(self) -> None:
+        """Parts written after a row moved its version: undo compares with the final one."""
+        items = list(self.import_run.items.filter(version_after__isnull=False))
+        by_model: dict = {}
+        for item in items:
+            by_model.setdefault(item.content_type.model_class(), []).append(item)
+        for model, model_items in by_model.items():
+            versions = dict(
+                model._base_manager.filter(pk__in=[i.object_id for i in model_items]).values_list(
+                    "pk", "version"
+                )
+            )
+            for item in model_items:
+                item.version_after = versions.get(item.object_id, item.version_after)
+        ImportItem.objects.bulk_update(items, ["version_after"], batch_size=1000)
 
     def _comparable(self, record: dict) -> dict:
         if self.keep_status or record["type"] != "event":
@@ -215,7 +232,13 @@ class DatasetImport:
             action=action,
             row=number,
             version_after=getattr(obj, "version", None),
-            before=_jsonable({k: getattr(v, "pk", v) for k, v in before.items()}),
+            # Foreign keys by their column (`parent_id`), so undo can set them back.
+            before=_jsonable(
+                {
+                    (f"{k}_id" if hasattr(v, "pk") else k): getattr(v, "pk", v)
+                    for k, v in before.items()
+                }
+            ),
         )
 
     def _source(self, record: dict, number: int, unchanged: bool) -> None:

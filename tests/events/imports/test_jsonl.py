@@ -76,3 +76,25 @@ def test_a_file_without_a_header_is_refused():
     result = start_import(data=b'{"type":"event"}\n', file_name="d.jsonl", user=None)
     assert result.status == ImportStatus.REFUSED
     assert "dataset header" in result.report["refused"]
+
+
+def test_undoing_a_dataset_import_removes_what_it_created(export_dataset, curator):
+    from events.imports.undo import import_undo, undo_problems
+
+    data = export(include_drafts=True)
+    empty_database()
+    result = start_import(data=data, file_name="d.jsonl", user=curator)  # drafts
+    assert Event.objects.exists() and Timeline.objects.exists()
+    assert undo_problems(result) == []
+    import_undo(import_run=result, user=curator)
+    assert not Event.objects.exists()
+    assert not Timeline.objects.exists()
+
+
+def test_a_dataset_import_that_published_events_cannot_be_undone(export_dataset, editor):
+    from events.imports.undo import undo_problems
+
+    data = export()
+    empty_database()
+    result = start_import(data=data, file_name="d.jsonl", user=editor)
+    assert any("never deleted" in problem for problem in undo_problems(result))
