@@ -11,11 +11,16 @@ DEV := DEBUG=1
 
 .PHONY: run test lint format check install clean bench fuzz fuzz-conformance soak test-deploy
 
-# Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite.
+# Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite,
+# with the task worker beside the server.
 run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py ensure_admin
+	@# The background worker (large imports, docs/importing.md) runs beside the server and
+	@# stops with it.
+	$(DEV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # ruff (lint and format check), Django's checks, the migration check, then the whole test suite.

@@ -184,14 +184,16 @@ class ActorQuerySet(models.QuerySet):
             return self
         return self.filter(search_names__icontains=text)
 
-    def resolve(self, *references: str) -> dict:
-        """The actors these references name, in one query: {reference as given: actor}.
+    def resolve(self, *references: str, names: bool = False) -> dict:
+        """The actors these references name: {reference as given: actor}.
 
         A reference is a slug, a state's ISO 3166 alpha-3 code or a Wikidata id, the codes in
-        any case (`usa`, `RUS`, `q30`). If one reference names two actors (one's slug is
-        another's code), the slug wins, then the ISO code. Unknown references are left out.
-        Every place that turns a reference into an actor (API lookups, filters, write fields,
-        pages) asks here.
+        any case (`usa`, `RUS`, `q30`); with `names`, also a name, short name or alias, in any
+        case (imports, which read what people typed: “Russia”, “Zelenskyy”). If one reference
+        names two actors (one's slug is another's code), the slug wins, then the ISO code, the
+        Wikidata id, the name, the short name, an alias; between equals, the older actor.
+        Unknown references are left out. Every place that turns a reference into an actor
+        (API lookups, filters, write fields, pages, imports) asks here.
         """
         wanted: dict[str, list[str]] = {}
         for reference in references:
@@ -201,14 +203,28 @@ class ActorQuerySet(models.QuerySet):
             return {}
         given = [reference.strip() for reference in references]
         codes = [key.upper() for key in wanted]
-        candidates = self.filter(
-            Q(slug__in={*wanted, *given}) | Q(iso3__in=codes) | Q(wikidata_id__in=codes)
-        )
-        best: dict[str, tuple[int, object]] = {}
-        for actor in candidates:
-            for rank, key in enumerate(reference_keys(actor.slug, actor.iso3, actor.wikidata_id)):
-                if key in wanted and (key not in best or rank < best[key][0]):
-                    best[key] = (rank, actor)
+        condition = Q(slug__in={*wanted, *given}) | Q(iso3__in=codes) | Q(wikidata_id__in=codes)
+        if names:
+            # search_names holds the name, short name and aliases, one a line: a name is a
+            # candidate when its text appears there; the exact line is checked below.
+            condition |= Q(name__in=given) | Q(short_name__in=given)
+            unseen = set(wanted) - {
+                key
+                for actor in self.filter(condition).only("slug", "iso3", "wikidata_id")
+                for key in reference_keys(actor.slug, actor.iso3, actor.wikidata_id)
+            }
+            for key in sorted(unseen):
+                condition |= Q(search_names__icontains=key)
+        best: dict[str, tuple[tuple[int, int], object]] = {}
+        for actor in self.filter(condition).order_by("id"):
+            codes = (actor.slug, actor.iso3, actor.wikidata_id)
+            keys = [(rank, code.lower()) for rank, code in enumerate(codes) if code]
+            if names:  # name, short name, aliases: the order search_names keeps them in
+                lines = [line.lower() for line in actor.search_names.splitlines() if line.strip()]
+                keys += [(3 + rank, line) for rank, line in enumerate(lines)]
+            for rank, key in keys:
+                if key in wanted and (key not in best or (rank, actor.pk) < best[key][0]):
+                    best[key] = ((rank, actor.pk), actor)
         return {
             reference: actor for key, (_rank, actor) in best.items() for reference in wanted[key]
         }

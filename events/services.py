@@ -196,6 +196,8 @@ def vote_roll_replace(*, record: VoteRecord, roll: list[dict], user) -> None:
     new = [vote for actor_id, vote in wanted.items() if actor_id not in existing]
     if new:
         # One INSERT for a whole roll; bulk writes skip signals, so history and stamp by hand.
+        for vote in new:
+            stamp_author(vote, user)
         bulk_create_with_history(new, CountryVote, default_user=user)
         stamp_change(record)
 

@@ -6,3 +6,6 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from timeline.settings import *  # noqa: F403
+
+# Tasks run in the test's own thread and transaction: no worker to start.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

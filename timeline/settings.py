@@ -44,8 +44,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "events",
+    "events.imports",
     "embeds",
     "accounts",
 ]
@@ -194,6 +197,20 @@ TIMELINE_PUBLIC_URL = env_str("TIMELINE_PUBLIC_URL", "").rstrip("/")
 # django-simple-history: keep who and when for every change, admin and API alike.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# Slow work (large imports) runs as tasks: django-tasks (the backport of Django 6.0's tasks) with
+# its database backend, so the queue works on SQLite and PostgreSQL alike with no other service.
+# `make run` starts `manage.py db_worker` beside the server; the tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Imports of more rows than this run as a background task (docs/importing.md).
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
+# Uploads larger than this are refused before they are read (docs/importing.md).
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 50)
 
 # Who the client is: REMOTE_ADDR, or with N trusted proxies in front (nginx: 1) the address the
 # nearest of them saw, from X-Forwarded-For. With 0 that header is ignored, since anyone can send

@@ -129,28 +129,29 @@ class CSVRenderer(ExportRenderer):
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             country = row["location"]["country"]
-            writer.writerow(
-                [
-                    row["slug"],
-                    _cell(row["title"]),
-                    row["display_date"],
-                    row["edtf"],
-                    _partial(row["start"]),
-                    _partial(row["end"]) if row["end"] else "",
-                    row["start"]["precision"],
-                    row["earliest"],
-                    row["latest"],
-                    row["type"]["name"],
-                    row["status"],
-                    row["verification"],
-                    row["importance"],
-                    country["iso3"] or country["name"] if country else "",
-                    _cell(row["location"]["name"]),
-                    "; ".join(_cell(actor["name"]) for actor in distinct_actors(row["actors"])),
-                    "; ".join(source["url"] for source in row["sources"] if source["url"]),
-                    _cell(row["retraction_reason"]),
-                ]
-            )
+            cells = [
+                row["slug"],
+                row["title"],
+                row["display_date"],
+                row["edtf"],
+                _partial(row["start"]),
+                _partial(row["end"]) if row["end"] else "",
+                row["start"]["precision"],
+                row["earliest"],
+                row["latest"],
+                row["type"]["name"],
+                row["status"],
+                row["verification"],
+                row["importance"],
+                country["iso3"] or country["name"] if country else "",
+                row["location"]["name"],
+                "; ".join(actor["name"] for actor in distinct_actors(row["actors"])),
+                "; ".join(source["url"] for source in row["sources"] if source["url"]),
+                row["retraction_reason"],
+            ]
+            # Every text cell, not only the free-text ones: a slug may start with "-", a name
+            # or a type with "+" or "@", and a spreadsheet runs any of them as a formula.
+            writer.writerow([_cell(cell) if isinstance(cell, str) else cell for cell in cells])
         return out.getvalue().encode("utf-8")
 
 
@@ -425,3 +426,17 @@ class FormatNegotiationMixin:
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class JSONLinesRenderer(renderers.BaseRenderer):
+    """JSON Lines: the dataset export streams its own lines; this renders only its errors (one
+    JSON object, one line), so a client reading lines can read those too."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return dump_json(data) + b"\n"

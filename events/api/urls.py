@@ -7,7 +7,9 @@ from events.api import (
     actor_views,
     alignment,
     changes_feed,
+    dataset_export,
     event_views,
+    import_views,
     source_views,
     timeline_views,
     vote_views,
@@ -24,8 +26,11 @@ router.register("timelines", timeline_views.TimelineViewSet, basename="timeline"
 
 urlpatterns = [
     path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),
+    path("export.jsonl", dataset_export.DatasetExportView.as_view(), name="dataset-export"),
     path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
     # Before the router: "changes" would otherwise be read as an event's slug.
     path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),
+    path("imports/", import_views.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
     *router.urls,
 ]

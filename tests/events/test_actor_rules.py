@@ -93,3 +93,25 @@ def test_the_authorship_stamp_records_the_user_or_nobody():
 
     stamp_author(actor, None)
     assert (actor.updated_by, actor._history_user) == (None, None)
+
+
+def test_resolve_with_names_also_takes_names_short_names_and_aliases_in_any_case():
+    russia = StateFactory(name="Russian Federation", short_name="Russia", slug="ru", iso3="RUS")
+    zelensky = PersonFactory(name="Volodymyr Zelensky", slug="zelensky", aliases="Zelenskyy")
+    found = Actor.objects.resolve(
+        "russian federation", "Russia", "ZELENSKYY", "ru", "Atlantis", names=True
+    )
+    assert found == {
+        "russian federation": russia,
+        "Russia": russia,
+        "ZELENSKYY": zelensky,
+        "ru": russia,
+    }
+    assert Actor.objects.resolve("Russia") == {}  # names only when asked
+
+
+def test_resolve_with_names_prefers_a_slug_to_someone_elses_name():
+    StateFactory(name="Georgia", slug="georgia-state", iso3="GEO")
+    slugged = ActorFactory(name="Georgia (US state)", slug="georgia")
+    assert Actor.objects.resolve("georgia", names=True) == {"georgia": slugged}
+    assert Actor.objects.resolve("Georgia", names=True) == {"Georgia": slugged}

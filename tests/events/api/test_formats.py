@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from events.choices import DatePrecision, EventStatus
 from tests.factories import (
+    ActorFactory,
     CitationFactory,
     EventFactory,
     ParticipationFactory,
@@ -103,6 +104,25 @@ def test_csv_defuses_spreadsheet_formulas(client):
     PublishedEventFactory(slug="formula", title='=HYPERLINK("http://evil")')
     (row,) = csv.DictReader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode()))
     assert row["title"].startswith("'=")
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_prefixes_a_quote_to_every_cell_a_spreadsheet_would_run(client, prefix):
+    event = PublishedEventFactory(
+        slug=f"{'-' if prefix == '-' else ''}x",
+        title=f"{prefix}1+1",
+        location_name=f"{prefix}cmd|' /C calc'!A0",
+        retraction_reason="",
+    )
+    ParticipationFactory(event=event, actor=ActorFactory(name=f"{prefix}SUM(A1:A9)"))
+    (row,) = csv.DictReader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode()))
+    assert row["title"] == f"'{prefix}1+1"
+    assert row["location"] == f"'{prefix}cmd|' /C calc'!A0"
+    assert row["actors"] == f"'{prefix}SUM(A1:A9)"
+    if prefix == "-":
+        assert row["slug"] == "'-x"
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
 
 
 def test_formats_are_chosen_by_accept_too(client, dated):

@@ -1,0 +1,179 @@
+"""Import speed and memory (docs/benchmarks.md, "Imports").
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/timeline_bench_import \\
+        .venv/bin/python -m bench.imports sheet --rows 100000
+    DATABASE_URL=… .venv/bin/python -m bench.imports votes --resolutions 2000 --members 193
+
+Generates the file in memory (a TimelineJS sheet of distinct dated events, each with a group
+that names an actor and a source URL; or a UN voting-data CSV), migrates the database, then
+imports it through the pipeline the command uses (`start_import`, full validation, history,
+ImportItems) in the foreground, and reports rows/s, the time, the counts and the process's
+peak resident memory (VmHWM), with the load average (`uptime`: the machine may be shared).
+The database's name must contain "bench": the import adds thousands of rows to it.
+Results: bench/results/import-<kind>-<time>.json.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GROUPS = ["United States", "Russia", "Ukraine", "Diplomacy", "Sanctions", "Unknown group"]
+
+
+def memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def sheet_file(rows: int, seed: int) -> bytes:
+    from events.imports.formats.timelinejs_sheet import COLUMNS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    start = dt.date(1900, 1, 1)
+    for number in range(rows):
+        day = start + dt.timedelta(days=number % 40000)
+        cells = dict.fromkeys(COLUMNS, "")
+        cells.update(
+            {
+                "Year": day.year,
+                "Month": day.month if number % 10 else "",  # some month, some year precision
+                "Day": day.day if number % 5 else "",
+                "Headline": f"Benchmark event {seed}-{number}",
+                "Text": f"What happened in event {number}, in a sentence or two.",
+                "Media": f"https://bench.example.org/{seed}/{number}",
+                "Media Credit": "Bench wire",
+                "Group": GROUPS[number % len(GROUPS)],
+            }
+        )
+        writer.writerow([cells[name] for name in COLUMNS])
+    return out.getvalue().encode()
+
+
+def votes_file(resolutions: int, members: int, seed: int) -> bytes:
+    import pycountry
+
+    from events.imports.formats.un_votes import COLUMNS
+
+    codes = sorted(country.alpha_3 for country in pycountry.countries)[:members]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for number in range(resolutions):
+        symbol = f"A/RES/{seed}/{number + 1}"
+        date = (dt.date(1990, 1, 1) + dt.timedelta(days=number)).isoformat()
+        for index, code in enumerate(codes):
+            vote = "YNAX"[(index * 7 + number) % 4] if index % 3 else "Y"
+            writer.writerow(
+                [f"{seed}{number:06d}", code, code, vote, date, seed, symbol, "", f"Text {number}"]
+            )
+    return out.getvalue().encode()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=["sheet", "votes"])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--resolutions", type=int, default=2000)
+    parser.add_argument("--members", type=int, default=193)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if "bench" not in connection.settings_dict["NAME"]:
+        print("Run against a benchmark database (its name contains 'bench').", file=sys.stderr)
+        return 2
+    call_command("migrate", verbosity=0)
+    from events.imports.pipeline import start_import
+
+    _ensure_actors()
+    seed = int(time.time())
+    if args.kind == "sheet":
+        data, rows = sheet_file(args.rows, seed), args.rows
+    else:
+        data, rows = (
+            votes_file(args.resolutions, args.members, seed),
+            (args.resolutions * args.members),
+        )
+    rss_before = memory_kb("VmRSS")
+    load_before = load_average()
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    result = start_import(
+        data=data, file_name=f"bench-{args.kind}.csv", user=None, background=False
+    )
+    seconds = time.perf_counter() - started
+    figures = {
+        "kind": args.kind,
+        "database": connection.vendor,
+        "rows": rows,
+        "bytes": len(data),
+        "status": result.status,
+        "created": result.created_count,
+        "updated": result.updated_count,
+        "unchanged": result.unchanged_count,
+        "rejected": result.rejected_count,
+        "seconds": round(seconds, 2),
+        # This process's CPU only: the rest of the wall time is the database (and the load).
+        "cpu_seconds": round(time.process_time() - cpu_started, 2),
+        "rows_per_second": round(rows / seconds),
+        "rss_before_import_mb": round(rss_before / 1024),
+        "peak_rss_mb": round(memory_kb("VmHWM") / 1024),
+        "load_before": load_before,
+        "load_after": load_average(),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    if args.kind == "votes":
+        figures.update(resolutions=args.resolutions, members=args.members)
+    print(json.dumps(figures, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    (RESULTS / f"import-{args.kind}-{stamp}.json").write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+def _ensure_actors() -> None:
+    """The actors the sheet's groups name, and the General Assembly."""
+    from events.choices import ActorKind
+    from events.models import Actor
+
+    for slug, name, kind, iso3 in (
+        ("united-states", "United States", ActorKind.STATE, "USA"),
+        ("russia", "Russia", ActorKind.STATE, "RUS"),
+        ("ukraine", "Ukraine", ActorKind.STATE, "UKR"),
+        ("un-general-assembly", "United Nations General Assembly", ActorKind.ORGAN, None),
+    ):
+        if not Actor.objects.filter(slug=slug).exists():
+            Actor.objects.create(
+                slug=slug,
+                name=name,
+                kind=kind,
+                iso3=iso3 if not Actor.objects.filter(iso3=iso3).exists() else None,
+                voting_members=193 if kind == ActorKind.ORGAN else None,
+            )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

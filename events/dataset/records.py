@@ -1,0 +1,469 @@
+"""The records of a dataset export, in their one deterministic order (docs/data-format.md).
+
+`dataset_records()` yields one plain dict per record: the header, then every event type,
+actor, post, source, event (with its parts nested) and timeline in scope. Rows are referred
+to by natural keys (slugs, a source's normalised URL or reference), never by database ids, so
+a file survives an import into another database. Values are as stored; what is derived from
+other columns (date bounds, search text), bookkeeping (ids, versions, created/updated stamps
+and users) and history are left out.
+
+Scope: the public dataset (what anonymous readers can see: public events, published
+timelines, and every actor, source and type those refer to), or with `include_drafts` all
+of it. The public scope is closed under references, so every key a record names is defined
+by an earlier record (an event's relations may name an event later in the file).
+
+Memory stays flat in the number of events: events, sources and each kind of part are read
+through one streaming query each (server-side cursors on PostgreSQL), the parts ordered like
+the events and merged with them as they go by (`_PartStream`), so the query count does not
+grow with the data either. Actor ids are held as a set and the sources without URL or
+reference as a map to their keys; both are counted in thousands, not millions. Everything is
+read in one transaction: one consistent snapshot.
+"""
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+import orjson
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Collate
+
+from events.choices import PUBLIC_EVENT_STATUSES, TimelineStatus
+from events.models import (
+    Actor,
+    AidMeasure,
+    Citation,
+    CountryVote,
+    Event,
+    EventRelation,
+    EventType,
+    Participation,
+    Role,
+    Source,
+    Timeline,
+    TimelineEntry,
+    VoteRecord,
+)
+
+FORMAT = "timeline-dataset"
+VERSION = 1
+CHUNK_SIZE = 2000
+
+Record = dict[str, Any]
+
+# Field lists, in the order each record shows them (the `type` and key come first).
+EVENT_TYPE_FIELDS = ("slug", "name", "parent", "description", "cameo_code", "plover_code")
+ACTOR_FIELDS = (
+    "slug",
+    "name",
+    "kind",
+    "short_name",
+    "aliases",
+    "iso3",
+    "wikidata_id",
+    "description",
+    "parent",
+    "voting_members",
+    "votes_to_adopt",
+    "veto_members",
+)
+POST_FIELDS = ("person", "organisation", "title", "start_date", "end_date")
+SOURCE_FIELDS = (
+    "kind",
+    "title",
+    "url",
+    "reference",
+    "publisher",
+    "authors",
+    "published_on",
+    "published_precision",
+    "published_approximate",
+    "language",
+    "archive_url",
+    "full_text",
+)
+EVENT_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "event_type",
+    "start_date",
+    "start_precision",
+    "start_approximate",
+    "end_date",
+    "end_precision",
+    "end_approximate",
+    "location_country",
+    "location_name",
+    "status",
+    "retraction_reason",
+    "published_at",
+    "first_published_at",
+    "verification",
+    "importance",
+)
+PARTICIPATION_FIELDS = ("actor", "role", "note")
+CITATION_FIELDS = ("source", "locator", "stance", "quote", "note")
+RELATION_FIELDS = ("kind", "to_event")
+AID_FIELDS = ("donor", "recipient", "kind", "action", "amount", "currency", "note")
+VOTE_RECORD_FIELDS = (
+    "body",
+    "document_symbol",
+    "draft_symbol",
+    "title",
+    "result",
+    "yes_count",
+    "no_count",
+    "abstain_count",
+    "non_voting_count",
+    "roll_complete",
+)
+ROLL_FIELDS = ("actor", "option")
+TIMELINE_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "kind",
+    "status",
+    "query_actors",
+    "query_types",
+    "query_from",
+    "query_to",
+)
+ENTRY_FIELDS = ("event", "position", "caption")
+
+
+def by_bytes(field: str):
+    """Order by the UTF-8 bytes of a text column (= Python's str order) on every database:
+    PostgreSQL's default collation would put `a-b` and `ab` by locale rules."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field), "C")
+    return F(field)  # SQLite compares text with BINARY by default
+
+
+def part_order(values: tuple) -> tuple:
+    """A sort key for a part's field values: None first, then by the value's text."""
+    return tuple((value is not None, "" if value is None else str(value)) for value in values)
+
+
+def batched(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def source_key(url: str | None, reference: str | None, fields: dict | None = None) -> str:
+    """A source's key in the file: its normalised URL, `ref:<reference>`, or for a source with
+    neither a digest of its fields (`sha256:…`), so identical keyless sources share a key."""
+    if url:
+        return url
+    if reference:
+        return f"ref:{reference}"
+    canonical = orjson.dumps(fields, default=str, option=orjson.OPT_SORT_KEYS)
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()[:32]
+
+
+class Scope:
+    """Which rows a dataset holds: querysets and the id set of actors."""
+
+    def __init__(self, *, include_drafts: bool):
+        self.include_drafts = include_drafts
+        if include_drafts:
+            self.events = Event.objects.all()
+            self.timelines = Timeline.objects.all()
+            self.sources = Source.objects.all()
+            self.actor_ids = set(Actor.objects.values_list("id", flat=True))
+        else:
+            self.events = Event.objects.public()
+            self.timelines = Timeline.objects.published()
+            self.sources = Source.objects.public()
+            self.actor_ids = self._public_actor_ids()
+
+    def of_events(self, path: str) -> Q:
+        """Rows whose event (at `path`) is in scope."""
+        if self.include_drafts:
+            return Q()
+        return Q(**{f"{path}__status__in": PUBLIC_EVENT_STATUSES})
+
+    def _public_actor_ids(self) -> set[int]:
+        """Every actor a public record names: Actor.public(), plus locations, donors and
+        recipients, voting bodies and voters of public events, the actors of published saved
+        queries; then, to a fixed point, their parents and the organisations of their posts."""
+        public = Q(event__status__in=PUBLIC_EVENT_STATUSES)
+        ids = set(Actor.objects.public().values_list("id", flat=True))
+        ids |= set(
+            Event.objects.public()
+            .filter(location_country__isnull=False)
+            .values_list("location_country_id", flat=True)
+            .distinct()
+        )
+        for column in ("donor_id", "recipient_id"):
+            ids |= set(AidMeasure.objects.filter(public).values_list(column, flat=True).distinct())
+        ids |= set(VoteRecord.objects.filter(public).values_list("body_id", flat=True).distinct())
+        ids |= set(
+            CountryVote.objects.filter(vote_record__event__status__in=PUBLIC_EVENT_STATUSES)
+            .values_list("actor_id", flat=True)
+            .distinct()
+        )
+        ids |= set(
+            Timeline.query_actors.through.objects.filter(
+                timeline__status=TimelineStatus.PUBLISHED
+            ).values_list("actor_id", flat=True)
+        )
+        while True:
+            more = set(
+                Actor.objects.filter(pk__in=ids, parent__isnull=False).values_list(
+                    "parent_id", flat=True
+                )
+            ) | set(Role.objects.filter(person__in=ids).values_list("organisation_id", flat=True))
+            if more <= ids:
+                return ids
+            ids |= more
+
+
+def dataset_records(
+    *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE
+) -> Iterator[Record]:
+    """Every record of the dataset, in file order (see the module docstring).
+
+    Read in one transaction, so the file is one consistent snapshot even while curators
+    write (on PostgreSQL REPEATABLE READ; SQLite's read transaction is one already).
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Each kind of part is sorted once by its event's slug (a cursor gets no
+                # parallel workers): in memory, not in temporary files, is several times faster.
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+        yield from _records(include_drafts=include_drafts, chunk_size=chunk_size)
+
+
+def _records(*, include_drafts: bool, chunk_size: int) -> Iterator[Record]:
+    scope = Scope(include_drafts=include_drafts)
+    yield {
+        "type": "dataset",
+        "format": FORMAT,
+        "version": VERSION,
+        "scope": "all" if include_drafts else "public",
+    }
+    yield from event_type_records()
+    yield from actor_records(scope)
+    yield from post_records(scope)
+    yield from source_records(scope, chunk_size)
+    yield from event_records(scope, chunk_size)
+    yield from timeline_records(scope)
+
+
+def _tree_order(rows: list[tuple[int, int | None, str]]) -> list[int]:
+    """Ids of (id, parent id, slug) rows, parents first: by depth, then by slug."""
+    parents = {row_id: parent_id for row_id, parent_id, _slug in rows}
+
+    def depth(row_id: int) -> int:
+        seen = 0
+        while parents.get(row_id) is not None and seen <= len(parents):
+            row_id, seen = parents[row_id], seen + 1
+        return seen
+
+    return [row_id for row_id, _p, slug in sorted(rows, key=lambda r: (depth(r[0]), r[2]))]
+
+
+def event_type_records() -> Iterator[Record]:
+    """The whole taxonomy, in either scope (it is public reference data)."""
+    own = [f for f in EVENT_TYPE_FIELDS if f != "parent"]
+    rows = {
+        row["id"]: row
+        for row in EventType.objects.values("id", "parent_id", *own, parent_slug=F("parent__slug"))
+    }
+    for type_id in _tree_order([(r["id"], r["parent_id"], r["slug"]) for r in rows.values()]):
+        row = rows[type_id]
+        yield {"type": "event_type"} | {
+            name: row["parent_slug"] if name == "parent" else row[name]
+            for name in EVENT_TYPE_FIELDS
+        }
+
+
+def actor_records(scope: Scope) -> Iterator[Record]:
+    tree = list(Actor.objects.filter(pk__in=scope.actor_ids).values_list("id", "parent_id", "slug"))
+    own = [f for f in ACTOR_FIELDS if f != "parent"]
+    for ids in batched(_tree_order(tree), CHUNK_SIZE):
+        rows = {
+            row["id"]: row
+            for row in Actor.objects.filter(pk__in=ids).values(
+                "id", *own, parent_slug=F("parent__slug")
+            )
+        }
+        for actor_id in ids:
+            row = rows[actor_id]
+            yield {"type": "actor"} | {
+                name: row["parent_slug"] if name == "parent" else row[name] for name in ACTOR_FIELDS
+            }
+
+
+def post_records(scope: Scope) -> Iterator[Record]:
+    posts = Role.objects.all()
+    if not scope.include_drafts:
+        posts = posts.filter(person__in=scope.actor_ids)
+    posts = posts.order_by(
+        by_bytes("person__slug"),
+        by_bytes("organisation__slug"),
+        by_bytes("title"),
+        F("start_date").asc(nulls_first=True),
+        F("end_date").asc(nulls_first=True),
+    ).values_list("person__slug", "organisation__slug", "title", "start_date", "end_date")
+    for values in posts.iterator(chunk_size=CHUNK_SIZE):
+        yield {"type": "post"} | dict(zip(POST_FIELDS, values, strict=True))
+
+
+def source_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
+    """Sources with a URL by URL, then those with a reference by reference, then the rest
+    (no natural key) by their fields."""
+    groups = (
+        scope.sources.filter(url__isnull=False).order_by(by_bytes("url")),
+        scope.sources.filter(url__isnull=True, reference__isnull=False).order_by(
+            by_bytes("reference")
+        ),
+        scope.sources.filter(url__isnull=True, reference__isnull=True).order_by(
+            by_bytes("title"),
+            by_bytes("publisher"),
+            by_bytes("authors"),
+            F("published_on").asc(nulls_first=True),
+            by_bytes("kind"),
+            by_bytes("full_text"),
+            "id",
+        ),
+    )
+    for group in groups:
+        for values in group.values_list(*SOURCE_FIELDS).iterator(chunk_size=chunk_size):
+            fields = dict(zip(SOURCE_FIELDS, values, strict=True))
+            key = source_key(fields["url"], fields["reference"], fields)
+            yield {"type": "source", "key": key} | fields
+
+
+def _keyless_source_keys(sources) -> dict[int, str]:
+    """{id: sha256 key} of the sources without URL or reference (rare: print material)."""
+    rows = sources.filter(url__isnull=True, reference__isnull=True).values_list(
+        "id", *SOURCE_FIELDS
+    )
+    return {
+        row[0]: source_key(None, None, dict(zip(SOURCE_FIELDS, row[1:], strict=True)))
+        for row in rows
+    }
+
+
+class _PartStream:
+    """One kind of part of every event in scope, read in one pass in the events' order.
+
+    Rows are (event slug, *values) ordered by the event slug's bytes, as the events are, so
+    the parts of each event are taken from the head of the stream as its event goes by (a
+    merge join): one query per kind of part for the whole export, and memory for one row.
+    """
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, slug: str) -> list[tuple]:
+        taken = []
+        # Slugs are ASCII, so Python's str order is the database's byte order.
+        while self.head is not None and self.head[0] <= slug:
+            if self.head[0] == slug:
+                taken.append(self.head[1:])
+            self.head = next(self.rows, None)
+        return taken
+
+
+def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
+    return [dict(zip(fields, values, strict=True)) for values in sorted(rows, key=part_order)]
+
+
+def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
+    columns = [
+        {"event_type": "event_type__slug", "location_country": "location_country__slug"}.get(
+            name, name
+        )
+        for name in EVENT_FIELDS
+    ]
+    events = scope.events.order_by(by_bytes("slug")).values_list(*columns)
+
+    def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
+        rows = queryset.order_by(by_bytes(slug)).values_list(slug, *columns)
+        return _PartStream(rows.iterator(chunk_size=chunk_size))
+
+    participations = stream(
+        Participation.objects.filter(scope.of_events("event")), "actor__slug", "role", "note"
+    )
+    keyless = _keyless_source_keys(scope.sources)
+    citations = stream(
+        Citation.objects.filter(scope.of_events("event")),
+        "source_id",
+        "source__url",
+        "source__reference",
+        *CITATION_FIELDS[1:],
+    )
+    relation_rows = EventRelation.objects.filter(
+        scope.of_events("from_event"), scope.of_events("to_event")
+    )
+    relations = stream(relation_rows, "kind", "to_event__slug", slug="from_event__slug")
+    aid = stream(
+        AidMeasure.objects.filter(scope.of_events("event")),
+        "donor__slug",
+        "recipient__slug",
+        *AID_FIELDS[2:],
+    )
+    votes = stream(
+        VoteRecord.objects.filter(scope.of_events("event")), "body__slug", *VOTE_RECORD_FIELDS[1:]
+    )
+    rolls = stream(
+        CountryVote.objects.filter(scope.of_events("vote_record__event")),
+        "actor__slug",
+        "option",
+        slug="vote_record__event__slug",
+    )
+    for values in events.iterator(chunk_size=chunk_size):
+        record = {"type": "event"} | dict(zip(EVENT_FIELDS, values, strict=True))
+        slug = record["slug"]
+        vote = votes.take(slug)
+        roll = rolls.take(slug)
+        record |= {
+            "participations": _sorted_parts(participations.take(slug), PARTICIPATION_FIELDS),
+            "citations": _sorted_parts(
+                [
+                    (keyless.get(source_id) or source_key(url, reference), *rest)
+                    for source_id, url, reference, *rest in citations.take(slug)
+                ],
+                CITATION_FIELDS,
+            ),
+            "relations": _sorted_parts(relations.take(slug), RELATION_FIELDS),
+            "aid_measures": _sorted_parts(aid.take(slug), AID_FIELDS),
+            "vote_record": (
+                dict(zip(VOTE_RECORD_FIELDS, vote[0], strict=True))
+                | {"roll": _sorted_parts(roll, ROLL_FIELDS)}
+                if vote
+                else None
+            ),
+        }
+        yield record
+
+
+def timeline_records(scope: Scope) -> Iterator[Record]:
+    own = [f for f in TIMELINE_FIELDS if f not in ("query_actors", "query_types")]
+    timelines = scope.timelines.order_by(by_bytes("slug")).values_list("id", *own)
+    for timeline_id, *values in timelines.iterator(chunk_size=CHUNK_SIZE):
+        record = {"type": "timeline"} | dict(zip(own, values, strict=True))
+        links = Timeline.query_actors.through.objects.filter(timeline_id=timeline_id)
+        record["query_actors"] = sorted(links.values_list("actor__slug", flat=True))
+        types = Timeline.query_types.through.objects.filter(timeline_id=timeline_id)
+        record["query_types"] = sorted(types.values_list("eventtype__slug", flat=True))
+        entries = TimelineEntry.objects.filter(timeline_id=timeline_id)
+        if not scope.include_drafts:
+            entries = entries.filter(event__status__in=PUBLIC_EVENT_STATUSES)
+        rows = entries.values_list("event__slug", "position", "caption")
+        record["entries"] = [
+            dict(zip(ENTRY_FIELDS, row, strict=True))
+            for row in sorted(rows, key=lambda row: (row[1], row[0], row[2]))
+        ]
+        yield {"type": "timeline"} | {name: record[name] for name in (*TIMELINE_FIELDS, "entries")}

@@ -1,0 +1,143 @@
+"""The UN Digital Library's General Assembly voting data: one row per member state per
+resolution. Each resolution becomes a “UN vote” event with its vote record and whole roll."""
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from events.choices import DatePrecision, SourceKind, VoteOption
+from events.imports.cells import CellError, iso_date
+from events.imports.reading import read_table, require_columns
+from events.imports.records import EventRecord, SourceRef, VoteData
+from events.imports.report import Report
+from events.models.types import UN_VOTE_TYPE_SLUG
+from events.validators import un_symbol_validator
+
+NAME = "un-votes"
+COLUMNS = [
+    "undl_id",
+    "ms_code",
+    "ms_name",
+    "ms_vote",
+    "date",
+    "session",
+    "resolution",
+    "draft",
+    "title",
+]
+GENERAL_ASSEMBLY = "un-general-assembly"
+FIELD_COLUMNS = {"start_date": "date", "title": "title"}
+OPTIONS = {
+    "Y": VoteOption.YES,
+    "N": VoteOption.NO,
+    "A": VoteOption.ABSTAIN,
+    "X": VoteOption.NON_VOTING,
+}
+
+
+def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[EventRecord]:
+    table = read_table(data, file_name, report)
+    table.header = [name.lower() for name in table.header]
+    require_columns(table, COLUMNS, "UN voting data")
+    records: dict[str, EventRecord] = {}
+    seen: dict[tuple[str, str], int] = {}
+    broken: set[str] = set()
+    for number, row in table.iter_rows():
+        report.rows += 1
+        key = row["undl_id"] or row["resolution"] or row["draft"]
+        if not key:
+            report.problem(number, "undl_id", "Empty, as are resolution and draft: say which vote.")
+            continue
+        code = row["ms_code"].upper()
+        problem = _member_problem(code, row["ms_vote"])
+        if problem:
+            report.problem(number, *problem)
+            broken.add(key)
+            continue
+        if (key, code) in seen:
+            report.problem(
+                number,
+                "ms_code",
+                f"{code} already voted on this resolution in row {seen[(key, code)]}: "
+                "remove the repeated row.",
+            )
+            broken.add(key)
+            continue
+        seen[(key, code)] = number
+        record = records.get(key)
+        if record is None:
+            record = _record(number, row, report)
+            if record is None:
+                broken.add(key)
+                continue
+            records[key] = record
+        record.vote.roll[code] = OPTIONS[row["ms_vote"].upper()]
+    for key in broken & set(records):
+        record = records.pop(key)
+        report.note(
+            f"The vote on {record.vote.document_symbol or key} is left out: a roll with an "
+            "invalid row cannot be complete. Fix the rows reported."
+        )
+    return list(records.values())
+
+
+def _member_problem(code: str, vote: str) -> tuple[str, str] | None:
+    if len(code) != 3 or pycountry.countries.get(alpha_3=code) is None:
+        return (
+            "ms_code",
+            f"“{code}” is not an ISO 3166-1 alpha-3 code of a current state; use three "
+            "letters such as USA or UKR (former states have no current code).",
+        )
+    if vote.strip().upper() not in OPTIONS:
+        return ("ms_vote", f"“{vote}” is not a vote: write Y, N, A or X (did not vote).")
+    return None
+
+
+def _record(number: int, row: dict, report: Report) -> EventRecord | None:
+    try:
+        date = iso_date(row["date"])
+    except CellError as exc:
+        report.problem(number, "date", str(exc))
+        return None
+    symbol, draft = row["resolution"].strip(), row["draft"].strip()
+    for column, value in (("resolution", symbol), ("draft", draft)):
+        try:
+            if value:
+                un_symbol_validator(value)
+        except ValidationError as exc:
+            report.problem(number, column, f"“{value}”: {exc.messages[0]}")
+            return None
+    title = row["title"].strip() or symbol or draft
+    label = symbol or draft or f"record {row['undl_id']}"
+    sources = []
+    if symbol:
+        sources.append(
+            SourceRef(
+                url=f"https://undocs.org/{symbol}",
+                title=f"General Assembly resolution {symbol}: {title}"[:500],
+                publisher="United Nations",
+                kind=SourceKind.OFFICIAL_DOCUMENT,
+            )
+        )
+    session = f", session {row['session']}" if row["session"] else ""
+    return EventRecord(
+        row=number,
+        slug=_slug(label),
+        title=f"UN General Assembly vote on {label}"[:300],
+        summary=f"{title}{session}."[:5000] if title else "",
+        event_type=UN_VOTE_TYPE_SLUG,
+        start_date=date,
+        start_precision=DatePrecision.DAY,
+        sources=sources,
+        external_id=("undl", row["undl_id"]) if row["undl_id"] else None,
+        vote=VoteData(
+            body=GENERAL_ASSEMBLY,
+            document_symbol=symbol,
+            draft_symbol=draft,
+            title=title,
+        ),
+    )
+
+
+def _slug(label: str) -> str:
+    return "unga-" + slugify(label.replace("/", "-"))[:180]

@@ -1,0 +1,602 @@
+"""Every write an import makes goes through here: `import_writes()` attributes it (the acting
+user and the change reason “Import #N (file)” on each history record), and `EventWriter`
+plans each record (created, updated or unchanged) and then writes it.
+
+Planning reads only, so a dry run is the plan without the writes. New events are written in
+bulk (one INSERT per table per batch, with their history); updates and vote rolls go through
+the models' own saves and the services (`vote_roll_replace`, `event_publish`).
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from simple_history.signals import pre_create_historical_record
+from simple_history.utils import bulk_create_with_history
+
+from events import dates
+from events.authorship import change_reason, current_change_reason, stamp_author
+from events.choices import (
+    CitationStance,
+    EventStatus,
+    VoteResult,
+)
+from events.freshness import stamp_change
+from events.imports.models import ExternalId, Import, ImportItem, ImportItemAction
+from events.imports.records import EventRecord
+from events.imports.report import Report
+from events.models import (
+    Actor,
+    Citation,
+    CountryVote,
+    Event,
+    EventType,
+    Participation,
+    Source,
+    VoteRecord,
+)
+from events.models.votes import COUNT_FIELDS
+from events.services import PUBLISH_PERMISSION, event_publish, vote_roll_replace
+from events.urls_normalise import normalise_url
+
+# The fields of an event a record sets; comparing them tells an update from no change.
+EVENT_FIELDS = (
+    "title",
+    "summary",
+    "event_type_id",
+    "start_date",
+    "start_precision",
+    "start_approximate",
+    "end_date",
+    "end_precision",
+    "location_country_id",
+    "location_name",
+    "importance",
+    "verification",
+)
+# The fields of a vote record an import sets (and undo puts back).
+VOTE_FIELDS = (
+    "title",
+    "document_symbol",
+    "draft_symbol",
+    "result",
+    "yes_count",
+    "no_count",
+    "abstain_count",
+    "non_voting_count",
+    "roll_complete",
+)
+
+
+def connect() -> None:
+    pre_create_historical_record.connect(_attribute_history, dispatch_uid="imports-reason")
+
+
+def _attribute_history(sender, history_instance, **kwargs) -> None:
+    # Saves that no one stamped (a derived row) still say which import made them.
+    reason = current_change_reason()
+    if reason and not history_instance.history_change_reason:
+        history_instance.history_change_reason = reason
+
+
+@contextmanager
+def import_writes(import_run: Import) -> Iterator[None]:
+    """The one context every write of an import runs in: one transaction, and each history
+    record attributed to the importing user with the reason “Import #N (file)”."""
+    with transaction.atomic(), change_reason(import_run.change_reason):
+        yield
+
+
+@dataclass
+class Plan:
+    """What writing a record does: `action` created/updated/unchanged, and the details."""
+
+    record: EventRecord
+    action: str
+    event: Event | None = None
+    changed: dict = field(default_factory=dict)  # field: old value (updates)
+    participants: list[tuple[Actor, str]] = field(default_factory=list)  # to add
+    sources: list = field(default_factory=list)  # SourceRefs to cite
+    roll_changes: bool = False
+    needs_external_id: bool = False
+
+
+@dataclass
+class Matching:
+    """What the records' references resolve to, shared by every batch of one import."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    types: dict[str, EventType] = field(default_factory=dict)
+    unmatched: set[str] = field(default_factory=set)
+
+
+class EventWriter:
+    def __init__(
+        self,
+        *,
+        import_run: Import,
+        user,
+        report: Report,
+        matching: Matching,
+        publish_cited: bool = False,
+    ):
+        self.import_run = import_run
+        self.user = user
+        self.report = report
+        self.matching = matching
+        self.publish_cited = (
+            publish_cited and user is not None and user.has_perm(PUBLISH_PERMISSION)
+        )
+        if publish_cited and not self.publish_cited:
+            report.note(
+                "--publish-cited was ignored: only editors publish, so every row stays a draft."
+            )
+        self._sources: dict[str, Source] = {}
+
+    # --- planning (reads only) ----------------------------------------------------------
+
+    def plan(self, records: list[EventRecord]) -> list[Plan]:
+        # Sources are looked up batch by batch; holding every batch's would grow with the file.
+        self._sources = {}
+        existing = self._existing(records)
+        plans = []
+        for record in records:
+            event = existing.get(id(record))
+            plans.append(self._plan_one(record, event))
+        return plans
+
+    def _existing(self, records: list[EventRecord]) -> dict[int, Event]:
+        """The stored event each record names: by external id, then slug, then the one event
+        citing its source URL."""
+        by_external: dict[tuple[str, str], int] = {}
+        externals = [record.external_id for record in records if record.external_id]
+        for scheme in {scheme for scheme, _value in externals}:
+            values = [value for s, value in externals if s == scheme]
+            for value, event_id in ExternalId.objects.filter(
+                scheme=scheme, value__in=values
+            ).values_list("value", "event_id"):
+                by_external[(scheme, value)] = event_id
+        slugs = [record.slug for record in records]
+        by_slug = dict(Event.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        urls = {normalise_url(ref.url) for record in records for ref in record.sources if ref.url}
+        self._load_sources(urls)
+        cited: dict[int, set[int]] = {}
+        for source_id, event_id in Citation.objects.filter(
+            source__url__in=[url for url in urls if url]
+        ).values_list("source_id", "event_id"):
+            cited.setdefault(source_id, set()).add(event_id)
+        chosen: dict[int, int] = {}
+        for record in records:
+            event_id = by_external.get(record.external_id) if record.external_id else None
+            event_id = event_id or by_slug.get(record.slug)
+            if event_id is None:
+                for ref in record.sources:
+                    source = self._sources.get(normalise_url(ref.url))
+                    events = cited.get(source.pk, set()) if source else set()
+                    if len(events) == 1:
+                        event_id = next(iter(events))
+                        break
+            if event_id is not None:
+                chosen[id(record)] = event_id
+        if not chosen:
+            return {}
+        events = Event.objects.filter(pk__in=set(chosen.values())).prefetch_related(
+            "participations", "citations__source", "external_ids"
+        )
+        if any(record.vote for record in records):
+            events = events.select_related("vote_record").prefetch_related(
+                "vote_record__country_votes__actor"
+            )
+        loaded = {event.pk: event for event in events}
+        return {key: loaded[event_id] for key, event_id in chosen.items()}
+
+    def _load_sources(self, urls: set[str]) -> None:
+        missing = [url for url in urls if url and url not in self._sources]
+        for source in Source.objects.filter(url__in=missing):
+            self._sources[source.url] = source
+
+    def _values(self, record: EventRecord, event: Event | None) -> dict:
+        values = {
+            "title": record.title,
+            "summary": record.summary,
+            "event_type_id": self.matching.types[record.event_type].pk,
+            "start_date": record.start_date,
+            "start_precision": record.start_precision,
+            "start_approximate": record.start_approximate,
+            "end_date": record.end_date,
+            "end_precision": record.end_precision if record.end_date else "",
+            "location_country_id": self._actor_id(record.location_country),
+            "location_name": record.location_name,
+        }
+        # Columns a format does not carry (None) keep their stored (or default) value.
+        if record.summary is None:
+            values["summary"] = event.summary if event is not None else ""
+        if record.importance is not None:
+            values["importance"] = record.importance
+        if record.verification:
+            values["verification"] = record.verification
+        return values
+
+    def _actor_id(self, reference: str) -> int | None:
+        actor = self.matching.actors.get(reference) if reference else None
+        return actor.pk if actor else None
+
+    def _plan_one(self, record: EventRecord, event: Event | None) -> Plan:
+        values = self._values(record, event)
+        participants = []
+        seen = set()
+        for ref in record.participants:
+            actor = self.matching.actors.get(ref.reference)
+            if actor is not None and (actor.pk, ref.role) not in seen:
+                seen.add((actor.pk, ref.role))
+                participants.append((actor, ref.role))
+        if event is None:
+            return Plan(
+                record,
+                "created",
+                participants=participants,
+                sources=list(record.sources),
+                needs_external_id=record.external_id is not None,
+            )
+        changed = {
+            name: getattr(event, name)
+            for name, value in values.items()
+            if getattr(event, name) != value
+        }
+        have_parts = {(part.actor_id, part.role) for part in event.participations.all()}
+        new_participants = [(a, role) for a, role in participants if (a.pk, role) not in have_parts]
+        cited_urls = {citation.source.url for citation in event.citations.all()}
+        new_sources = [ref for ref in record.sources if normalise_url(ref.url) not in cited_urls]
+        needs_external_id = record.external_id is not None and record.external_id not in {
+            (external.scheme, external.value) for external in event.external_ids.all()
+        }
+        roll_changes = record.vote is not None and self._roll_differs(record, event)
+        action = (
+            "updated"
+            if changed or new_participants or new_sources or needs_external_id or roll_changes
+            else "unchanged"
+        )
+        return Plan(
+            record,
+            action,
+            event=event,
+            changed=changed,
+            participants=new_participants,
+            sources=new_sources,
+            roll_changes=roll_changes,
+            needs_external_id=needs_external_id,
+        )
+
+    def _roll_differs(self, record: EventRecord, event: Event) -> bool:
+        vote = record.vote
+        stored = getattr(event, "vote_record", None)
+        if stored is None:
+            return True
+        roll = {cv.actor.iso3: cv.option for cv in stored.country_votes.all()}
+        wanted = {iso3: str(option) for iso3, option in vote.roll.items()}
+        return (
+            roll != wanted
+            or not stored.roll_complete
+            or stored.title != vote.title[:500]
+            or (stored.document_symbol or "") != vote.document_symbol
+            or stored.draft_symbol != vote.draft_symbol
+        )
+
+    # --- writing --------------------------------------------------------------------------
+
+    def write(self, plans: list[Plan]) -> None:
+        """Write a batch of plans (inside import_writes) and record them as ImportItems."""
+        self._create_sources(plans)
+        created = [plan for plan in plans if plan.action == "created"]
+        self._create_events(created)
+        self._create_votes([plan for plan in created if plan.record.vote is not None])
+        for plan in plans:
+            if plan.action == "updated":
+                self._write_one(plan)
+        touched = [plan for plan in plans if plan.action != "unchanged"]
+        if touched:
+            Event.objects.filter(pk__in=[plan.event.pk for plan in touched]).refresh_search_actors()
+        if self.publish_cited:
+            for plan in touched:
+                self._publish_if_cited(plan)
+        self._record_items(touched)
+
+    def _create_sources(self, plans: list[Plan]) -> None:
+        new: dict[str, Source] = {}
+        for plan in plans:
+            for ref in plan.sources:
+                url = normalise_url(ref.url)
+                if url and url not in self._sources and url not in new:
+                    source = Source(
+                        url=url,
+                        title=(ref.title or url)[:500],
+                        publisher=ref.publisher[:200],
+                        kind=ref.kind,
+                    )
+                    stamp_author(source, self.user)
+                    new[url] = source
+        if new:
+            bulk_create_with_history(
+                list(new.values()),
+                Source,
+                batch_size=1000,
+                default_user=self._user(),
+                default_change_reason=current_change_reason(),
+            )
+            self._sources.update(new)
+            source_type = ContentType.objects.get_for_model(Source)
+            ImportItem.objects.bulk_create(
+                [
+                    ImportItem(
+                        import_run=self.import_run,
+                        content_type=source_type,
+                        object_id=source.pk,
+                        action=ImportItemAction.CREATED,
+                        version_after=source.version,
+                    )
+                    for source in new.values()
+                ],
+                batch_size=1000,
+            )
+
+    def _user(self):
+        return self.user if self.user is not None and self.user.is_authenticated else None
+
+    def _new_event(self, plan: Plan) -> Event:
+        values = self._values(plan.record, None)
+        event = Event(slug=plan.record.slug, status=EventStatus.DRAFT, **values)
+        # What Event.save() derives; bulk_create does not call save().
+        event.date_lower, event.date_upper = dates.bounds(
+            event.start_date, event.start_precision, event.end_date, event.end_precision or None
+        )
+        stamp_author(event, self.user)
+        return event
+
+    def _create_events(self, plans: list[Plan]) -> None:
+        if not plans:
+            return
+        events = [self._new_event(plan) for plan in plans]
+        bulk_create_with_history(
+            events,
+            Event,
+            batch_size=1000,
+            default_user=self._user(),
+            default_change_reason=current_change_reason(),
+        )
+        participations, citations, externals = [], [], []
+        for plan, event in zip(plans, events, strict=True):
+            plan.event = event
+            for actor, role in plan.participants:
+                part = Participation(event=event, actor=actor, role=role)
+                stamp_author(part, self.user)
+                participations.append(part)
+            citations += self._citations(plan)
+            if plan.needs_external_id:
+                scheme, value = plan.record.external_id
+                externals.append(ExternalId(event=event, scheme=scheme, value=value))
+        for objs, model in ((participations, Participation), (citations, Citation)):
+            if objs:
+                bulk_create_with_history(
+                    objs,
+                    model,
+                    batch_size=1000,
+                    default_user=self._user(),
+                    default_change_reason=current_change_reason(),
+                )
+        ExternalId.objects.bulk_create(externals, batch_size=1000)
+        stamp_change(events[0])  # drafts: the staff stamp moves, once for the batch
+
+    def _citations(self, plan: Plan) -> list[Citation]:
+        citations = []
+        seen = set()
+        for ref in plan.sources:
+            source = self._sources.get(normalise_url(ref.url))
+            if source is None or source.pk in seen:
+                continue
+            seen.add(source.pk)
+            citation = Citation(
+                event=plan.event,
+                source=source,
+                stance=ref.stance,
+                quote=ref.quote,
+                note=ref.note[:500],
+            )
+            stamp_author(citation, self.user)
+            citations.append(citation)
+        return citations
+
+    def _write_one(self, plan: Plan) -> None:
+        """An update: the models' own saves and the services."""
+        record = plan.record
+        if plan.changed:
+            values = self._values(record, plan.event)
+            for name in plan.changed:
+                setattr(plan.event, name, values[name])
+            stamp_author(plan.event, self.user)
+            plan.event.save()
+        added: dict[str, list[int]] = {"participations": [], "citations": [], "external_ids": []}
+        for actor, role in plan.participants:
+            part = Participation(event=plan.event, actor=actor, role=role)
+            stamp_author(part, self.user)
+            part.save()
+            added["participations"].append(part.pk)
+        for citation in self._citations(plan):
+            citation.save()
+            added["citations"].append(citation.pk)
+        if plan.needs_external_id:
+            scheme, value = record.external_id
+            external = ExternalId.objects.create(event=plan.event, scheme=scheme, value=value)
+            added["external_ids"].append(external.pk)
+        if plan.action == "updated" and any(added.values()):
+            plan.changed["added"] = added  # what undo removes
+        if record.vote is not None and plan.roll_changes:
+            self._write_vote(plan)
+
+    def _vote_values(self, vote) -> dict:
+        """A vote record's fields, its counts derived from the roll."""
+        options = list(vote.roll.values())
+        counts = {name: options.count(option) for option, name in COUNT_FIELDS.items()}
+        return {
+            "body": self.matching.actors[vote.body],
+            "title": vote.title[:500],
+            "document_symbol": vote.document_symbol or None,
+            "draft_symbol": vote.draft_symbol,
+            "result": VoteResult.ADOPTED
+            if counts["yes_count"] > counts["no_count"]
+            else VoteResult.REJECTED,
+            **counts,
+        }
+
+    def _create_votes(self, plans: list[Plan]) -> None:
+        """New vote records with their whole rolls, in bulk. The counts are derived from the
+        roll, so a complete roll matches them by construction; each vote is checked with
+        CountryVote's own rule (a state votes) and the counts with the body's rules."""
+        if not plans:
+            return
+        records = []
+        for plan in plans:
+            record = VoteRecord(
+                event=plan.event, roll_complete=True, **self._vote_values(plan.record.vote)
+            )
+            problems = record.count_problems()
+            if problems or record.veto_problem(
+                [iso3 for iso3, option in plan.record.vote.roll.items() if option == "no"]
+            ):
+                raise ValidationError(f"Row {plan.record.row}: the counts break the body's rules.")
+            stamp_author(record, self.user)
+            records.append(record)
+        bulk_create_with_history(
+            records,
+            VoteRecord,
+            batch_size=1000,
+            default_user=self._user(),
+            default_change_reason=current_change_reason(),
+        )
+        # Rolls of ~50 records at a time: 10,000 votes and their history rows in memory.
+        pairs = list(zip(plans, records, strict=True))
+        for start in range(0, len(pairs), 50):
+            votes = []
+            for plan, record in pairs[start : start + 50]:
+                for iso3, option in plan.record.vote.roll.items():
+                    vote = CountryVote(
+                        vote_record=record, actor=self.matching.actors[iso3], option=option
+                    )
+                    vote.clean()
+                    stamp_author(vote, self.user)
+                    votes.append(vote)
+            bulk_create_with_history(
+                votes,
+                CountryVote,
+                batch_size=5000,
+                default_user=self._user(),
+                default_change_reason=current_change_reason(),
+            )
+
+    def _write_vote(self, plan: Plan) -> None:
+        vote = plan.record.vote
+        record = getattr(plan.event, "vote_record", None)
+        if record is not None:
+            plan.changed["vote_record"] = {
+                **{name: getattr(record, name) for name in VOTE_FIELDS},
+                "roll": {cv.actor.iso3: cv.option for cv in record.country_votes.all()},
+            }
+        record = record or VoteRecord(event=plan.event)
+        for name, value in self._vote_values(vote).items():
+            setattr(record, name, value)
+        record.roll_complete = False  # set once the roll below is in place
+        stamp_author(record, self.user)
+        record.save()
+        roll = [
+            {"actor": self.matching.actors[iso3], "option": option}
+            for iso3, option in vote.roll.items()
+        ]
+        vote_roll_replace(record=record, roll=roll, user=self.user)
+        record.roll_complete = True
+        record.check_roll()
+        stamp_author(record, self.user)
+        record.save(update_fields=["roll_complete"])
+
+    def _publish_if_cited(self, plan: Plan) -> None:
+        event = plan.event
+        if event.status != EventStatus.DRAFT:
+            return
+        if not any(ref.stance == CitationStance.SUPPORTS for ref in plan.record.sources):
+            return
+        event.refresh_from_db(fields=["version", "search_actors"])
+        try:
+            event_publish(event=event, user=self.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.report.problem(plan.record.row, "", f"Not published: {exc}")
+            return
+        self.report.published += 1
+
+    def _record_items(self, plans: list[Plan]) -> None:
+        if not plans:
+            return
+        versions = dict(
+            Event.objects.filter(pk__in=[plan.event.pk for plan in plans]).values_list(
+                "pk", "version"
+            )
+        )
+        event_type = ContentType.objects.get_for_model(Event)
+        items = [
+            ImportItem(
+                import_run=self.import_run,
+                content_type=event_type,
+                object_id=plan.event.pk,
+                action=plan.action,
+                row=plan.record.row,
+                version_after=versions[plan.event.pk],
+                before=_jsonable(plan.changed),
+            )
+            for plan in plans
+        ]
+        ImportItem.objects.bulk_create(items, batch_size=1000)
+
+    def _item(self, obj, action: str, row: int | None) -> None:
+        ImportItem.objects.create(
+            import_run=self.import_run,
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            action=action,
+            row=row,
+            version_after=getattr(obj, "version", None),
+        )
+
+    # --- actors ----------------------------------------------------------------------------
+
+    def create_actor(
+        self, *, name: str, kind: str, iso3: str | None = None, slug: str = "", **extra
+    ) -> Actor:
+        """A new actor (an unknown member state, or an unmatched name when asked), recorded
+        so the import's undo removes it."""
+        base = slug or slugify(name)[:180] or "actor"
+        slug, number = base, 1
+        while Actor.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        actor = Actor(name=name[:200], slug=slug, kind=kind, iso3=iso3, **extra)
+        actor.full_clean()
+        stamp_author(actor, self.user)
+        actor.save()
+        self._item(actor, ImportItemAction.CREATED, None)
+        self.report.actors_created.append(
+            f"{actor.name} ({actor.get_kind_display().lower()}{', ' + iso3 if iso3 else ''})"
+        )
+        return actor
+
+
+def _jsonable(values: dict) -> dict:
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, dict):
+            value = _jsonable(value)
+        out[name] = value
+    return out

@@ -1,0 +1,188 @@
+"""The JSONL dataset export: deterministic, public only by default, closed under references."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.dataset.jsonl import decode, jsonl_lines
+from events.models import Source
+from tests.factories import (
+    ParticipationFactory,
+    PublishedEventFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def export(**options) -> bytes:
+    return b"".join(jsonl_lines(**options))
+
+
+def records(data: bytes) -> list[dict]:
+    return [decode(line) for line in data.splitlines()]
+
+
+def find(data: list[dict], kind: str, slug: str) -> dict:
+    return next(r for r in data if r["type"] == kind and r.get("slug") == slug)
+
+
+def test_it_gives_the_same_bytes_every_time(export_dataset):
+    assert export() == export()
+    assert export(include_drafts=True) == export(include_drafts=True)
+
+
+def test_it_starts_with_a_header_naming_format_version_and_scope(export_dataset):
+    assert records(export())[0] == {
+        "type": "dataset",
+        "format": "timeline-dataset",
+        "version": 1,
+        "scope": "public",
+    }
+    assert records(export(include_drafts=True))[0]["scope"] == "all"
+
+
+def test_the_default_export_holds_no_draft(export_dataset):
+    data = export()
+    for secret in (
+        b"draft-plan",
+        b"Secret draft",
+        b"secret-state",
+        b"draft.example.org",
+        b"tl-draft",
+    ):
+        assert secret not in data
+    summit = find(records(data), "event", "summit")
+    assert summit["relations"] == [{"kind": "responds_to", "to_event": "a-vote"}]
+    timeline = next(r for r in records(data) if r["type"] == "timeline")
+    assert timeline["entries"] == [{"event": "summit", "position": 2, "caption": "Two"}]
+
+
+def test_all_holds_drafts_and_what_only_they_name(export_dataset):
+    data = records(export(include_drafts=True))
+    keys = {(r["type"], r.get("slug") or r.get("key")) for r in data}
+    assert ("event", "draft-plan") in keys
+    assert ("actor", "secret-state") in keys
+    assert ("source", "https://draft.example.org/leak") in keys
+    assert ("timeline", "tl-draft") in keys
+
+
+@pytest.mark.parametrize("include_drafts", [False, True])
+def test_every_key_a_record_names_is_defined_on_an_earlier_line(export_dataset, include_drafts):
+    defined: dict[str, set] = {"event_type": set(), "actor": set(), "source": set(), "event": set()}
+    relations = []
+    for record in records(export(include_drafts=include_drafts)):
+        kind = record["type"]
+        named: list[tuple[str, str | None]] = []
+        if kind in ("event_type", "actor"):
+            named.append((kind, record["parent"]))
+        elif kind == "post":
+            named += [("actor", record["person"]), ("actor", record["organisation"])]
+        elif kind == "event":
+            named += [("event_type", record["event_type"]), ("actor", record["location_country"])]
+            named += [("actor", part["actor"]) for part in record["participations"]]
+            named += [("source", part["source"]) for part in record["citations"]]
+            for aid in record["aid_measures"]:
+                named += [("actor", aid["donor"]), ("actor", aid["recipient"])]
+            if record["vote_record"]:
+                named.append(("actor", record["vote_record"]["body"]))
+                named += [("actor", vote["actor"]) for vote in record["vote_record"]["roll"]]
+            relations += [part["to_event"] for part in record["relations"]]
+        elif kind == "timeline":
+            named += [("actor", slug) for slug in record["query_actors"]]
+            named += [("event_type", slug) for slug in record["query_types"]]
+            named += [("event", entry["event"]) for entry in record["entries"]]
+        for target, key in named:
+            assert key is None or key in defined[target], (kind, target, key)
+        if kind in defined:
+            defined[kind].add(record.get("slug") or record.get("key"))
+    assert set(relations) <= defined["event"]
+
+
+def test_records_of_a_type_follow_their_keys_in_byte_order(export_dataset):
+    data = records(export(include_drafts=True))
+    assert [r["type"] for r in data] == sorted(
+        (r["type"] for r in data),
+        key=["dataset", "event_type", "actor", "post", "source", "event", "timeline"].index,
+    )
+    events = [r["slug"] for r in data if r["type"] == "event"]
+    assert events == sorted(events) == ["a-vote", "aid-pause", "draft-plan", "summit"]
+    actors = [r["slug"] for r in data if r["type"] == "actor"]
+    assert actors.index("un") < actors.index("un-ga")  # a parent before its organ
+    roots = [r["slug"] for r in data if r["type"] == "actor" and r["parent"] is None]
+    assert roots == sorted(roots)
+    assert roots[0] == "Zed-person"  # capitals first, as bytes sort
+
+
+def test_an_event_carries_its_parts_as_stored(export_dataset):
+    data = records(export())
+    aid = find(data, "event", "aid-pause")
+    assert aid["status"] == "retracted"
+    assert aid["first_published_at"] == "2025-01-01T00:00:00Z"
+    assert aid["aid_measures"] == [
+        {
+            "donor": "alpha",
+            "recipient": "a-beta",
+            "kind": "military",
+            "action": "pause",
+            "amount": "1000000.50",
+            "currency": "USD",
+            "note": "",
+        }
+    ]
+    vote = find(data, "event", "a-vote")
+    assert vote["published_at"] == "2025-03-04T12:00:00Z"
+    assert vote["vote_record"]["roll"] == [
+        {"actor": "a-beta", "option": "no"},
+        {"actor": "alpha", "option": "yes"},
+    ]
+    assert vote["vote_record"]["body"] == "un-ga"
+    summit = find(data, "event", "summit")
+    assert summit["location_country"] == "a-beta"
+    assert [p["actor"] for p in summit["participations"]] == ["Zed-person", "alpha"]
+    keys = [c["source"] for c in summit["citations"]]
+    assert "ref:archive/1" in keys
+    assert any(key.startswith("sha256:") for key in keys)
+    person = find(data, "actor", "Zed-person")
+    assert person["aliases"] == "Z\nZee"
+    post = next(r for r in data if r["type"] == "post")
+    assert post == {
+        "type": "post",
+        "person": "Zed-person",
+        "organisation": "alpha",
+        "title": "Foreign minister",
+        "start_date": "2020-01-01",
+        "end_date": None,
+    }
+
+
+def test_a_keyless_source_is_named_by_the_digest_of_its_fields(export_dataset):
+    data = records(export())
+    source = next(r for r in data if r["type"] == "source" and r["title"] == "Print article")
+    summit = find(data, "event", "summit")
+    assert source["key"] in [c["source"] for c in summit["citations"]]
+    Source.objects.filter(pk=export_dataset["keyless"].pk).update(publisher="Other gazette")
+    assert source["key"] not in export().decode()
+
+
+def test_the_command_writes_the_same_bytes_to_a_file_and_to_stdout(
+    export_dataset, tmp_path, capfdbinary
+):
+    target = tmp_path / "dataset.jsonl"
+    call_command("export_data", "--format", "jsonl", "-o", str(target))
+    call_command("export_data", "-o", "-")
+    assert capfdbinary.readouterr().out == target.read_bytes() == export()
+    call_command("export_data", "--all", "-o", str(target))
+    assert target.read_bytes() == export(include_drafts=True)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_events(export_dataset):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export(include_drafts=True)
+        return len(captured)
+
+    before = queries()
+    for n in range(30):
+        ParticipationFactory(event=PublishedEventFactory(slug=f"more-{n:02d}"))
+    assert queries() == before

@@ -1,0 +1,137 @@
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from events.choices import DatePrecision, EventStatus
+from events.imports.formats import timelinejs_sheet
+from events.imports.models import ImportStatus
+from events.imports.pipeline import start_import
+from events.models import Event, Source
+from tests.events.imports.files import sheet
+from tests.factories import ActorFactory, StateFactory
+
+pytestmark = pytest.mark.django_db
+
+RIYADH = {
+    "Year": 2025,
+    "Month": 2,
+    "Day": 18,
+    "Headline": "Talks in Riyadh",
+    "Text": "<p>US and Russian delegations met.</p>",
+    "Media": "https://example.org/riyadh?utm_source=feed",
+    "Media_Credit": "Reuters",
+    "Group": "Diplomacy",
+}
+PAUSE = {"Year": 2025, "Month": 3, "Headline": "Aid paused", "Group": "United States"}
+
+
+def run(data: bytes, user=None, **options):
+    return start_import(data=data, file_name="sheet.csv", user=user, **options)
+
+
+def test_it_creates_drafts_with_the_precision_of_the_date(curator):
+    StateFactory(name="United States", slug="united-states", iso3="USA")
+    result = run(sheet(RIYADH, PAUSE, {"Year": 2024, "Headline": "A year"}), curator)
+    assert result.status == ImportStatus.DONE
+    assert (result.created_count, result.rejected_count) == (3, 0)
+    riyadh = Event.objects.get(slug="talks-in-riyadh-2025-02-18")
+    assert riyadh.status == EventStatus.DRAFT
+    assert riyadh.summary == "US and Russian delegations met."
+    assert riyadh.event_type.slug == "diplomacy"
+    assert riyadh.citations.get().source.url == "https://example.org/riyadh"
+    pause = Event.objects.get(slug="aid-paused-2025-03")
+    assert (pause.start_date, pause.start_precision) == (dt.date(2025, 3, 1), "month")
+    assert pause.display_date == "Mar 2025"  # never a fake 1st
+    assert [a.slug for a in pause.actors.all()] == ["united-states"]
+    year = Event.objects.get(slug="a-year-2024")
+    assert year.start_precision == DatePrecision.YEAR
+    assert result.report["groups"] == {
+        "Diplomacy": "type: Diplomacy",
+        "United States": "actor: United States",
+    }
+
+
+def test_every_history_record_names_the_import_and_the_user(curator):
+    result = run(sheet(RIYADH), curator)
+    event = Event.objects.get()
+    reasons = {(h.history_change_reason, h.history_user_id) for h in event.history.all()}
+    assert reasons == {(f"Import #{result.pk} (sheet.csv)", curator.pk)}
+    source = Source.objects.get()
+    assert source.history.get().history_change_reason == f"Import #{result.pk} (sheet.csv)"
+    assert event.created_by == curator
+
+
+def test_reimporting_the_same_file_changes_nothing(curator):
+    data = sheet(RIYADH, PAUSE)
+    run(data, curator)
+    versions = dict(Event.objects.values_list("slug", "version"))
+    again = run(data, curator)
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+    assert dict(Event.objects.values_list("slug", "version")) == versions
+    assert Source.objects.count() == 1
+
+
+def test_a_changed_row_updates_its_event(curator):
+    run(sheet(RIYADH), curator)
+    again = run(sheet({**RIYADH, "Text": "Delegations met for four hours."}), curator)
+    assert (again.created_count, again.updated_count) == (0, 1)
+    assert Event.objects.get().summary == "Delegations met for four hours."
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(curator):
+    run(sheet(RIYADH), curator)
+    dry = run(sheet({**RIYADH, "Text": "New text"}, PAUSE), curator, dry_run=True)
+    assert dry.status == ImportStatus.DRY_RUN
+    assert (dry.created_count, dry.updated_count, dry.unchanged_count) == (1, 1, 0)
+    assert Event.objects.count() == 1
+    assert Event.objects.get().summary == "US and Russian delegations met."
+    assert not dry.items.exists()
+
+
+def test_unmatched_group_names_are_listed_and_created_only_when_asked(curator):
+    result = run(sheet({**PAUSE, "Group": "Wagner Group"}), curator)
+    assert result.report["unmatched_actors"] == ["Wagner Group"]
+    assert not Event.objects.get().actors.exists()
+    run(sheet({**PAUSE, "Group": "Wagner Group"}), curator, create_actors=True)
+    assert [a.name for a in Event.objects.get().actors.all()] == ["Wagner Group"]
+
+
+def test_actors_are_matched_by_alias_too(curator):
+    ActorFactory(name="Volodymyr Zelensky", slug="zelensky", aliases="Zelenskyy\nSelenskyj")
+    run(sheet({**PAUSE, "Group": "zelenskyy"}), curator)
+    assert [a.slug for a in Event.objects.get().actors.all()] == ["zelensky"]
+
+
+def test_publish_cited_publishes_rows_with_a_source_for_an_editor(editor):
+    result = run(sheet(RIYADH, PAUSE), editor, publish_cited=True)
+    assert result.report["published"] == 1
+    statuses = dict(Event.objects.values_list("slug", "status"))
+    assert statuses == {
+        "talks-in-riyadh-2025-02-18": EventStatus.PUBLISHED,
+        "aid-paused-2025-03": EventStatus.DRAFT,
+    }
+
+
+def test_publish_cited_leaves_a_curators_rows_drafts(curator):
+    result = run(sheet(RIYADH), curator, publish_cited=True)
+    assert Event.objects.get().status == EventStatus.DRAFT
+    assert any("only editors publish" in note for note in result.report["notes"])
+
+
+def test_it_reads_an_xlsx_workbook_and_never_evaluates_a_formula(curator):
+    workbook = openpyxl.Workbook()
+    sheet_ = workbook.active
+    sheet_.append(timelinejs_sheet.COLUMNS)
+    row = [""] * len(timelinejs_sheet.COLUMNS)
+    row[0], row[1], row[2] = 2025, 2, 18
+    row[timelinejs_sheet.COLUMNS.index("Headline")] = '=HYPERLINK("http://evil","Click")'
+    sheet_.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    result = start_import(data=out.getvalue(), file_name="sheet.xlsx", user=curator)
+    assert result.format == "timelinejs-sheet"
+    assert result.status == ImportStatus.DONE
+    assert Event.objects.get().title == '=HYPERLINK("http://evil","Click")'
+    assert any("formula" in note and "not evaluated" in note for note in result.report["notes"])

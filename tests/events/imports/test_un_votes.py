@@ -1,0 +1,127 @@
+import pytest
+
+from events.choices import ActorKind, VoteOption, VoteResult
+from events.imports.models import ImportStatus
+from events.imports.pipeline import start_import
+from events.models import Actor, Event, VoteRecord
+from tests.events.imports.files import votes
+from tests.factories import ActorFactory, StateFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLL = [
+    ("USA", "N"),
+    ("RUS", "N"),
+    ("UKR", "Y"),
+    ("FRA", "Y"),
+    ("GBR", "Y"),
+    ("CHN", "A"),
+    ("IND", "X"),
+]
+
+
+@pytest.fixture
+def assembly():
+    return ActorFactory(
+        name="United Nations General Assembly",
+        slug="un-general-assembly",
+        kind=ActorKind.ORGAN,
+        voting_members=193,
+    )
+
+
+@pytest.fixture
+def states():
+    return [
+        StateFactory(name=name, slug=name.lower(), iso3=code)
+        for code, name in (("USA", "United States"), ("RUS", "Russia"), ("UKR", "Ukraine"))
+    ]
+
+
+def run(data: bytes, user=None, **options):
+    return start_import(data=data, file_name="votes.csv", user=user, **options)
+
+
+def test_it_records_the_vote_with_the_whole_roll_and_counts_from_it(assembly, states, curator):
+    result = run(votes(ROLL), curator)
+    assert result.format == "un-votes"  # told from the header
+    assert result.status == ImportStatus.DONE
+    assert result.created_count == 1
+    record = VoteRecord.objects.get()
+    assert record.body == assembly
+    assert record.document_symbol == "A/RES/ES-11/7"
+    assert record.roll_complete
+    assert (record.yes_count, record.no_count, record.abstain_count, record.non_voting_count) == (
+        3,
+        2,
+        1,
+        1,
+    )
+    assert record.result == VoteResult.ADOPTED
+    roll = dict(record.country_votes.values_list("actor__iso3", "option"))
+    assert roll["UKR"] == VoteOption.YES and roll["IND"] == VoteOption.NON_VOTING
+    assert record.event.external_ids.get().value == "4000001"
+    assert record.event.event_type.slug == "un-vote"
+
+
+def test_member_states_not_yet_known_are_created_from_iso_3166_and_listed(assembly, states):
+    result = run(votes(ROLL))
+    created = set(Actor.objects.filter(kind=ActorKind.STATE).values_list("iso3", flat=True))
+    assert created == {"USA", "RUS", "UKR", "FRA", "GBR", "CHN", "IND"}
+    assert "France (state, FRA)" in result.report["actors_created"]
+    assert Actor.objects.get(iso3="GBR").name == "United Kingdom"
+
+
+def test_a_dry_run_lists_the_states_it_would_create_and_creates_none(assembly, states):
+    result = run(votes(ROLL), dry_run=True)
+    assert result.created_count == 1
+    assert "France (state, FRA) (would be created)" in result.report["actors_created"]
+    assert not Actor.objects.filter(iso3="FRA").exists()
+    assert not Event.objects.exists()
+
+
+def test_a_code_that_is_not_iso_alpha3_is_a_row_error(assembly, states):
+    result = run(votes([*ROLL, ("XXX", "Y"), ("FR", "Y")]))
+    assert result.status == ImportStatus.REFUSED
+    assert [(p["row"], p["column"]) for p in result.report["problems"]] == [
+        (9, "ms_code"),
+        (10, "ms_code"),
+    ]
+    assert "ISO 3166-1 alpha-3" in result.report["problems"][0]["message"]
+    assert not VoteRecord.objects.exists()
+
+
+def test_a_vote_that_is_not_y_n_a_or_x_is_a_row_error(assembly, states):
+    result = run(votes([*ROLL[:2], ("UKR", "Yes")]))
+    [problem] = result.report["problems"]
+    assert (problem["row"], problem["column"]) == (4, "ms_vote")
+
+
+def test_reimporting_changes_nothing_and_a_changed_vote_updates_the_roll(assembly, states):
+    run(votes(ROLL))
+    again = run(votes(ROLL))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1)
+    changed = run(votes([("USA", "Y"), *ROLL[1:]]))
+    assert changed.updated_count == 1
+    record = VoteRecord.objects.get()
+    assert record.yes_count == 4 and record.roll_complete
+    assert record.country_votes.get(actor__iso3="USA").option == VoteOption.YES
+
+
+def test_an_existing_vote_event_is_found_by_its_source_url(assembly, states, curator):
+    first = run(votes(ROLL, undl_id=""))
+    assert first.created_count == 1
+    Event.objects.update(slug="renamed-by-a-curator")
+    again = run(votes(ROLL, undl_id=""))
+    assert again.unchanged_count == 1
+    assert Event.objects.count() == 1
+
+
+def test_two_resolutions_in_one_file(assembly, states):
+    data = (
+        votes(ROLL)
+        + votes(ROLL, undl_id="4000002", resolution="A/RES/ES-11/8").split(b"\r\n", 1)[1]
+    )
+    result = run(data)
+    assert result.created_count == 2
+    assert VoteRecord.objects.count() == 2
