@@ -62,19 +62,22 @@ def attach_fragments(
     in_embed: bool,
     highlight: str = "",
     cached: bool = True,
+    list_url: str = "",
 ) -> None:
     """Set `row.html` on each row: from the cache, else rendered (and then cached).
 
     `cached=False` (a staff preview, events.preview) renders every entry and neither reads nor
     stores a fragment: what staff see never enters the cache that public pages are built from.
+    `list_url`: the events page's absolute URL, which the entry's type and actor names link to
+    (filtered); without it they are plain text.
     """
     template = get_template(TEMPLATE).template
-    options = (_digest(template.source), compact, in_embed)
+    options = (_digest(template.source), compact, in_embed, list_url)
     marks = [_marked(row, highlight) for row in rows]
     keys = [_key(row, marked, options) for row, marked in zip(rows, marks, strict=True)]
     found = fragment_cache.get_many(keys) if cached else {}
     missing = {}
-    context = Context({"compact": compact, "in_embed": in_embed})
+    context = Context({"compact": compact, "in_embed": in_embed, "list_url": list_url})
     for row, marked, key in zip(rows, marks, keys, strict=True):
         html = found.get(key)
         if html is None:

@@ -6,6 +6,8 @@ app_name = "embeds"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("events/", views.events, name="events"),
+    path("timeline/", views.old_timeline_address),
     path("timelines/<slug:slug>/", views.timeline_page, name="timeline"),
     path("events/<slug:slug>/", views.event_page, name="event"),
     path("actors/<slug:slug>/", views.actor_page, name="actor"),

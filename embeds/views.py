@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from embeds.browse import events_page
 from embeds.caching import cached_public, private_preview
 from embeds.context import (
     chips,
@@ -126,6 +127,7 @@ def _timeline_context(
         in_embed=in_embed,
         highlight=options.highlight,
         cached=cached,
+        list_url=origin + reverse("embeds:events"),
     )
     periods = [] if curated else group_events(events, options.group)
     return {
@@ -175,6 +177,22 @@ def home(request):
         timeline.description_html = render_markdown(timeline.description)
     latest = Event.objects.public().select_related("event_type").order_by("-date_lower", "-id")
     return render(request, "embeds/home.html", {"timelines": timelines, "latest": latest[:10]})
+
+
+@require_safe
+@cached_public
+def events(request):
+    """Every public event, filtered, faceted and paged (embeds.browse)."""
+    return events_page(request, origin=public_origin(request), snippet_script=_script_tag(request))
+
+
+def old_timeline_address(request):
+    """`/timeline/` was never a page; readers who guess it find the events page."""
+    return redirect("embeds:events", permanent=True)
+
+
+def _script_tag(request) -> str:
+    return f'<script async src="{public_origin(request)}{reverse("embeds:embed_js")}"></script>'
 
 
 @require_safe
@@ -245,6 +263,7 @@ def _event_page_context(detail: EventDetail) -> dict:
         "display_date": dates.display_range(*date_args, *end_args),
         "datetime_attr": dates.edtf_date(start, start_precision),
         "type_name": event["event_type__name"],
+        "type_slug": event["event_type__slug"],
         "verification": event["verification"],
         "verification_label": Verification(event["verification"]).label,
         "is_doubtful": event["verification"] in DOUBTFUL,
