@@ -46,7 +46,10 @@ def test_embed_marks_reported_events_and_shows_type_badges_and_actors(client, wo
     html = client.get(EMBED).content.decode()
     statement = html.split('id="e-statement-on-aid"')[1].split("</li>")[0]
     assert '<span class="mark mark-reported"' in statement
-    assert '<span class="badge">Statement</span>' in statement
+    assert (
+        '<a class="badge" href="http://testserver/events/?type=statement" target="_blank" '
+        'rel="noopener">Statement</a>'
+    ) in statement
     assert "United States" in statement
     talks = html.split('id="e-talks-in-riyadh"')[1].split("</article>")[0]
     assert "mark-" not in talks  # confirmed events carry no mark
