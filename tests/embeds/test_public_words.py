@@ -9,7 +9,9 @@ from events.models import Actor, Event, Timeline
 
 pytestmark = pytest.mark.django_db
 
-INTERNAL = re.compile(r"\bseed\b|the article\b|\bin_review\b|\bEDTF\b", re.IGNORECASE)
+# The timeline's description names the article it follows, so "the article" alone is fine there;
+# "according to the article" in an event is not (which article?).
+INTERNAL = re.compile(r"\bseed\b|according to the article|\bin_review\b|\bEDTF\b", re.I)
 
 
 def visible_text(html: str) -> str:
@@ -27,7 +29,8 @@ def test_no_public_page_of_the_demo_uses_internal_words(client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        words = INTERNAL.findall(visible_text(response.content.decode()))
+        text = visible_text(response.content.decode())
+        words = [text[max(0, m.start() - 60) : m.end() + 20] for m in INTERNAL.finditer(text)]
         if words:
             found[url] = words
     assert not found

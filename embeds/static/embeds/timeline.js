@@ -118,6 +118,17 @@
         var main = doc.querySelector("main");
         main.style.maxHeight = maxHeight + "px";
         main.style.overflowY = "auto";
+        var cue = doc.querySelector("[data-scroll-cue]");
+        if (cue) {
+          // The cue shows while more is below the frame's edge.
+          var updateCue = function () {
+            var rest = main.scrollHeight - main.scrollTop - main.clientHeight;
+            cue.hidden = rest <= (cue.hidden ? 0 : cue.offsetHeight) + 4;
+          };
+          main.addEventListener("scroll", updateCue, { passive: true });
+          window.addEventListener("resize", updateCue);
+          updateCue();
+        }
       }
       if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(doc.body);
       window.addEventListener("load", reportHeight);
