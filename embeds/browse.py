@@ -19,6 +19,7 @@ from rest_framework.request import Request
 
 from embeds.context import group_events, prepare_rows
 from embeds.fragments import attach_fragments
+from embeds.share import share_meta
 from events import rows as event_rows
 from events.api.pagination import KeysetPagination
 from events.facets import aggregate_key, aggregates
@@ -182,6 +183,15 @@ def events_page(request, *, origin: str, snippet_script: str):
         ),
         "embed_url": origin + reverse("embeds:embed_query") + _query(filters),
         "origin": origin,
+        "share": {
+            **share_meta(
+                origin,
+                title="Events" + (": a selection" if filters else ""),
+                description=f"{sum(summary['counts'].values())} geopolitical events, each with "
+                "its sources: filter by actor, type, period or text.",
+            ),
+            "url": origin + request.get_full_path(),
+        },
     }
     return render(request, "embeds/events.html", context)
 

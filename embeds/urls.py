@@ -1,6 +1,6 @@
 from django.urls import path
 
-from embeds import loader, oembed, views
+from embeds import loader, oembed, share, views
 
 app_name = "embeds"
 
@@ -23,5 +23,7 @@ urlpatterns = [
         "preview/embed/events/<slug:slug>/", views.preview_embed_event, name="preview_embed_event"
     ),
     path("embed.js", loader.embed_js, name="embed_js"),
+    path("share/site.png", share.share_image, name="share_site"),
+    path("share/<str:kind>/<slug:slug>.png", share.share_image, name="share_image"),
     path("oembed", oembed.oembed, name="oembed"),
 ]

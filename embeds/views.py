@@ -29,6 +29,7 @@ from embeds.context import (
 from embeds.fragments import attach_fragments, strip_html
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
+from embeds.share import share_meta
 from embeds.svg import agreement_chart
 from events import dates
 from events.alignment import agreement_by_year, vote_partners
@@ -176,7 +177,17 @@ def home(request):
     for timeline in timelines:
         timeline.description_html = render_markdown(timeline.description)
     latest = Event.objects.public().select_related("event_type").order_by("-date_lower", "-id")
-    return render(request, "embeds/home.html", {"timelines": timelines, "latest": latest[:10]})
+    share = share_meta(
+        public_origin(request),
+        title="Timeline: geopolitical events with their sources",
+        description="Curated timelines of geopolitical events. Every event cites its sources.",
+    )
+    share["url"] = public_origin(request) + request.path
+    return render(
+        request,
+        "embeds/home.html",
+        {"timelines": timelines, "latest": latest[:10], "share": share},
+    )
 
 
 @require_safe
@@ -226,6 +237,16 @@ def timeline_page(request, slug):
         ),
         oembed_url=oembed_link(request, request.path),
         embed_url=origin + reverse("embeds:embed_timeline", args=[timeline.slug]),
+        share={
+            **share_meta(
+                origin,
+                title=timeline.title,
+                description=timeline.description,
+                kind="timelines",
+                slug=timeline.slug,
+            ),
+            "url": origin + request.path,
+        },
     )
     return _respond(visible, render(request, "embeds/timeline.html", context))
 
@@ -234,6 +255,11 @@ def timeline_page(request, slug):
 @cached_public
 def event_page(request, slug):
     visible = visible_event_or_404(request, slug)
+    origin = public_origin(request)
+    event = visible.obj.event
+    share = share_meta(
+        origin, title=event["title"], description=event["summary"], kind="events", slug=slug
+    )
     response = render(
         request,
         "embeds/event.html",
@@ -241,7 +267,8 @@ def event_page(request, slug):
             **_event_page_context(visible.obj),
             **_preview_context(visible),
             "oembed_url": oembed_link(request, request.path),
-            "origin": public_origin(request),
+            "origin": origin,
+            "share": {**share, "url": origin + request.path, "type": "article"},
         },
     )
     return _respond(visible, response)
@@ -348,7 +375,16 @@ def actor_page(request, slug):
         .select_related("person", "organisation")
         .order_by("start_date", "id")
     )
-    context.update(actor=actor, roles=roles, **_agreement(request, actor))
+    origin = public_origin(request)
+    share = share_meta(
+        origin, title=actor.name, description=actor.description, kind="actors", slug=actor.slug
+    )
+    context.update(
+        actor=actor,
+        roles=roles,
+        share={**share, "url": origin + request.path},
+        **_agreement(request, actor),
+    )
     status = 400 if context.get("agreement_error") else 200
     return _respond(visible, render(request, "embeds/actor.html", context, status=status))
 
