@@ -167,3 +167,12 @@ def test_unknown_or_unpublished_embeds_are_404_with_a_frameable_notice(client, w
     assert response.status_code == 404
     assert "This timeline is not available" in response.content.decode()
     assert "X-Frame-Options" not in response.headers
+
+
+def test_entries_show_the_posts_a_person_held_on_the_events_date(client, world):
+    html = client.get(EMBED).content.decode()
+    talks = html.split('id="e-talks-in-riyadh"')[1].split("</li>")[0]
+    assert '>Marco Rubio</a> <span class="post">(Secretary of State, United States)</span>' in talks
+    # The same person before taking office holds no post in an earlier entry.
+    page = client.get("/events/?actor=marco-rubio").content.decode()
+    assert "(Secretary of State, United States)" in page
