@@ -26,7 +26,7 @@ from embeds.context import (
     group_events,
     prepare_rows,
 )
-from embeds.fragments import attach_fragments, strip_html
+from embeds.fragments import attach_fragments, axis_html
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
 from embeds.share import share_meta
@@ -114,9 +114,9 @@ def _timeline_context(
     curated=False,
     visible: Visible | None = None,
 ) -> dict:
-    """In date order, events under period headings with a density strip; in a curated
-    timeline's own order, under their captions as headings (so not repeated in the entries).
-    A staff preview's entries and strip bypass the fragment cache."""
+    """In date order, events under period headings; in a curated timeline's own order, under
+    their captions as headings (so not repeated in the entries); either way with the time axis
+    above. A staff preview's entries and axis bypass the fragment cache."""
     cached = visible is None or not visible.preview
     # A preview's links stay on the host that has the staff session, not TIMELINE_PUBLIC_URL.
     origin = public_origin(request) if cached else f"{request.scheme}://{request.get_host()}"
@@ -136,7 +136,7 @@ def _timeline_context(
         "events": events,
         "periods": periods,
         "sections": curated_sections(events, captions or {}) if curated else [],
-        "strip": strip_html(periods, options.group, cached=cached),
+        "axis": axis_html(events, cached=cached),
         "chips": chips(events),
         "options": options,
         "truncated": truncated,

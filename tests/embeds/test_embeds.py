@@ -63,12 +63,17 @@ def test_embed_lists_sources_in_a_details_element_with_safe_links(client, world)
     assert f'<a href="{url}" target="_blank" rel="noopener">' in talks
 
 
-def test_embed_density_strip_links_each_month_to_its_heading(client, world):
+def test_the_time_axis_links_each_event_to_its_entry_in_date_order(client, world):
     html = client.get(f"{EMBED}?order=date").content.decode()
-    assert '<svg aria-labelledby="strip-title strip-desc"' in html
-    assert '<title id="strip-title">Events per month</title>' in html
-    assert '<a href="#p-2025-02" aria-label="Feb 2025: 3 events">' in html
-    assert 'id="p-2025-02"' in html
+    assert '<svg class="time-axis" role="group"' in html
+    anchors = re.findall(r'<a class="axis-mark" href="#(e-[^"]+)"', html)
+    # c. 2025 (a span over the year) first; the two Feb events on 1 Feb (month) and 18 Feb …
+    assert anchors[0] == "e-shift-in-the-year"
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html  # every mark has its entry
+    assert 'aria-label="Talks in Riyadh, 18 Feb 2025"' in html
+    # An event known only to its month is a span over it, not a dot on the 1st.
+    assert re.search(r'href="#e-statement-on-aid"[^>]*><rect class="mark-span"', html)
 
 
 def test_embed_escapes_a_hostile_title(client, world):

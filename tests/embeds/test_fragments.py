@@ -169,11 +169,13 @@ def test_the_embed_runs_the_same_few_queries_for_1_or_40_events(
         assert client.get("/embed/timelines/long/").status_code == 200
 
 
-def test_the_density_strip_follows_the_counts(client, world):
-    assert 'aria-label="Mar 2025: 2 events"' in client.get(f"{EMBED}?order=date").content.decode()
+def test_the_time_axis_follows_the_entries(client, world):
+    html = client.get(f"{EMBED}?order=date").content.decode()
+    assert "Time axis: 6 events from c. 2025 to" in html
     TimelineEntryFactory(
-        timeline=world.timeline, event=PublishedEventFactory(start_date=dt.date(2025, 3, 9))
+        timeline=world.timeline,
+        event=PublishedEventFactory(title="A late meeting", start_date=dt.date(2025, 6, 9)),
     )
     html = client.get(f"{EMBED}?order=date").content.decode()
-    assert 'aria-label="Mar 2025: 3 events"' in html
-    assert "7 events from 2025 to Mar 2025" in html
+    assert "Time axis: 7 events from c. 2025 to" in html
+    assert 'aria-label="A late meeting, 9 Jun 2025"' in html
