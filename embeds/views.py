@@ -15,6 +15,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from embeds.browse import events_page
@@ -230,7 +231,7 @@ def timeline_page(request, slug):
     origin = context["origin"]
     context.update(
         timeline=timeline,
-        description_html=render_markdown(timeline.description),
+        **_lead_and_more(render_markdown(timeline.description)),
         snippet=(
             f'<div data-timeline="{timeline.slug}"></div>\n'
             f'<script async src="{origin}{reverse("embeds:embed_js")}"></script>'
@@ -249,6 +250,18 @@ def timeline_page(request, slug):
         },
     )
     return _respond(visible, render(request, "embeds/timeline.html", context))
+
+
+def _lead_and_more(description_html: str) -> dict:
+    """A long description's first paragraph, and the rest (shown on request), so the timeline
+    itself starts within a phone's first screen."""
+    lead, marker, more = str(description_html).partition("</p>")
+    if not marker or not more.strip():
+        return {"description_lead": description_html, "description_more": ""}
+    return {
+        "description_lead": mark_safe(lead + marker),  # split from sanitised Markdown HTML
+        "description_more": mark_safe(more),
+    }
 
 
 @require_safe

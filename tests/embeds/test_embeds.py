@@ -89,7 +89,7 @@ def test_embed_shows_the_retraction_notice(client, world):
 
 def test_embed_chips_and_script_are_progressive_enhancement(client, world):
     html = client.get(EMBED).content.decode()
-    assert '<div class="controls" data-controls hidden>' in html  # the script reveals them
+    assert '<details class="controls" data-controls hidden>' in html  # the script reveals them
     assert 'aria-pressed="false" data-kind="actor" data-value="united-states"' in html
     assert re.search(r'<script src="/static/embeds/timeline\.js" defer></script>', html)
     assert "<script>" not in html  # no inline script anywhere

@@ -28,6 +28,8 @@
     var controls = tl.querySelector("[data-controls]");
     if (!controls) return;
     controls.hidden = false;
+    // Open where there is room; on a phone the chips wait behind their summary line.
+    if (window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) controls.open = true;
     var chips = all(".chip", controls);
     var events = all("[data-event]", tl);
     var status = controls.querySelector("[data-status]");
