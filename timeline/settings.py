@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise ask validator.swagger.io for a badge on every non-local host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # One schema enum per vocabulary of events.choices, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         f"{name}Enum": f"events.choices.{name}"

@@ -150,6 +150,8 @@ def test_the_swagger_start_up_script_is_served_from_the_site(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in response.content.decode()
+    # No validator badge from validator.swagger.io (Swagger UI's default off localhost).
+    assert '"validatorUrl": null' in response.content.decode()
 
 
 def _directives(policy: str) -> dict[str, str]:
