@@ -181,3 +181,11 @@ def test_entries_show_the_posts_a_person_held_on_the_events_date(client, world):
     # The same person before taking office holds no post in an earlier entry.
     page = client.get("/events/?actor=marco-rubio").content.decode()
     assert "(Secretary of State, United States)" in page
+
+
+def test_there_is_no_time_axis_where_it_would_tell_nothing(client, world):
+    single = client.get("/embed/events/talks-in-riyadh/").content.decode()
+    assert "time-axis" not in single
+    two = client.get("/embed/timeline/?actor=rus").content.decode()  # two events
+    assert "time-axis" not in two
+    assert "time-axis" in client.get("/embed/timeline/?actor=usa").content.decode()
