@@ -40,8 +40,10 @@ def cached_public(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        # Kept on the request for views that key a cache on it (embeds.browse's facets).
+        request.public_stamp = stamp = ChangeStamp.current()
         validators = stamp_validators(
-            ChangeStamp.current(), (view.__name__, request.path, canonical_query(request.GET))
+            stamp, (view.__name__, request.path, canonical_query(request.GET))
         )
         if validators.not_modified(request.headers):
             response = HttpResponseNotModified()

@@ -1,4 +1,4 @@
-"""Context builders: rows prepared for a request, grouped by period, the density strip, chips.
+"""Context builders: rows prepared for a request, grouped by period, curated sections, chips.
 
 Periods come from events.periods, the rule the API's grouped timeline uses too: a heading is
 "Feb 2025" or "2025", never a made-up first of the month; an event dated only to a year is
@@ -14,10 +14,6 @@ from django.utils.http import RFC3986_SUBDELIMS
 from events import periods
 from events.periods import Period
 from events.rows import EventRow
-
-# The strip's geometry, in SVG user units: a fixed width, scaled to the container by CSS.
-STRIP_WIDTH, STRIP_HEIGHT, MAX_BAR_WIDTH = 600, 40, 40
-LABEL_HEIGHT, MIN_LABELLED_BAR = 14, 22  # bars this wide get a label ("Feb", "2025") below
 
 
 def prepare_rows(
@@ -54,54 +50,6 @@ def entry_captions(timeline) -> dict[int, str]:
 def group_events(rows, grouping: str = "month") -> list[tuple[Period, list]]:
     """(period, rows) in time order; within one, rows keep the order they came in (by date)."""
     return list(periods.group(rows, grouping).items())
-
-
-def density_strip(grouped: list[tuple[Period, list]], grouping: str = "month") -> dict:
-    """Bars for the SVG strip: every period from the first to the last, empty ones included.
-
-    The empty ones are of the grouping's grain; a coarser period (a year among months) has a
-    bar only when it has events, before the months it covers.
-    """
-    if not grouped:
-        return {"bars": [], "width": 0, "height": STRIP_HEIGHT}
-    counts = {period: len(rows) for period, rows in grouped}
-    every = set(periods.span(grouped[0][0].start, grouped[-1][0].start, grouping)) | set(counts)
-    keys = sorted(every, key=lambda period: period.sort_key)
-    top = max(counts.values())
-    gap = 3 if len(keys) < 60 else 1
-    bar_width = min(MAX_BAR_WIDTH, (STRIP_WIDTH - gap * (len(keys) - 1)) / len(keys))
-    # Coordinates are strings: SVG wants plain decimals, and a long strip (one bar a month over
-    # decades) would otherwise pay the template's number localisation a thousand times.
-    bars = []
-    for index, period in enumerate(keys):
-        count = counts.get(period, 0)
-        height = max(3, round(count / top * (STRIP_HEIGHT - 4))) if count else 1
-        bars.append(
-            {
-                "x": str(round(index * (bar_width + gap), 2)),
-                "y": str(STRIP_HEIGHT - height),
-                "height": str(height),
-                "count": count,
-                "label": period.label,
-                "title": f"{period.label}: {count} event{'' if count == 1 else 's'}",
-                "anchor": period.anchor,
-                "short": period.short_label,  # "Feb 2025" -> "Feb"; a year keeps "2025"
-                "label_x": str(round(index * (bar_width + gap) + bar_width / 2, 2)),
-            }
-        )
-    labelled = bar_width >= MIN_LABELLED_BAR
-    return {
-        "bars": bars,
-        "width": STRIP_WIDTH,
-        "height": STRIP_HEIGHT + (LABEL_HEIGHT if labelled else 0),
-        "labelled": labelled,
-        "label_y": str(STRIP_HEIGHT + LABEL_HEIGHT - 3),
-        "bar_width": str(round(bar_width, 2)),
-        "first": bars[0]["label"],
-        "last": bars[-1]["label"],
-        "total": sum(counts.values()),
-        "busiest": max(bars, key=lambda bar: bar["count"]),
-    }
 
 
 def chips(rows) -> dict:

@@ -1,10 +1,10 @@
-"""Each timeline entry's HTML, and the density strip's, rendered once and cached by content.
+"""Each timeline entry's HTML, and the time axis's, rendered once and cached by content.
 
 Why fragments cached by content: rendering 500 entries through the template engine (and their
 Markdown summaries) cost about ten times the same 500 events as JSON. An entry's markup does
 not change between requests, so a page renders only the entries it has not seen and joins the
-others from one `get_many`. The strip (up to a bar a month over decades: a thousand bars) is
-cached the same way under its counts per period.
+others from one `get_many`. The time axis (up to a mark per entry) is cached the same way under
+the entries' slugs, titles and dates.
 
 Why the key is a digest of the entry's content, not the event's `updated_at` or `version`: an
 entry also shows its actors' names, its sources' titles and its type's name, which change
@@ -27,12 +27,11 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from embeds.context import density_strip
+from embeds.svg import axis_event, shows_axis, time_axis
 from events.markdown import render_markdown
-from events.periods import Period
 from events.rows import EventRow
 
-TEMPLATE, STRIP_TEMPLATE = "embeds/_event.html", "embeds/_strip.html"
+TEMPLATE, AXIS_TEMPLATE = "embeds/_event.html", "embeds/_axis.html"
 # About 2 KB a fragment: at most ~20 MB per process, several long timelines in every variant.
 fragment_cache = LocMemCache(
     "embeds-fragments", {"TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 10_000}}
@@ -62,19 +61,22 @@ def attach_fragments(
     in_embed: bool,
     highlight: str = "",
     cached: bool = True,
+    list_url: str = "",
 ) -> None:
     """Set `row.html` on each row: from the cache, else rendered (and then cached).
 
     `cached=False` (a staff preview, events.preview) renders every entry and neither reads nor
     stores a fragment: what staff see never enters the cache that public pages are built from.
+    `list_url`: the events page's absolute URL, which the entry's type and actor names link to
+    (filtered); without it they are plain text.
     """
     template = get_template(TEMPLATE).template
-    options = (_digest(template.source), compact, in_embed)
+    options = (_digest(template.source), compact, in_embed, list_url)
     marks = [_marked(row, highlight) for row in rows]
     keys = [_key(row, marked, options) for row, marked in zip(rows, marks, strict=True)]
     found = fragment_cache.get_many(keys) if cached else {}
     missing = {}
-    context = Context({"compact": compact, "in_embed": in_embed})
+    context = Context({"compact": compact, "in_embed": in_embed, "list_url": list_url})
     for row, marked, key in zip(rows, marks, keys, strict=True):
         html = found.get(key)
         if html is None:
@@ -86,18 +88,18 @@ def attach_fragments(
         fragment_cache.set_many(missing)
 
 
-def strip_html(periods: list[tuple[Period, list]], grouping: str, *, cached: bool = True) -> str:
-    """The density strip's SVG (empty without periods); it depends only on the counts.
+def axis_html(rows: list[EventRow], *, cached: bool = True) -> str:
+    """The time axis's SVG above the entries, or "" where it would tell nothing (embeds.svg).
+    It depends only on the entries' slugs, titles and dates, so it is cached under them.
     `cached=False`: a staff preview's, neither read from nor stored in the cache."""
-    if not periods:
+    events = [axis_event(row) for row in rows]
+    if not shows_axis(events):
         return ""
-    template = get_template(STRIP_TEMPLATE).template
-    counts = [(period.key, len(rows)) for period, rows in periods]
-    key = "embeds:strip:" + _digest(repr((_digest(template.source), grouping, counts)))
+    template = get_template(AXIS_TEMPLATE).template
+    key = "embeds:axis:" + _digest(repr((_digest(template.source), events)))
     html = fragment_cache.get(key) if cached else None
     if html is None:
-        strip = density_strip(periods, grouping)
-        html = template.render(Context({"strip": strip, "group": grouping}))
+        html = template.render(Context({"axis": time_axis(events)}))
         if cached:
             fragment_cache.set(key, html)
     return mark_safe(html)  # rendered with autoescaping by the template above

@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from embeds.browse import events_page
 from embeds.caching import cached_public, private_preview
 from embeds.context import (
     chips,
@@ -25,9 +27,10 @@ from embeds.context import (
     group_events,
     prepare_rows,
 )
-from embeds.fragments import attach_fragments, strip_html
+from embeds.fragments import attach_fragments, axis_html
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
+from embeds.share import share_meta
 from embeds.svg import agreement_chart
 from events import dates
 from events.alignment import agreement_by_year, vote_partners
@@ -112,9 +115,9 @@ def _timeline_context(
     curated=False,
     visible: Visible | None = None,
 ) -> dict:
-    """In date order, events under period headings with a density strip; in a curated
-    timeline's own order, under their captions as headings (so not repeated in the entries).
-    A staff preview's entries and strip bypass the fragment cache."""
+    """In date order, events under period headings; in a curated timeline's own order, under
+    their captions as headings (so not repeated in the entries); either way with the time axis
+    above. A staff preview's entries and axis bypass the fragment cache."""
     cached = visible is None or not visible.preview
     # A preview's links stay on the host that has the staff session, not TIMELINE_PUBLIC_URL.
     origin = public_origin(request) if cached else f"{request.scheme}://{request.get_host()}"
@@ -126,6 +129,7 @@ def _timeline_context(
         in_embed=in_embed,
         highlight=options.highlight,
         cached=cached,
+        list_url=origin + reverse("embeds:events"),
     )
     periods = [] if curated else group_events(events, options.group)
     return {
@@ -133,7 +137,7 @@ def _timeline_context(
         "events": events,
         "periods": periods,
         "sections": curated_sections(events, captions or {}) if curated else [],
-        "strip": strip_html(periods, options.group, cached=cached),
+        "axis": axis_html(events, cached=cached),
         "chips": chips(events),
         "options": options,
         "truncated": truncated,
@@ -174,7 +178,33 @@ def home(request):
     for timeline in timelines:
         timeline.description_html = render_markdown(timeline.description)
     latest = Event.objects.public().select_related("event_type").order_by("-date_lower", "-id")
-    return render(request, "embeds/home.html", {"timelines": timelines, "latest": latest[:10]})
+    share = share_meta(
+        public_origin(request),
+        title="Timeline: geopolitical events with their sources",
+        description="Curated timelines of geopolitical events. Every event cites its sources.",
+    )
+    share["url"] = public_origin(request) + request.path
+    return render(
+        request,
+        "embeds/home.html",
+        {"timelines": timelines, "latest": latest[:10], "share": share},
+    )
+
+
+@require_safe
+@cached_public
+def events(request):
+    """Every public event, filtered, faceted and paged (embeds.browse)."""
+    return events_page(request, origin=public_origin(request), snippet_script=_script_tag(request))
+
+
+def old_timeline_address(request):
+    """`/timeline/` was never a page; readers who guess it find the events page."""
+    return redirect("embeds:events", permanent=True)
+
+
+def _script_tag(request) -> str:
+    return f'<script async src="{public_origin(request)}{reverse("embeds:embed_js")}"></script>'
 
 
 @require_safe
@@ -201,21 +231,48 @@ def timeline_page(request, slug):
     origin = context["origin"]
     context.update(
         timeline=timeline,
-        description_html=render_markdown(timeline.description),
+        **_lead_and_more(render_markdown(timeline.description)),
         snippet=(
             f'<div data-timeline="{timeline.slug}"></div>\n'
             f'<script async src="{origin}{reverse("embeds:embed_js")}"></script>'
         ),
         oembed_url=oembed_link(request, request.path),
         embed_url=origin + reverse("embeds:embed_timeline", args=[timeline.slug]),
+        share={
+            **share_meta(
+                origin,
+                title=timeline.title,
+                description=timeline.description,
+                kind="timelines",
+                slug=timeline.slug,
+            ),
+            "url": origin + request.path,
+        },
     )
     return _respond(visible, render(request, "embeds/timeline.html", context))
+
+
+def _lead_and_more(description_html: str) -> dict:
+    """A long description's first paragraph, and the rest (shown on request), so the timeline
+    itself starts within a phone's first screen."""
+    lead, marker, more = str(description_html).partition("</p>")
+    if not marker or not more.strip():
+        return {"description_lead": description_html, "description_more": ""}
+    return {
+        "description_lead": mark_safe(lead + marker),  # split from sanitised Markdown HTML
+        "description_more": mark_safe(more),
+    }
 
 
 @require_safe
 @cached_public
 def event_page(request, slug):
     visible = visible_event_or_404(request, slug)
+    origin = public_origin(request)
+    event = visible.obj.event
+    share = share_meta(
+        origin, title=event["title"], description=event["summary"], kind="events", slug=slug
+    )
     response = render(
         request,
         "embeds/event.html",
@@ -223,7 +280,8 @@ def event_page(request, slug):
             **_event_page_context(visible.obj),
             **_preview_context(visible),
             "oembed_url": oembed_link(request, request.path),
-            "origin": public_origin(request),
+            "origin": origin,
+            "share": {**share, "url": origin + request.path, "type": "article"},
         },
     )
     return _respond(visible, response)
@@ -245,6 +303,7 @@ def _event_page_context(detail: EventDetail) -> dict:
         "display_date": dates.display_range(*date_args, *end_args),
         "datetime_attr": dates.edtf_date(start, start_precision),
         "type_name": event["event_type__name"],
+        "type_slug": event["event_type__slug"],
         "verification": event["verification"],
         "verification_label": Verification(event["verification"]).label,
         "is_doubtful": event["verification"] in DOUBTFUL,
@@ -329,7 +388,16 @@ def actor_page(request, slug):
         .select_related("person", "organisation")
         .order_by("start_date", "id")
     )
-    context.update(actor=actor, roles=roles, **_agreement(request, actor))
+    origin = public_origin(request)
+    share = share_meta(
+        origin, title=actor.name, description=actor.description, kind="actors", slug=actor.slug
+    )
+    context.update(
+        actor=actor,
+        roles=roles,
+        share={**share, "url": origin + request.path},
+        **_agreement(request, actor),
+    )
     status = 400 if context.get("agreement_error") else 200
     return _respond(visible, render(request, "embeds/actor.html", context, status=status))
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import orjson
 from django.db import connections
 from django.db.models import Expression, F, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 
 from events import dates
 from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, Verification
@@ -74,8 +75,21 @@ STANCE_LABELS = dict(CitationStance.choices)
 
 
 @dataclass(slots=True)
+class PostHeld:
+    """A post a person held on the event's first possible day: "Secretary of State, USA"."""
+
+    title: str
+    organisation_short_name: str
+    organisation_name: str
+
+    @property
+    def organisation(self) -> str:
+        return self.organisation_short_name or self.organisation_name  # Actor.display_name
+
+
+@dataclass(slots=True)
 class Participant:
-    """An actor in one of its roles in the event."""
+    """An actor in one of its roles in the event (a person with the posts held that day)."""
 
     slug: str
     name: str
@@ -83,6 +97,7 @@ class Participant:
     kind: str
     iso3: str | None
     role: str
+    posts: list[PostHeld] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -210,12 +225,36 @@ def distinct_actors(participants: list) -> list:
     return list(seen.values())
 
 
+# The posts a person (actor `{person}`) held on the event's first possible day (`{day}`), open
+# ends counting as held: the rule of the detail loader (events.detail.POSTS) and of
+# RoleQuerySet.active_on, as a JSON array of [title, organisation short name, name].
+POSTS_CONDITION = """r.person_id = {person}
+   AND (r.start_date IS NULL OR r.start_date <= {day})
+   AND (r.end_date IS NULL OR r.end_date >= {day})"""
+POSTS_JSON = {
+    "postgresql": """(SELECT coalesce(json_agg(json_build_array(
+        r.title, ra.short_name, ra.name) ORDER BY r.start_date, r.id), '[]')
+      FROM events_role r JOIN events_actor ra ON ra.id = r.organisation_id
+     WHERE """
+    + POSTS_CONDITION
+    + ")",
+    "sqlite": """(SELECT coalesce(json_group_array(json_array(title, short_name, name)), '[]')
+      FROM (SELECT r.title, ra.short_name, ra.name
+              FROM events_role r JOIN events_actor ra ON ra.id = r.organisation_id
+             WHERE """
+    + POSTS_CONDITION
+    + """ ORDER BY r.start_date, r.id))""",
+}
+
 # PostgreSQL only: an event's related sets as JSON arrays of arrays, in the order of the fields
 # of Participant and CitedSource and of the portable path below. Indexed on event_id.
 PARTICIPANTS_JSON = """(SELECT coalesce(json_agg(json_build_array(
-    a.slug, a.name, a.short_name, a.kind, a.iso3, p.role) ORDER BY p.id), '[]')::text
+    a.slug, a.name, a.short_name, a.kind, a.iso3, p.role, {posts}) ORDER BY p.id), '[]')::text
   FROM events_participation p JOIN events_actor a ON a.id = p.actor_id
- WHERE p.event_id = {event_id})"""
+  JOIN events_event ev ON ev.id = p.event_id
+ WHERE p.event_id = {{event_id}})""".format(
+    posts=POSTS_JSON["postgresql"].format(person="a.id", day="ev.date_lower")
+)
 SOURCES_JSON = """(SELECT coalesce(json_agg(json_build_array(
     s.id, s.title, s.url, s.publisher, c.stance) ORDER BY c.id), '[]')::text
   FROM events_citation c JOIN events_source s ON s.id = c.source_id
@@ -263,13 +302,13 @@ def build(values: list[dict]) -> list[EventRow]:
         return [
             _row(
                 value,
-                [Participant(*item) for item in loads(value["participants_json"])],
+                [_participant(*item) for item in loads(value["participants_json"])],
                 [CitedSource(*item) for item in loads(value["sources_json"])],
             )
             for value in values
         ]
     ids = [value["id"] for value in values]
-    participants = _by_event(Participation, PARTICIPANT_COLUMNS, Participant, ids) if ids else {}
+    participants = _participants_by_event(ids) if ids else {}
     sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
     return [
         _row(value, participants.get(value["id"], []), sources.get(value["id"], []))
@@ -293,6 +332,33 @@ def _by_event(model, columns: tuple[str, ...], make, ids: list[int]) -> dict[int
     )
     for event_id, *fields in rows:
         by_event[event_id].append(make(*fields))
+    return by_event
+
+
+def _participant(*fields) -> Participant:
+    """A participant from its columns and its posts as [title, short name, name] arrays."""
+    *columns, posts = fields
+    if isinstance(posts, str):
+        posts = orjson.loads(posts)
+    return Participant(*columns, [PostHeld(*post) for post in posts])
+
+
+def _participants_by_event(ids: list[int]) -> dict[int, list[Participant]]:
+    """The portable path: participations with each person's posts on the event's day."""
+    table = '"events_participation"'
+    posts = POSTS_JSON["sqlite"].format(
+        person=f"{table}.actor_id",
+        day=f"(SELECT e.date_lower FROM events_event e WHERE e.id = {table}.event_id)",
+    )
+    by_event: dict[int, list] = defaultdict(list)
+    rows = (
+        Participation.objects.filter(event_id__in=ids)
+        .annotate(posts_json=RawSQL(posts, ()))
+        .order_by("event_id", "id")
+        .values_list("event_id", *PARTICIPANT_COLUMNS, "posts_json")
+    )
+    for event_id, *fields in rows:
+        by_event[event_id].append(_participant(*fields))
     return by_event
 
 

@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     # A text field the API refuses blank says so (minLength 1), so clients and schemathesis
     # know an empty title is invalid before they send it.
     "ENFORCE_NON_BLANK_FIELDS": True,
+    # Swagger UI would otherwise ask validator.swagger.io for a badge on every non-local host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # One schema enum per vocabulary of events.choices, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         f"{name}Enum": f"events.choices.{name}"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from events.api.docs import RedocDocsView, SwaggerDocsView
+from events.api.docs import RedocDocsView, SwaggerDocsView, redoc_bundle
 
 admin.site.site_header = "Timeline curation"
 admin.site.site_title = "Timeline"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     # Public pages, embeds, /embed.js and /oembed (embeds/urls.py); the home page is "".
     path("", include("embeds.urls")),
 ]

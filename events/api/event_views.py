@@ -26,7 +26,7 @@ from events.api.event_serializers import (
     ParticipationSerializer,
     RetractSerializer,
 )
-from events.api.grouping import GROUP_BY_CHOICES, aggregates, group_rows
+from events.api.grouping import GROUP_BY_CHOICES, group_rows
 from events.api.openapi import (
     DETAIL_READ_ERRORS,
     NOT_MODIFIED,
@@ -51,6 +51,7 @@ from events.api.writing import can_see_unpublished, guard_deletion
 from events.authorship import stamp_author
 from events.choices import EventStatus
 from events.detail import load_event_detail
+from events.facets import aggregate_key, aggregates
 from events.filtersets import EventFilterSet
 from events.models import Citation, Event, Participation
 
@@ -366,13 +367,13 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
 
     def _aggregate_key(self, request, group_by: str) -> str:
         """Aggregates depend on the data version and the filters, not on format or limit."""
-        filters = sorted(
+        filters = (
             (key, value)
             for key, values in request.query_params.lists()
             if key not in ("format", "limit", "group_by")
             for value in values
         )
-        return f"{self._change_stamp.token}|{group_by}|{filters}"
+        return aggregate_key(self._change_stamp.token, group_by, filters)
 
 
 class _EventPartViewSet(

@@ -1,85 +1,16 @@
 """The grouped timeline: event rows filed under periods by the rule of `events.periods`.
 
-Counts per period, the covered range and the facets come from aggregate queries over the
-filtered set (so they stay true when the events listed are capped at `limit`); the events
-themselves come from one capped batch of rows. The counts group by the same rule as the rows
-(`period_start_expression` and the start precision), so a period's count and its events agree.
-Facet and period aggregates are cached per change stamp and query, so a repeated timeline costs
-only its rows.
+Counts per period, the covered range and the facets come from `events.facets` (aggregate
+queries over the filtered set, shared with the public events page); the events themselves come
+from one capped batch of rows, filed here under the same periods as the counts.
 """
-
-import datetime as dt
-import hashlib
-
-from django.core.cache import cache
-from django.db.models import Count, Max, Min
 
 from events import periods
 from events.api.rows import row_json
-from events.models import Participation
 from events.periods import Period
 from events.rows import EventRow
 
 GROUP_BY_CHOICES = periods.GRAINS
-FACET_ACTORS = 20
-
-
-def aggregates(queryset, group_by: str, cache_key: str) -> dict:
-    """Period counts, range and facets of the filtered set (ordering and rank do not matter)."""
-    # "periods:" since counts are keyed by Period: a shared cache (Redis) may still hold the
-    # date-keyed ones of the release before.
-    digest = hashlib.blake2b(cache_key.encode(), digest_size=16).hexdigest()
-    key = f"timeline-aggregates:periods:{digest}"
-    found = cache.get(key)
-    if found is not None:
-        return found
-    plain = queryset.order_by()
-    by_period = (
-        plain.annotate(period=periods.period_start_expression(group_by))
-        .values("period", "start_precision")
-        .annotate(count=Count("id"), first=Min("date_lower"), last=Max("date_upper"))
-        .order_by()
-    )
-    counts: dict[Period, int] = {}
-    start = end = None
-    for item in by_period:
-        begins = item["period"]
-        if isinstance(begins, dt.datetime):  # some backends truncate dates to datetimes
-            begins = begins.date()
-        period = Period.of(begins, item["start_precision"], group_by)
-        counts[period] = counts.get(period, 0) + item["count"]
-        start = item["first"] if start is None else min(start, item["first"])
-        end = item["last"] if end is None else max(end, item["last"])
-    types = (
-        plain.values("event_type__slug", "event_type__name")
-        .annotate(count=Count("id"))
-        .order_by("-count", "event_type__name")
-    )
-    actors = (
-        Participation.objects.filter(event__in=plain.values("id"))
-        .values("actor__slug", "actor__name")
-        .annotate(count=Count("event_id", distinct=True))
-        .order_by("-count", "actor__name")[:FACET_ACTORS]
-    )
-    result = {
-        "counts": counts,
-        "range": {
-            "start": start.isoformat() if start else None,
-            "end": end.isoformat() if end else None,
-        },
-        "facets": {
-            "types": [
-                {"slug": t["event_type__slug"], "name": t["event_type__name"], "count": t["count"]}
-                for t in types
-            ],
-            "actors": [
-                {"slug": a["actor__slug"], "name": a["actor__name"], "count": a["count"]}
-                for a in actors
-            ],
-        },
-    }
-    cache.set(key, result, timeout=300)
-    return result
 
 
 def group_rows(

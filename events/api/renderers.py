@@ -15,9 +15,12 @@ from collections.abc import Iterable
 
 import orjson
 import pycountry
+from django.conf import settings
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
+from django.utils.html import escape
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from rest_framework import renderers
@@ -40,12 +43,17 @@ def _orjson_default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def dump_json(data) -> bytes:
-    return orjson.dumps(data, default=_orjson_default, option=orjson.OPT_NON_STR_KEYS)
+def dump_json(data, *, indent: bool = False) -> bytes:
+    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(data, default=_orjson_default, option=option)
 
 
 class ORJSONRenderer(renderers.BaseRenderer):
-    """JSON through orjson: several times faster than the standard library on large pages."""
+    """JSON through orjson: several times faster than the standard library on large pages.
+
+    Compact for programs; indented when asked (`Accept: application/json; indent=2`) and in
+    the browsable API, which asks with `renderer_context["indent"]`, so people read it there.
+    """
 
     media_type = "application/json"
     format = "json"
@@ -54,7 +62,8 @@ class ORJSONRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if data is None:
             return b""
-        return dump_json(data)
+        indent = (renderer_context or {}).get("indent") or "indent=" in (accepted_media_type or "")
+        return dump_json(data, indent=bool(indent))
 
 
 def event_rows(data) -> list[dict]:
@@ -268,8 +277,42 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+EVENT_NS = "tag:timeline,2026:event"
+
+
+class EventFeed(Atom1Feed):
+    """Atom with each entry's event date: `<event:date edtf="2025-02">Feb 2025</event:date>`.
+
+    Atom's own dates (`published`, `updated`) say when the entry was published and changed; when
+    the event happened needs an element of its own (and is repeated at the top of the content,
+    for readers that show only that).
+    """
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:event": EVENT_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("event:date", item["event_date"], {"edtf": item["event_edtf"]})
+        handler.addQuickElement(
+            "link", "", {"rel": "related", "type": "application/json", "href": item["api_url"]}
+        )
+
+
+def public_event_url(request, slug: str) -> str:
+    """The event's public page (TIMELINE_PUBLIC_URL, else the request's host)."""
+    path = reverse("embeds:event", args=[slug])
+    origin = settings.TIMELINE_PUBLIC_URL
+    if origin:
+        return origin + path
+    return request.build_absolute_uri(path) if request else path
+
+
 class AtomRenderer(ExportRenderer):
-    """An Atom feed of the rows (the list view gives the newest published first)."""
+    """An Atom feed of the rows (the list view gives the newest published first).
+
+    Each entry links to the event's public page (`rel="alternate"`, what feed readers open) and
+    to its API detail (`rel="related"`), and carries the event's date in its precision."""
 
     media_type = "application/atom+xml"
     format = "atom"
@@ -278,9 +321,10 @@ class AtomRenderer(ExportRenderer):
     def render_rows(self, rows: list[dict], renderer_context: dict) -> bytes:
         request = renderer_context.get("request")
         feed_url = request.build_absolute_uri() if request else ""
-        feed = Atom1Feed(
+        home = settings.TIMELINE_PUBLIC_URL + "/" if settings.TIMELINE_PUBLIC_URL else None
+        feed = EventFeed(
             title="Timeline: recently published events",
-            link=request.build_absolute_uri("/") if request else "/",
+            link=home or (request.build_absolute_uri("/") if request else "/"),
             description="Events as they are published.",
             feed_url=feed_url,
             language="en",
@@ -289,16 +333,31 @@ class AtomRenderer(ExportRenderer):
             published = dt.datetime.fromisoformat(row["published_at"] or row["updated_at"])
             retracted = row["status"] == EventStatus.RETRACTED
             title = f"[Retracted] {row['title']}" if retracted else row["title"]
+            when = (
+                f'<p><time datetime="{escape(edtf_date_of(row))}">'
+                f"{escape(row['display_date'])}</time> · {escape(row['type']['name'])}</p>"
+            )
             feed.add_item(
                 title=_xml_text(title),
-                link=row["url"],
-                description=_xml_text(_retraction_html(row) + str(render_markdown(row["summary"]))),
+                link=public_event_url(request, row["slug"]),
+                description=_xml_text(
+                    when + _retraction_html(row) + str(render_markdown(row["summary"]))
+                ),
                 unique_id=f"tag:timeline,event:{row['id']}",
                 pubdate=published,
                 updateddate=dt.datetime.fromisoformat(row["updated_at"]),
                 categories=[_xml_text(row["type"]["name"])],
+                event_date=row["display_date"],
+                event_edtf=row["edtf"],
+                api_url=row["url"],
             )
         return feed.writeString("utf-8").encode("utf-8")
+
+
+def edtf_date_of(row: dict) -> str:
+    """The start for `<time datetime>`, in its own precision (2025, 2025-02, 2025-02-18)."""
+    start = row["start"]
+    return edtf_date(dt.date.fromisoformat(start["date"]), start["precision"])
 
 
 class JSONLDRenderer(renderers.BaseRenderer):

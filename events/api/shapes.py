@@ -38,6 +38,33 @@ class TypeBrief(TypedDict):
     name: str
 
 
+class CodebookCode(TypedDict):
+    """A code of an external codebook (CAMEO, PLOVER) with the codebook's own label."""
+
+    code: str
+    label: str
+
+
+class EventTypeNode(TypedDict):
+    """An event type: its place in the tree by slugs (parent, subtypes) and depth (0 at top)."""
+
+    slug: str
+    name: str
+    description: str
+    parent: str | None
+    depth: int
+    subtypes: list[str]
+    cameo: CodebookCode | None
+    plover: CodebookCode | None
+
+
+class EventTypeTree(TypedDict):
+    """Every type once, in tree order: each parent followed by its subtypes, by name."""
+
+    count: int
+    results: list[EventTypeNode]
+
+
 class DatePart(TypedDict):
     """A date in its precision: `date` is the first day of the period."""
 

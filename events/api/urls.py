@@ -1,7 +1,6 @@
 """Routes of the API, mounted at /api/v1/. Each resource adds one router line here."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from events.api import (
     actor_views,
@@ -12,10 +11,12 @@ from events.api import (
     import_views,
     source_views,
     timeline_views,
+    type_views,
     vote_views,
 )
+from events.api.root import Router
 
-router = DefaultRouter()
+router = Router()
 router.register("events", event_views.EventViewSet, basename="event")
 router.register("participations", event_views.ParticipationViewSet, basename="participation")
 router.register("citations", event_views.CitationViewSet, basename="citation")
@@ -28,6 +29,7 @@ urlpatterns = [
     path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),
     path("export.jsonl", dataset_export.DatasetExportView.as_view(), name="dataset-export"),
     path("alignment/", alignment.AlignmentView.as_view(), name="alignment"),
+    path("types/", type_views.EventTypeListView.as_view(), name="type-list"),
     # Before the router: "changes" would otherwise be read as an event's slug.
     path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),
     path("imports/", import_views.ImportListView.as_view(), name="import-list"),

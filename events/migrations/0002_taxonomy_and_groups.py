@@ -3,22 +3,23 @@
 from django.db import migrations
 
 # (slug, name, parent slug, CAMEO, PLOVER, description). Codes are given only where the
-# category genuinely matches; a blank code is more honest than a forced one.
+# category genuinely matches; a blank code is more honest than a forced one. Checked against
+# the codebooks cited in events/taxonomy.py (0011_taxonomy_codes corrects databases seeded before).
 EVENT_TYPES = [
     ("aid", "Aid", None, "07", "AID", "Provision, pledge or withdrawal of aid."),
-    ("aid-pledge", "Aid pledge", "aid", "033", "AID", "A promise of military, financial or other aid."),
-    ("aid-suspension", "Aid suspension", "aid", "162", "REDUCE", "Aid or intelligence sharing paused or stopped."),
+    ("aid-pledge", "Aid pledge", "aid", "033", "AGREE", "A promise of military, financial or other aid."),
+    ("aid-suspension", "Aid suspension", "aid", "162", "SANCTION", "Aid or intelligence sharing paused or stopped."),
     ("aid-resumption", "Aid resumption", "aid", "07", "AID", "Paused aid restarted."),
     ("un-vote", "UN vote", None, "", "", "A recorded vote in a UN body."),
     ("diplomacy", "Diplomacy", None, "04", "CONSULT", "Meetings, talks and relations between actors."),
-    ("summit", "Summit", "diplomacy", "043", "CONSULT", "A meeting of heads of state or government."),
+    ("summit", "Summit", "diplomacy", "040", "CONSULT", "A meeting of heads of state or government."),
     ("bilateral-talks", "Bilateral talks", "diplomacy", "046", "CONSULT", "Negotiations or talks between two parties."),
-    ("diplomatic-relations", "Diplomatic relations", "diplomacy", "064", "COOPERATE", "Relations, embassies or channels established, restored or cut."),
+    ("diplomatic-relations", "Diplomatic relations", "diplomacy", "", "", "Relations, embassies or channels established, restored or cut."),
     ("statement", "Statement", None, "010", "", "A public statement by an actor."),
     ("policy-position", "Policy position", "statement", "", "", "A stated position on a policy question."),
     ("sanctions", "Sanctions", None, "163", "SANCTION", "Sanctions, embargoes or boycotts imposed or lifted."),
-    ("agreement", "Agreement", None, "057", "AGREE", "A formal agreement signed or concluded."),
-    ("military-action", "Military action", None, "190", "FIGHT", "Use of armed force."),
+    ("agreement", "Agreement", None, "057", "SUPPORT", "A formal agreement signed or concluded."),
+    ("military-action", "Military action", None, "190", "ASSAULT", "Use of armed force."),
     ("inauguration-election", "Inauguration or election", None, "", "", "A leader elected or taking office."),
 ]
 

@@ -46,7 +46,10 @@ def test_embed_marks_reported_events_and_shows_type_badges_and_actors(client, wo
     html = client.get(EMBED).content.decode()
     statement = html.split('id="e-statement-on-aid"')[1].split("</li>")[0]
     assert '<span class="mark mark-reported"' in statement
-    assert '<span class="badge">Statement</span>' in statement
+    assert (
+        '<a class="badge" href="http://testserver/events/?type=statement" target="_blank" '
+        'rel="noopener">Statement</a>'
+    ) in statement
     assert "United States" in statement
     talks = html.split('id="e-talks-in-riyadh"')[1].split("</article>")[0]
     assert "mark-" not in talks  # confirmed events carry no mark
@@ -60,12 +63,17 @@ def test_embed_lists_sources_in_a_details_element_with_safe_links(client, world)
     assert f'<a href="{url}" target="_blank" rel="noopener">' in talks
 
 
-def test_embed_density_strip_links_each_month_to_its_heading(client, world):
+def test_the_time_axis_links_each_event_to_its_entry_in_date_order(client, world):
     html = client.get(f"{EMBED}?order=date").content.decode()
-    assert '<svg aria-labelledby="strip-title strip-desc"' in html
-    assert '<title id="strip-title">Events per month</title>' in html
-    assert '<a href="#p-2025-02" aria-label="Feb 2025: 3 events">' in html
-    assert 'id="p-2025-02"' in html
+    assert '<svg class="time-axis" role="group"' in html
+    anchors = re.findall(r'<a class="axis-mark" href="#(e-[^"]+)"', html)
+    # c. 2025 (a span over the year) first; the two Feb events on 1 Feb (month) and 18 Feb …
+    assert anchors[0] == "e-shift-in-the-year"
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html  # every mark has its entry
+    assert 'aria-label="Talks in Riyadh, 18 Feb 2025"' in html
+    # An event known only to its month is a span over it, not a dot on the 1st.
+    assert re.search(r'href="#e-statement-on-aid"[^>]*><rect class="mark-span"', html)
 
 
 def test_embed_escapes_a_hostile_title(client, world):
@@ -81,7 +89,7 @@ def test_embed_shows_the_retraction_notice(client, world):
 
 def test_embed_chips_and_script_are_progressive_enhancement(client, world):
     html = client.get(EMBED).content.decode()
-    assert '<div class="controls" data-controls hidden>' in html  # the script reveals them
+    assert '<details class="controls" data-controls hidden>' in html  # the script reveals them
     assert 'aria-pressed="false" data-kind="actor" data-value="united-states"' in html
     assert re.search(r'<script src="/static/embeds/timeline\.js" defer></script>', html)
     assert "<script>" not in html  # no inline script anywhere
@@ -164,3 +172,20 @@ def test_unknown_or_unpublished_embeds_are_404_with_a_frameable_notice(client, w
     assert response.status_code == 404
     assert "This timeline is not available" in response.content.decode()
     assert "X-Frame-Options" not in response.headers
+
+
+def test_entries_show_the_posts_a_person_held_on_the_events_date(client, world):
+    html = client.get(EMBED).content.decode()
+    talks = html.split('id="e-talks-in-riyadh"')[1].split("</li>")[0]
+    assert '>Marco Rubio</a> <span class="post">(Secretary of State, United States)</span>' in talks
+    # The same person before taking office holds no post in an earlier entry.
+    page = client.get("/events/?actor=marco-rubio").content.decode()
+    assert "(Secretary of State, United States)" in page
+
+
+def test_there_is_no_time_axis_where_it_would_tell_nothing(client, world):
+    single = client.get("/embed/events/talks-in-riyadh/").content.decode()
+    assert "time-axis" not in single
+    two = client.get("/embed/timeline/?actor=rus").content.decode()  # two events
+    assert "time-axis" not in two
+    assert "time-axis" in client.get("/embed/timeline/?actor=usa").content.decode()

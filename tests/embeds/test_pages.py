@@ -181,3 +181,17 @@ def test_a_curated_timeline_shows_each_entry_caption_on_its_page_and_embed(clien
         assert '<h2 class="section-label">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</h2>' in html
         html = client.get(url, {"order": "date"}).content.decode()
         assert '<p class="caption">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</p>' in html, url
+
+
+def test_the_embed_box_comes_after_the_timeline(client, world):
+    html = client.get("/timelines/signs-of-a-shift/").content.decode()
+    assert html.index('id="embed-heading"') > html.index('id="events-heading"')
+    assert html.index('id="embed-heading"') > html.index("Talks in Riyadh")
+
+
+def test_a_height_limited_embed_says_it_scrolls(client, world):
+    limited = client.get("/embed/timelines/signs-of-a-shift/?maxheight=300").content.decode()
+    assert "data-scroll-cue" in limited and "Scroll for more events" in limited
+    assert (
+        "data-scroll-cue" not in client.get("/embed/timelines/signs-of-a-shift/").content.decode()
+    )

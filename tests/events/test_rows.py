@@ -51,14 +51,17 @@ def test_the_csv_and_the_embed_name_each_actor_once(client, hosted):
     (record,) = csv.DictReader(io.StringIO(response.content.decode()))
     assert record["actors"] == "Genovia; Latveria"
     html = client.get("/embed/timeline/").content.decode()
-    assert html.count('<span class="actor">Genovia</span>') == 1
+    assert html.count('?actor=genovia" target="_blank" rel="noopener">Genovia</a>') == 1
 
 
 def test_a_highlighted_actor_is_marked_once_by_slug_or_iso3(client, hosted):
     html = client.get("/embed/timeline/", {"highlight": "gnv"}).content.decode()
     assert 'class="event is-highlighted' in html
     html = client.get("/embed/timeline/", {"highlight": "genovia"}).content.decode()
-    assert html.count('<span class="actor is-highlighted">Genovia</span>') == 1
+    assert (
+        html.count('<a class="actor is-highlighted" href="http://testserver/events/?actor=genovia"')
+        == 1
+    )
 
 
 def test_the_api_the_pages_and_the_embeds_read_the_same_columns(client, hosted):

@@ -1,6 +1,8 @@
 /* Timeline embed loader. A host page writes
      <div data-timeline="SLUG"></div><script async src="https://TIMELINE-HOST/embed.js"></script>
-   and gets a lazily loaded iframe that resizes to its content. Options are data- attributes:
+   and gets a lazily loaded iframe that resizes to its content. A selection of events rather
+   than a timeline is <div data-timeline data-filters="actor=usa&type=summit">, as the events
+   page offers it (the API's filters, embedded from /embed/timeline/). Options are data- attributes:
    data-theme, data-compact, data-highlight, data-start, data-end, data-maxheight, data-group, data-order,
    data-title. Height messages are accepted only from the origin this script came from. */
 (function () {
@@ -28,15 +30,16 @@
     if (host.getAttribute("data-timeline-loaded")) return;
     host.setAttribute("data-timeline-loaded", "1");
     var slug = host.getAttribute("data-timeline");
-    var params = new URLSearchParams();
+    var params = new URLSearchParams(slug ? "" : host.getAttribute("data-filters") || "");
     OPTIONS.forEach(function (name) {
       var value = host.getAttribute("data-" + name);
       if (value) params.set(name, value);
     });
     var query = params.toString();
-    var src = origin + "/embed/timelines/" + encodeURIComponent(slug) + "/" + (query ? "?" + query : "");
+    var path = slug ? "/embed/timelines/" + encodeURIComponent(slug) + "/" : "/embed/timeline/";
+    var src = origin + path + (query ? "?" + query : "");
     var frame = document.createElement("iframe");
-    frame.title = host.getAttribute("data-title") || "Timeline: " + slug;
+    frame.title = host.getAttribute("data-title") || "Timeline: " + (slug || "selected events");
     frame.setAttribute("loading", "lazy");
     frame.setAttribute("data-src", src);
     frame.style.cssText = "display:block;width:100%;border:0;height:" +

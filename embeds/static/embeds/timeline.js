@@ -28,6 +28,8 @@
     var controls = tl.querySelector("[data-controls]");
     if (!controls) return;
     controls.hidden = false;
+    // Open where there is room; on a phone the chips wait behind their summary line.
+    if (window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) controls.open = true;
     var chips = all(".chip", controls);
     var events = all("[data-event]", tl);
     var status = controls.querySelector("[data-status]");
@@ -118,6 +120,17 @@
         var main = doc.querySelector("main");
         main.style.maxHeight = maxHeight + "px";
         main.style.overflowY = "auto";
+        var cue = doc.querySelector("[data-scroll-cue]");
+        if (cue) {
+          // The cue shows while more is below the frame's edge.
+          var updateCue = function () {
+            var rest = main.scrollHeight - main.scrollTop - main.clientHeight;
+            cue.hidden = rest <= (cue.hidden ? 0 : cue.offsetHeight) + 4;
+          };
+          main.addEventListener("scroll", updateCue, { passive: true });
+          window.addEventListener("resize", updateCue);
+          updateCue();
+        }
       }
       if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(doc.body);
       window.addEventListener("load", reportHeight);

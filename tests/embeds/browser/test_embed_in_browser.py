@@ -196,13 +196,15 @@ def test_keyboard_moves_between_events_and_the_timeline_works_without_javascript
     context = browser.new_context(java_script_enabled=False)
     try:
         static = context.new_page()
-        static.goto(f"{live_server.url}/embed/timelines/{DEMO}/?order=date")  # with the strip
+        static.goto(f"{live_server.url}/embed/timelines/{DEMO}/?order=date")  # with the axis
         assert static.locator("[data-event]").count() == len(expected_rows(demo))
         assert static.locator("[data-controls]").is_hidden()  # chips need the script
         sources = static.locator("details.sources:has(a)").first
         sources.locator("summary").click()
         assert sources.locator("a").first.is_visible()
-        static.locator(".strip a").last.click()  # the strip's months are plain anchors
-        assert static.url.endswith("#p-2025-03")
+        mark = static.locator("a.axis-mark").last  # the axis's marks are plain anchors
+        target = mark.get_attribute("href")
+        mark.click()
+        assert static.url.endswith(target)
     finally:
         context.close()

@@ -26,7 +26,7 @@ def schema() -> dict:
 
 
 def query_parameters(schema: dict, path: str) -> dict[str, dict]:
-    parameters = schema["paths"][path]["get"].get("parameters", [])
+    parameters = schema["paths"][path]["get"].get("parameters", [])  # /types/ takes none
     return {p["name"]: p for p in parameters if p["in"] == "query"}
 
 

@@ -268,3 +268,23 @@ def test_control_characters_in_curated_text_never_break_an_export(client):
     assert feed.find(f"{ATOM}entry").findtext(f"{ATOM}title") == "Bell and tab"
     calendar = Calendar.from_ical(client.get(URL, {"format": "ics"}).content)
     assert len(list(calendar.walk("VEVENT"))) == 1
+
+
+def test_atom_entries_link_to_the_public_page_and_carry_the_event_date(client, dated):
+    feed = ET.fromstring(client.get(URL, {"format": "atom"}).content)
+    entries = {entry.find(f"{ATOM}id").text: entry for entry in feed.findall(f"{ATOM}entry")}
+    day = next(e for e in entries.values() if e.findtext(f"{ATOM}title").startswith("Talks"))
+    links = {link.get("rel"): link.get("href") for link in day.findall(f"{ATOM}link")}
+    assert links["alternate"] == "http://testserver/events/day/"
+    assert links["related"] == "http://testserver/api/v1/events/day/"
+    date = day.find("{tag:timeline,2026:event}date")
+    assert (date.text, date.get("edtf")) == ("18 Feb 2025", "2025-02-18")
+    assert '<time datetime="2025-02-18">18 Feb 2025</time>' in day.findtext(f"{ATOM}summary")
+    month = next(
+        e
+        for e in entries.values()
+        if e.find("{tag:timeline,2026:event}date").get("edtf") == "2025-03"
+    )
+    assert month.find("{tag:timeline,2026:event}date").text == "Mar 2025"
+    # The public page it links to answers.
+    assert client.get(links["alternate"].removeprefix("http://testserver")).status_code == 200

@@ -1,0 +1,208 @@
+"""The public events page, `/events/`: the API's event list as a server-rendered page.
+
+Only HTTP and template concerns live here. The filters are the one `EventFilterSet` (the same
+parameters and the same 400 messages as `/api/v1/events/`), the rows come from `events.rows`,
+the facet counts from `events.facets` (cached per public change stamp, shared with the API's
+grouped timeline), the pages are the API's keyset cursor (`?cursor=` from a `next` or `previous`
+link, checked against the ordering), and each entry is the embeds' fragment. The form is a plain
+GET form: the page works without JavaScript, and every selection has an address, an ETag and an
+embed snippet.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from django.shortcuts import render
+from django.urls import reverse
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from embeds.context import group_events, prepare_rows
+from embeds.fragments import attach_fragments
+from embeds.share import share_meta
+from events import rows as event_rows
+from events.api.pagination import KeysetPagination
+from events.facets import aggregate_key, aggregates
+from events.filtersets import EventFilterSet
+from events.models import Actor, ChangeStamp, Event, EventType
+
+# About 1.5 KB an entry: twenty keep the page well under 50 KB with its form and facets.
+PAGE_SIZE = 20
+# Parameters of the page that are not filters: left out of facet links and the embed snippet.
+PAGING = ("cursor", "page_size")
+ORDER_LABELS = {"date": "Oldest first", "-date": "Newest first", "relevance": "Best match"}
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    slug: str
+    label: str  # a subtype's name is indented under its parent's
+
+
+def type_choices() -> list[TypeChoice]:
+    """Every event type for the form's menu, each parent followed by its subtypes (one query)."""
+    types = list(EventType.objects.order_by("name").values("id", "slug", "name", "parent_id"))
+    children: dict[int | None, list[dict]] = {}
+    for item in types:
+        children.setdefault(item["parent_id"], []).append(item)
+    choices: list[TypeChoice] = []
+
+    def add(parent_id, depth):
+        for item in children.get(parent_id, []):
+            choices.append(TypeChoice(item["slug"], "\u2003" * depth + item["name"]))
+            add(item["id"], depth + 1)
+
+    add(None, 0)
+    return choices
+
+
+def _query(params: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(params) if params else ""
+
+
+def _filter_params(query) -> list[tuple[str, str]]:
+    """The query's filters, without paging, in a stable order."""
+    return sorted(
+        (key, value)
+        for key, values in query.lists()
+        if key not in PAGING
+        for value in values
+        if value != ""
+    )
+
+
+def _without(params, name) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in params if key != name]
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def facet_links(params, facets: dict, selected_actors: list[str]) -> dict:
+    """Each facet value as a link that narrows the current selection to it.
+
+    A type replaces the type filter (a parent type already includes its subtypes); an actor is
+    added to those selected and, with several, all of them must take part.
+    """
+    base = _without(params, "type")
+    types = [
+        {**item, "url": _query(sorted([*base, ("type", item["slug"])]))} for item in facets["types"]
+    ]
+    actors = []
+    for item in facets["actors"]:
+        if item["slug"] in selected_actors:
+            continue
+        chosen = [*selected_actors, item["slug"]]
+        rest = _without(_without(params, "actor"), "actor_match")
+        extra = [("actor_match", "all")] if len(chosen) > 1 else []
+        url = _query(sorted([*rest, ("actor", ",".join(chosen)), *extra]))
+        actors.append({**item, "url": url})
+    return {"types": types, "actors": actors}
+
+
+def _selected_actors(filterset) -> list[dict]:
+    ids = filterset.form.cleaned_data.get("actor") or []
+    if not ids:
+        return []
+    return list(Actor.objects.filter(pk__in=ids).order_by("name").values("slug", "name"))
+
+
+def _relative(url: str | None) -> str | None:
+    """A cursor link without scheme and host: the page links within its own origin."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def events_page(request, *, origin: str, snippet_script: str):
+    """The page's response: 200 with the selection, or 400 with what to fix."""
+    filterset = EventFilterSet(data=request.GET, queryset=Event.objects.public())
+    if not filterset.is_valid():
+        messages = [
+            f"{name}: {message}" if name != "__all__" else message
+            for name, errors in filterset.errors.items()
+            for message in errors
+        ]
+        return render(request, "embeds/bad_request.html", {"messages": messages}, status=400)
+    queryset, ordering = filterset.qs, filterset.ordering_fields
+    params = _filter_params(request.GET)
+    stamp = getattr(request, "public_stamp", None) or ChangeStamp.current()
+    summary = aggregates(queryset, "month", aggregate_key(stamp.token, "month", params))
+    paginator = KeysetPagination(page_size=PAGE_SIZE)
+    paginator.max_page_size = PAGE_SIZE  # a longer page would break the page's size budget
+    projected, columns = event_rows.project(queryset)
+    try:
+        values = paginator.paginate_values(projected, Request(request), ordering, columns)
+    except ValidationError as exc:
+        messages = [f"{name}: {message}" for name, errs in exc.detail.items() for message in errs]
+        return render(request, "embeds/bad_request.html", {"messages": messages}, status=400)
+    rows = event_rows.build(values)
+    prepare_rows(rows, origin=origin)
+    attach_fragments(
+        rows, compact=False, in_embed=False, list_url=origin + reverse("embeds:events")
+    )
+    data = filterset.form.cleaned_data
+    by_date = ordering[0] == "date_lower"
+    selected = _selected_actors(filterset)
+    slugs = [actor["slug"] for actor in selected]
+    filters = [(key, value) for key, value in params if key != "ordering"]
+    embed_query = urlencode(filters)
+    current_order = data.get("ordering") or ("relevance" if data.get("q") else "date")
+    context = {
+        "events": rows,
+        "periods": group_events(rows) if by_date else [],
+        "total": sum(summary["counts"].values()),
+        "facets": facet_links(params, summary["facets"], slugs),
+        "selected_actors": [
+            {**actor, "remove": _query(_without_actor(params, slugs, actor["slug"]))}
+            for actor in selected
+        ],
+        "types": type_choices(),
+        "values": {
+            "q": request.GET.get("q", ""),
+            "actor": ",".join(_split(request.GET.getlist("actor"))),
+            "type": request.GET.get("type", ""),
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "ordering": current_order,
+        },
+        "orderings": [
+            (key, label)
+            for key, label in ORDER_LABELS.items()
+            if key != "relevance" or data.get("q")
+        ],
+        "next_url": _relative(paginator.next_url),
+        "previous_url": _relative(paginator.previous_url),
+        "is_filtered": bool(filters),
+        "snippet": (
+            f'<div data-timeline data-filters="{embed_query}"></div>\n{snippet_script}'
+            if filters
+            else ""
+        ),
+        "embed_url": origin + reverse("embeds:embed_query") + _query(filters),
+        "origin": origin,
+        "share": {
+            **share_meta(
+                origin,
+                title="Events" + (": a selection" if filters else ""),
+                description=f"{sum(summary['counts'].values())} geopolitical events, each with "
+                "its sources: filter by actor, type, period or text.",
+            ),
+            "url": origin + request.get_full_path(),
+        },
+    }
+    return render(request, "embeds/events.html", context)
+
+
+def _without_actor(params, selected: list[str], slug: str) -> list[tuple[str, str]]:
+    """The selection without one of its actors (`selected`: their slugs, as resolved)."""
+    actors = [other for other in selected if other != slug]
+    rest = _without(_without(params, "actor"), "actor_match")
+    if actors:
+        rest.append(("actor", ",".join(actors)))
+        match = [value for key, value in params if key == "actor_match"]
+        if len(actors) > 1 and match:
+            rest.append(("actor_match", match[0]))
+    return sorted(rest)

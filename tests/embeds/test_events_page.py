@@ -1,0 +1,147 @@
+"""The public events page, /events/: the API's filters as a GET form, facets, cursor pages."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+from tests.embeds.test_budget import subresources
+from tests.factories import PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h3 id="t-[^"]+"><a [^>]*>([^<]+)</a>', html)
+
+
+def test_it_lists_every_public_event_and_never_a_draft(client, world):
+    response = client.get("/events/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Talks in Riyadh" in html
+    assert "A withdrawn claim" in html  # retracted, shown with its notice
+    assert "Secret draft" not in html and "secret-draft" not in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "6 events." in html
+
+
+def test_it_filters_by_actor_type_period_and_text_as_the_api_does(client, world):
+    html = client.get("/events/?actor=rus").content.decode()
+    assert sorted(titles(html)) == ["Talks in Riyadh", "The Assembly votes"]
+    html = client.get("/events/?type=diplomacy").content.decode()  # a parent includes subtypes
+    assert titles(html) == ["Talks in Riyadh"]
+    html = client.get("/events/?from=2025-03&to=2025-03").content.decode()
+    assert "Talks in Riyadh" not in html and "A withdrawn claim" in html
+    html = client.get("/events/?q=riyadh").content.decode()
+    assert titles(html) == ["Talks in Riyadh"]
+
+
+def test_the_form_shows_the_selection_back(client, world):
+    html = client.get("/events/?actor=usa&type=summit&from=2025&q=talks").content.decode()
+    assert 'name="actor" value="usa"' in html
+    assert '<option value="summit" selected>' in html
+    assert 'name="from" value="2025"' in html
+    assert 'name="q" type="search" value="talks"' in html
+    assert 'method="get"' in html
+
+
+def test_bad_filters_are_a_400_that_says_what_to_fix(client, world):
+    response = client.get("/events/?actor=atlantis")
+    assert response.status_code == 400
+    assert "Unknown actor: atlantis" in response.content.decode()
+    response = client.get("/events/?cursor=garbage")
+    assert response.status_code == 400
+    assert "Invalid cursor" in response.content.decode()
+
+
+def test_facets_count_the_selection_and_narrow_it(client, world):
+    html = client.get("/events/?actor=usa").content.decode()
+    facets = html[html.index('id="facets-heading"') :]
+    # usa takes part in talks, the vote and the statement: three types, one each.
+    assert re.search(
+        r'\?actor=usa&amp;type=bilateral-talks">Bilateral talks</a> '
+        r'<span class="count">1</span>',
+        facets,
+    )
+    # An actor facet narrows: both must take part.
+    assert "?actor=united-states%2Crussia&amp;actor_match=all" in facets
+    assert "Secret draft" not in html
+
+
+def test_keyset_pages_walk_forward_and_back(client, db):
+    for day in range(1, 46):
+        PublishedEventFactory(
+            title=f"Day {day:02}", start_date=dt.date(2024, 1, 1) + dt.timedelta(day)
+        )
+    first = client.get("/events/").content.decode()
+    assert titles(first)[:2] == ["Day 01", "Day 02"] and len(titles(first)) == 20
+    next_url = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
+    second = client.get(next_url).content.decode()
+    assert titles(second)[0] == "Day 21"
+    previous_url = re.search(r'<a href="([^"]+)" rel="prev">', second).group(1)
+    back = client.get(previous_url.replace("&amp;", "&")).content.decode()
+    assert titles(back) == titles(first)
+
+
+def test_names_link_to_the_page_filtered(client, world):
+    html = client.get("/events/").content.decode()
+    assert 'href="http://testserver/events/?actor=russia">Russia</a>' in html
+    assert 'href="http://testserver/events/?type=bilateral-talks">Bilateral talks</a>' in html
+    event_page = client.get("/events/talks-in-riyadh/").content.decode()
+    assert 'href="/events/?type=bilateral-talks">Bilateral talks</a>' in event_page
+    timeline = client.get("/timelines/signs-of-a-shift/").content.decode()
+    assert 'href="http://testserver/events/?actor=russia"' in timeline
+    embed = client.get("/embed/timelines/signs-of-a-shift/").content.decode()
+    assert 'href="http://testserver/events/?actor=russia" target="_blank"' in embed
+
+
+def test_a_selection_offers_its_embed_snippet_after_the_events(client, world):
+    html = client.get("/events/?actor=rus&cursor=").content.decode()
+    assert html.index('id="embed-heading"') > html.index('id="events-heading"')
+    assert "&lt;div data-timeline data-filters=&quot;actor=rus&quot;&gt;&lt;/div&gt;" in html
+    assert "http://testserver/embed/timeline/?actor=rus" in html
+    embed = client.get("/embed/timeline/?actor=rus")
+    assert embed.status_code == 200 and "Talks in Riyadh" in embed.content.decode()
+    assert 'id="embed-heading"' not in client.get("/events/").content.decode()
+
+
+def test_the_old_timeline_address_redirects_permanently(client, db):
+    response = client.get("/timeline/")
+    assert response.status_code == 301
+    assert response["Location"] == "/events/"
+
+
+def test_it_answers_304_to_a_matching_etag_and_a_new_tag_after_a_public_change(client, world):
+    response = client.get("/events/?actor=usa")
+    etag = response["ETag"]
+    assert client.get("/events/?actor=usa", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/events/?actor=rus", headers={"If-None-Match": etag}).status_code == 200
+    PublishedEventFactory(title="News")
+    assert client.get("/events/?actor=usa", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_page_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for day in range(30):
+        PublishedEventFactory(start_date=dt.date(2023, 1, 1) + dt.timedelta(day))
+    with django_assert_max_num_queries(13):
+        assert client.get("/events/?actor=usa&type=diplomacy&from=2020").status_code == 200
+    with django_assert_max_num_queries(13):
+        assert client.get("/events/").status_code == 200
+
+
+def test_the_demo_events_page_transfers_under_50_kb_with_nothing_from_elsewhere(client, db):
+    call_command("load_demo", verbosity=0)
+    html = client.get("/events/").content
+    total = len(html)
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html.decode()).group(1)
+    for url in subresources(html.decode()):
+        if url == canonical:
+            continue
+        assert url.startswith(("/", "data:")), url
+        if url.startswith("/static/"):
+            total += Path(finders.find(url.removeprefix("/static/"))).stat().st_size
+    assert total < 50 * 1024, f"{total} bytes"
