@@ -12,11 +12,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events import rows, services
+from events import revisions, rows, services
 from events.api.browsable import BrowsableAPIRenderer
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.event_detail import event_detail_data
@@ -46,7 +46,7 @@ from events.api.renderers import (
     TimelineJSRenderer,
 )
 from events.api.rows import event_url_prefix, rows_json
-from events.api.shapes import EventDetail, EventRow, GroupedTimeline
+from events.api.shapes import EventDetail, EventHistory, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.authorship import stamp_author
 from events.choices import EventStatus
@@ -281,6 +281,26 @@ class EventViewSet(
         serializer.is_valid(raise_exception=True)
         services.event_retract(event=event, user=request.user, reason=serializer.data["reason"])
         return self._detail_response(event, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="The event's revisions, newest first (curators and editors)",
+        description="Each revision is one save of the event with its parts (participants, "
+        "citations, vote record and country votes, aid measures, relations): who, when, the "
+        "reason, and what changed, field by field. Readers get 401 or 403: drafts and their "
+        "history are not theirs to see.",
+        responses={200: shape(EventHistory), **error_responses(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, slug=None):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Log in as a curator or an editor to read the history.")
+        if not can_see_unpublished(request, "event"):
+            raise PermissionDenied("Only curators and editors may read the history.")
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            raise NotFound(f"No event has the slug “{slug}”.")
+        entries = revisions.history(event)
+        return Response({"slug": event.slug, "results": [e.to_dict() for e in entries]})
 
     def _detail_response(self, event: Event, code: int) -> Response:
         # Read back: services and saves may have changed derived columns.

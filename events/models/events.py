@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from events import dates
 from events.choices import (
@@ -44,8 +43,6 @@ class EventType(models.Model):
     plover_code = models.CharField(
         "PLOVER code", max_length=40, blank=True, help_text="Closest PLOVER category, e.g. AID."
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -128,7 +125,6 @@ class Event(TrackedModel, VersionedModel):
         blank=True, editable=False, help_text="Participants' names and aliases, for search."
     )
 
-    history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
 
     # Not a column: set by a form or the API when a curator confirms a year before 1800 or
@@ -350,8 +346,6 @@ class Participation(models.Model):
     )
     note = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["event", "id"]
         indexes = [
@@ -380,8 +374,6 @@ class EventRelation(models.Model):
     to_event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="relations_to", verbose_name="related event"
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["from_event", "id"]
