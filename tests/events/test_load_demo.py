@@ -93,7 +93,7 @@ def counts() -> dict:
 
 
 def history_counts() -> dict:
-    return {model: model.history.count() for model in EXPECTED_COUNTS}
+    return {"revisions": Revision.objects.count(), "versions": Version.objects.count()}
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_every_row_is_in_one_revision_with_the_reason_and_the_given_user(db):
 
 
 def test_history_has_no_user_by_default(demo):
-    assert set(Event.history.values_list("history_user", flat=True)) == {None}
+    assert list(Revision.objects.values_list("user", flat=True)) == [None]
 
 
 def test_an_unknown_user_is_refused_before_anything_is_written(db):
