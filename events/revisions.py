@@ -467,11 +467,17 @@ def _show(model_field, raw) -> str:
 
 def _field_changes(model, old: dict, new: dict, labels: _Labels, skip=()) -> list[FieldChange]:
     names = [n for n in {**old, **new} if n not in HIDDEN_IN_DIFFS and n not in skip]
-    return [
-        labels.change(model, name, old.get(name), new.get(name))
-        for name in names
-        if old.get(name) != new.get(name)
-    ]
+    changes = []
+    for name in names:
+        before, after = old.get(name), new.get(name)
+        if (_blank(before) and _blank(after)) or before == after:
+            continue  # None and "" read the same: "—"
+        changes.append(labels.change(model, name, before, after))
+    return changes
+
+
+def _blank(raw) -> bool:
+    return raw is None or raw == "" or raw == []
 
 
 def diff(old: Snapshot, new: Snapshot, labels: _Labels | None = None) -> Diff:
