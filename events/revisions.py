@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.apps import apps
+from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -50,8 +51,8 @@ NOT_RECORDED: dict[str, tuple[str, ...]] = {
     "events.event": ("search_actors",),
     "events.actor": ("search_names",),
 }
-# Logs derived from changes: never versioned themselves.
-UNVERSIONED = ("events.changestamp", "events.publicchange")
+# Logs derived from changes, and the reviews of proposed revisions: never versioned themselves.
+UNVERSIONED = ("events.changestamp", "events.publicchange", "events.revisionreview")
 # Bookkeeping a diff does not show: it moves with every save or is derived from what is shown.
 HIDDEN_IN_DIFFS = {
     "id",
@@ -216,7 +217,7 @@ def _moved_since_last_revision(root: models.Model) -> bool:
     (the change was rolled back). Roots without a version are always recorded."""
     if not isinstance(root, VersionedModel):
         return True
-    last = Version.objects.get_for_object(root).only("serialized_data").first()
+    last = applied_versions(root).only("serialized_data").first()
     return last is None or _fields(last).get("version") != root.version
 
 
@@ -295,14 +296,26 @@ def aggregate_objects(root: models.Model) -> list[models.Model]:
     return found
 
 
+def serialize_aggregate(root: models.Model) -> list[tuple[type[models.Model], str, str, str]]:
+    """(model, pk, serialised data, name) of every object of the aggregate as stored now, in
+    the form a revision's versions hold them."""
+    return [
+        (
+            type(obj),
+            str(obj.pk),
+            serializers.serialize("json", [obj], fields=_recorded_fields(type(obj))),
+            str(obj),
+        )
+        for obj in aggregate_objects(root)
+    ]
+
+
 def current_state(root: models.Model) -> Snapshot:
     """The aggregate as stored now, in the form a revision records."""
-    from django.core import serializers
-
-    items = []
-    for obj in aggregate_objects(root):
-        data = serializers.serialize("json", [obj], fields=_recorded_fields(type(obj)))
-        items.append((type(obj), str(obj.pk), json.loads(data)[0]["fields"], str(obj)))
+    items = [
+        (model, pk, json.loads(data)[0]["fields"], shown)
+        for model, pk, data, shown in serialize_aggregate(root)
+    ]
     return _snapshot(items, type(root), root.pk)
 
 
@@ -380,9 +393,7 @@ def history(root: models.Model) -> list[HistoryEntry]:
     """The revisions of the aggregate `root` heads, newest first, each with its diff against
     the one before (the first against nothing). A fixed number of queries."""
     revision_ids = list(
-        Version.objects.get_for_object(root)
-        .order_by("-revision_id")
-        .values_list("revision_id", flat=True)
+        applied_versions(root).order_by("-revision_id").values_list("revision_id", flat=True)
     )
     revisions = Revision.objects.filter(pk__in=revision_ids).select_related("user")
     by_revision: dict[int, list[Version]] = defaultdict(list)
@@ -405,8 +416,14 @@ def history(root: models.Model) -> list[HistoryEntry]:
 
 def latest(root: models.Model) -> Revision | None:
     """The newest revision of the aggregate, or None."""
-    version = Version.objects.get_for_object(root).select_related("revision__user").first()
+    version = applied_versions(root).select_related("revision__user").first()
     return version.revision if version else None
+
+
+def applied_versions(root: models.Model):
+    """The versions of `root` in its history: proposals waiting for review (or rejected) are
+    not, and an approved one is there as the editor's own revision (events.reviews)."""
+    return Version.objects.get_for_object(root).filter(revision__review__isnull=True)
 
 
 class _Labels:
@@ -520,12 +537,18 @@ def revert(*, root: VersionedModel, revision_id, user, version: int, reason: str
     revision = Revision.objects.get(pk=revision_id)
     when = revision.date_created.strftime("%Y-%m-%d %H:%M UTC")
     default = f"Reverted to the revision of {when} (#{revision_id})"
-    with recorded(user, reason or default), transaction.atomic():
+    with recorded(user, reason or default):
+        restore(root, target, user=user, version=version)
+
+
+def restore(root: VersionedModel, target: Snapshot, *, user, version: int) -> None:
+    """Make the stored aggregate `target` (see revert()); inside the caller's revision."""
+    with transaction.atomic():
         try:
             _restore(root, target, user, version)
         except IntegrityError as exc:
             raise ValidationError(
-                f"“{root}” cannot be restored to that revision: the database refused it "
+                f"“{root}” cannot be restored to that state: the database refused it "
                 f"({exc}). Change the rows by hand instead."
             ) from exc
 

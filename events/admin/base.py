@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from events import revisions, services
+from events import reviews, revisions, services
 from events.authorship import stamp_author
 from events.forms import VersionedModelForm
 from events.models import ConcurrentEditError
@@ -43,9 +43,39 @@ class CuratedAdmin(admin.ModelAdmin):
     created_by/updated_by on the row and its inlines."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The request middleware records it already; this holds for any other caller too.
+        parent = super().changeform_view
+        return self._reviewed(request, lambda: parent(request, object_id, form_url, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        parent = super().delete_view
+        return self._reviewed(request, lambda: parent(request, object_id, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return self._reviewed(request, lambda: parent(request, extra_context))
+
+    def _reviewed(self, request, view):
+        """Run a page that may write: one revision (the request middleware opens it; this
+        holds for any other caller too), held for an editor's review when it changes
+        published content and the user may not publish (events.reviews)."""
+        if request.method != "POST":
+            return view()
         with revisions.recorded(request.user):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            outcome = reviews.write_or_propose(user=lambda: request.user, write=view)
+        for review in outcome.held:
+            _replace_success_messages(request)
+            url = reverse("admin:events_revisionreview_change", args=[review.pk])
+            messages.warning(
+                request,
+                format_html(
+                    "Your change to “{}” waits for an editor's review: readers keep seeing the "
+                    'published version until it is approved. <a href="{}">See the proposed '
+                    "change</a>.",
+                    review.root_repr,
+                    url,
+                ),
+            )
+        return outcome.result
 
     def save_model(self, request, obj, form, change):
         _add_reason(form.cleaned_data.get("change_reason", ""))
@@ -242,6 +272,14 @@ class VersionedAdmin(CuratedAdmin):
 
 # The last fieldset of a versioned object's form: why, for the history (VersionedModelForm).
 REASON_FIELDSET = ("History", {"fields": ("change_reason",)})
+
+
+def _replace_success_messages(request) -> None:
+    """A held change was not made: drop the admin's “… was changed successfully”."""
+    storage = messages.get_messages(request)
+    queued = getattr(storage, "_queued_messages", None)
+    if queued is not None:
+        storage._queued_messages = [m for m in queued if m.level != messages.SUCCESS]
 
 
 def _add_reason(reason: str) -> None:

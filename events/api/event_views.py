@@ -45,6 +45,7 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
+from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix, rows_json
 from events.api.shapes import EventDetail, EventHistory, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
@@ -174,7 +175,11 @@ def export_page_size(request) -> int | None:
     ),
 )
 class EventViewSet(
-    ConditionalReadMixin, VersionedWriteMixin, FormatNegotiationMixin, viewsets.ModelViewSet
+    ReviewedWriteMixin,
+    ConditionalReadMixin,
+    VersionedWriteMixin,
+    FormatNegotiationMixin,
+    viewsets.ModelViewSet,
 ):
     queryset = Event.objects.all()
     lookup_field = "slug"
@@ -393,6 +398,7 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
 
 
 class _EventPartViewSet(
+    ReviewedWriteMixin,
     VersionedWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,

@@ -22,6 +22,7 @@ from events.choices import (
     EventStatus,
     ParticipantRole,
     PublicChangeKind,
+    ReviewStatus,
     SourceKind,
     TimelineKind,
     TimelineStatus,
@@ -412,6 +413,11 @@ class RevisionPartChange(TypedDict):
     changes: list[RevisionFieldChange]
 
 
+class RevisionDiff(TypedDict):
+    changes: list[RevisionFieldChange]
+    parts: list[RevisionPartChange]
+
+
 class RevisionItem(TypedDict):
     id: int
     created_at: str
@@ -426,3 +432,28 @@ class EventHistory(TypedDict):
 
     slug: str
     results: list[RevisionItem]
+
+
+# Proposed changes to published content (events.reviews) ------------------------------------------
+
+
+class ReviewedObject(TypedDict):
+    type: str  # event or timeline
+    slug: str | None  # null once the object is gone
+    title: str
+
+
+class Review(TypedDict):
+    """A curator's change to published content, waiting for an editor (or decided)."""
+
+    id: int
+    status: ReviewStatus
+    object: ReviewedObject
+    proposed_by: str | None
+    proposed_at: str
+    proposal_reason: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    decision_reason: str  # why it was rejected; the curator sees it
+    diff: RevisionDiff  # what approving would change now (the live version against it)
+    url: str

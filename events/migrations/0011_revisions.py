@@ -16,7 +16,9 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import migrations
+from django.db import migrations, models
+import django.db.models.deletion
+from django.conf import settings
 
 # The aggregates as in events.models.base.AGGREGATE_ROOTS, frozen here: part -> path to root.
 PATHS = {
@@ -176,6 +178,7 @@ class Migration(migrations.Migration):
         ('contenttypes', '0002_remove_content_type_name'),
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
         ('events', '0010_public_change'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -408,5 +411,28 @@ class Migration(migrations.Migration):
         ),
         migrations.DeleteModel(
             name='HistoricalVoteRecord',
+        ),
+        migrations.CreateModel(
+            name='RevisionReview',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('root_id', models.CharField(help_text='Primary key of the event or timeline.', max_length=40)),
+                ('root_repr', models.CharField(help_text='Its title when proposed.', max_length=300)),
+                ('base_version', models.PositiveIntegerField(help_text='The version the change was made to; approving needs it still current.')),
+                ('status', models.CharField(choices=[('pending', 'Waiting for an editor'), ('approved', 'Approved (live)'), ('rejected', 'Rejected')], db_index=True, default='pending', max_length=10)),
+                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
+                ('reason', models.TextField(blank=True, help_text='Why it was rejected; the curator sees it.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='reversion.revision')),
+                ('root_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+            ],
+            options={
+                'verbose_name': 'proposed change',
+                'ordering': ['-id'],
+                'indexes': [models.Index(fields=['root_type', 'root_id'], name='events_review_root_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='events_revisionreview_rejection_has_reason', violation_error_message='Say why the change is rejected; the curator sees it.')],
+            },
         ),
     ]

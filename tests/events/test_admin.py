@@ -25,6 +25,7 @@ from events.models import (
     EventType,
     Participation,
     PublicChange,
+    RevisionReview,
     Role,
     Source,
     Timeline,
@@ -168,8 +169,9 @@ FACTORIES = {
     Timeline: TimelineFactory,
     TimelineEntry: TimelineEntryFactory,
 }
-# Logs written by the code, never by people: read-only in the admin, so not curated models.
-READ_ONLY_LOGS = {PublicChange}
+# Logs written by the code, never by people: read-only in the admin, so not curated models
+# (proposed changes are decided with their own buttons: tests/events/test_reviews.py).
+READ_ONLY_LOGS = {PublicChange, RevisionReview}
 EVENTS_MODELS = sorted(
     (
         model
