@@ -212,12 +212,10 @@ def proposed_diff(review: RevisionReview) -> revisions.Diff:
     return revisions.diff(revisions.current_state(root), target)
 
 
-def pending_for(root) -> list[RevisionReview]:
-    """The proposed changes to `root` waiting for an editor."""
+def proposals_for(root) -> list[RevisionReview]:
+    """The changes proposed to `root`, newest first, whatever became of them."""
     return list(
         RevisionReview.objects.filter(
-            root_type=ContentType.objects.get_for_model(type(root)),
-            root_id=str(root.pk),
-            status=ReviewStatus.PENDING,
-        ).select_related("proposed_by", "revision")
+            root_type=ContentType.objects.get_for_model(type(root)), root_id=str(root.pk)
+        ).select_related("proposed_by", "reviewed_by", "revision")
     )

@@ -137,6 +137,7 @@ class CuratedAdmin(admin.ModelAdmin):
             "has_parts": bool(revisions.FOLLOW.get(self.opts.label_lower)),
             "root": root,
             "root_history_url": root_history_url,
+            "proposals": reviews.proposals_for(obj),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/events/revision_history.html", context)

@@ -33,6 +33,7 @@ from events.api.openapi import (
     READ_ERRORS,
     WRITE_ERRORS,
     error_responses,
+    pending_review,
     shape,
 )
 from events.api.pagination import KeysetPagination
@@ -163,11 +164,11 @@ def export_page_size(request) -> int | None:
     ),
     update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     destroy=extend_schema(
         summary="Delete an unpublished event (published ones are retracted instead)",
@@ -428,15 +429,29 @@ class _EventPartViewSet(
 
 @extend_schema_view(
     create=extend_schema(
-        responses={201: ParticipationSerializer, **error_responses(*WRITE_ERRORS)}
+        responses={
+            201: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS),
+        }
     ),
     update=extend_schema(
-        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
     partial_update=extend_schema(
-        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+    destroy=extend_schema(
+        responses={204: None, **pending_review(), **error_responses(*WRITE_ERRORS, 404)}
+    ),
 )
 class ParticipationViewSet(_EventPartViewSet):
     """An actor's role in an event: `{"event": slug, "actor": slug, "role": …}`."""
@@ -446,14 +461,26 @@ class ParticipationViewSet(_EventPartViewSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: CitationSerializer, **error_responses(*WRITE_ERRORS)}),
+    create=extend_schema(
+        responses={201: CitationSerializer, **pending_review(), **error_responses(*WRITE_ERRORS)}
+    ),
     update=extend_schema(
-        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: CitationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
     partial_update=extend_schema(
-        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: CitationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+    destroy=extend_schema(
+        responses={204: None, **pending_review(), **error_responses(*WRITE_ERRORS, 404)}
+    ),
 )
 class CitationViewSet(_EventPartViewSet):
     """A source cited for an event: `{"event": slug, "source": id, "quote": …}`."""

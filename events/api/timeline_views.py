@@ -93,6 +93,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     name="timeline",
     plural="timelines",
     row=TimelineRow,
+    reviewed=True,
     detail=TimelineDetail,
     summaries={
         "retrieve": "One timeline with its entries in order",

@@ -98,6 +98,7 @@ def _vote_prefix(request) -> str:
     name="recorded vote",
     plural="recorded votes",
     row=VoteRow,
+    reviewed=True,
     detail=VoteDetail,
     summaries={
         "retrieve": "One recorded vote, with the per-country roll",

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from events import revisions
 from events.admin.events import EventAdmin
-from events.choices import ActorKind, CitationStance, EventStatus, VoteOption
+from events.choices import ActorKind, CitationStance, EventStatus, TimelineStatus, VoteOption
 from events.models import (
     Actor,
     AidMeasure,
@@ -837,7 +837,7 @@ def test_curators_cannot_delete_what_others_created(curator_client):
 
 
 def test_a_timeline_is_curated_with_ordered_entries(curator_client, curator):
-    timeline = TimelineFactory()
+    timeline = TimelineFactory(status=TimelineStatus.DRAFT)  # published ones: test_reviews.py
     first, second = EventFactory(title="First sign"), EventFactory(title="Second sign")
     response = post_form(
         curator_client,

@@ -117,18 +117,19 @@ def test_the_admin_refuses_to_downgrade_the_last_supporting_citation(curator_cli
     assert Citation.objects.get(pk=citation.pk).stance == CitationStance.SUPPORTS
 
 
-def test_the_admin_replaces_a_supporting_citation_in_one_save(curator_client):
+def test_the_admin_replaces_a_supporting_citation_in_one_save(editor_client):
+    # An editor's change is made at once (a curator's waits for review: test_reviews.py).
     event = PublishedEventFactory()
     old = event.citations.get()
     source = SourceFactory()
-    url, data = _citation_form(curator_client, event)
+    url, data = _citation_form(editor_client, event)
     data[f"citations-{row_index(data, 'citations', old.pk)}-DELETE"] = ["on"]
     new = int(data["citations-TOTAL_FORMS"][0]) - 1  # the empty extra row
     data[f"citations-{new}-source"] = [str(source.pk)]
     data[f"citations-{new}-stance"] = ["supports"]
     data[f"citations-{new}-quote"] = ["It happened."]
 
-    response = curator_client.post(url, data)
+    response = editor_client.post(url, data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(event.citations.values_list("source", "stance")) == [

@@ -161,6 +161,8 @@ def test_rejecting_keeps_it_out_and_the_curator_reads_why(curator_client, editor
     )
     page = curator_client.get(admin_url(RevisionReview, "change", review_id)).content.decode()
     assert "No source says it resumed." in page
+    history = curator_client.get(admin_url(Event, "history", published.pk)).content.decode()
+    assert "Rejected, because: No source says it resumed." in history
     again = editor_client.post(f"/api/v1/reviews/{review_id}/approve/")
     assert again.status_code == 400  # decided once
     assert Event.objects.get(pk=published.pk).title == "Aid paused"

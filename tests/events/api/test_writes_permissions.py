@@ -11,7 +11,7 @@ from django.test import Client
 from knox.models import AuthToken
 
 from events import revisions
-from events.choices import ActorKind, EventStatus
+from events.choices import ActorKind, EventStatus, TimelineStatus
 from events.models import Actor, Source, Timeline, VoteRecord
 from tests.events.api.resource_helpers import assert_json_error, if_match
 from tests.factories import (
@@ -42,7 +42,8 @@ def objects():
         "actor": ActorFactory(slug="spare-actor", name="Spare"),
         "source": SourceFactory(title="Spare source", url="https://example.org/spare"),
         "vote": VoteRecordFactory(event=_vote_event("old-vote"), body=body),
-        "timeline": TimelineFactory(slug="spare-timeline"),
+        # A draft: a curator's change to a published one waits for review (test_reviews.py).
+        "timeline": TimelineFactory(slug="spare-timeline", status=TimelineStatus.DRAFT),
     }
 
 
@@ -204,7 +205,7 @@ def test_deleting_a_cited_source_is_a_409_naming_the_event(editor_client):
 
 
 def test_a_curator_can_change_a_timelines_entries_in_order(curator_client):
-    timeline = TimelineFactory(slug="t")
+    timeline = TimelineFactory(slug="t", status=TimelineStatus.DRAFT)
     _first, second = PublishedEventFactory(slug="first"), PublishedEventFactory(slug="second")
     response = curator_client.patch(
         "/api/v1/timelines/t/",
