@@ -163,12 +163,17 @@ class CuratedAdmin(admin.ModelAdmin):
             except ValueError:
                 version = -1
             try:
-                revisions.revert(
-                    root=obj,
-                    revision_id=revision_id,
-                    user=request.user,
-                    version=version,
-                    reason=request.POST.get("reason", "")[:500],
+                # A curator's revert of published content is a change like any other: it
+                # waits for an editor.
+                outcome = reviews.write_or_propose(
+                    user=lambda: request.user,
+                    write=lambda: revisions.revert(
+                        root=obj,
+                        revision_id=revision_id,
+                        user=request.user,
+                        version=version,
+                        reason=request.POST.get("reason", "")[:500],
+                    ),
                 )
             except ConcurrentEditError as exc:
                 messages.error(request, f"{exc} Nothing was reverted.")
@@ -176,7 +181,14 @@ class CuratedAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages) + " Nothing was reverted.")
                 return HttpResponseRedirect(history_url)
-            messages.success(request, f"“{obj}” was reverted; the revert is in its history.")
+            if outcome.held:
+                messages.warning(
+                    request,
+                    f"Your revert of “{obj}” waits for an editor's review: readers keep seeing "
+                    "the published version until it is approved.",
+                )
+            else:
+                messages.success(request, f"“{obj}” was reverted; the revert is in its history.")
             return HttpResponseRedirect(history_url)
         status = getattr(obj, "get_status_display", None)
         context = {

@@ -684,7 +684,8 @@ def test_reverting_from_the_history_restores_old_values_and_records_who(curator_
     assert event.updated_by == curator
 
 
-def test_a_revert_never_changes_the_status(curator_client):
+def test_a_revert_never_changes_the_status(editor_client):
+    # An editor's revert of a published event is made at once (a curator's waits for review).
     with revisions.recorded(reason="draft"):
         event = CitationFactory(event=EventFactory(title="Draft title")).event
     draft_revision = revisions.latest(event)
@@ -693,7 +694,7 @@ def test_a_revert_never_changes_the_status(curator_client):
     event_publish(event=event, user=UserFactory(username="an-editor", groups=["Editor"]))
 
     revert_url = admin_url(Event, "revert", event.pk, draft_revision.pk)
-    assert post_form(curator_client, revert_url).status_code == 302
+    assert post_form(editor_client, revert_url).status_code == 302
     event.refresh_from_db()
     assert (event.title, event.status) == ("Draft title", EventStatus.PUBLISHED)
     assert event.published_at is not None

@@ -233,6 +233,25 @@ def test_the_admin_queue_approves(curator_client, editor_client, published):
     assert Event.objects.get(pk=published.pk).title == "Aid resumed"
 
 
+def test_a_curators_revert_of_a_published_event_waits_too(curator_client, editor, published):
+    with revisions.recorded(editor, "as published"):
+        published.save()
+    first = revisions.latest(published)
+    patch_title(Client(), title="x")  # anonymous: refused, changes nothing
+    with revisions.recorded(editor, "retitled"):
+        event = Event.objects.get(pk=published.pk)
+        event.title = "Aid paused for good"
+        event.save()
+    before = public_surfaces()
+
+    response = post_form(curator_client, admin_url(Event, "revert", published.pk, first.pk))
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=published.pk).title == "Aid paused for good"
+    assert public_surfaces() == before
+    assert RevisionReview.objects.get().status == ReviewStatus.PENDING
+
+
 # --- who may do what: a cell that changes fails the test ---------------------------------------
 
 EXPECTED = {
