@@ -532,8 +532,9 @@ def revert(*, root: VersionedModel, revision_id, user, version: int, reason: str
     nothing is written.
     """
     target = state_at(root, revision_id)
-    if target is None:
-        raise ValidationError(f"That revision does not record “{root}”.")
+    if target is None or Revision.objects.filter(pk=revision_id, review__isnull=False).exists():
+        # A proposed change is not in the history: it is approved in the review queue.
+        raise ValidationError(f"That revision is not in the history of “{root}”.")
     revision = Revision.objects.get(pk=revision_id)
     when = revision.date_created.strftime("%Y-%m-%d %H:%M UTC")
     default = f"Reverted to the revision of {when} (#{revision_id})"

@@ -2,6 +2,7 @@
 readers see the approved version on every surface until then (events.reviews)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -250,6 +251,15 @@ def test_a_curators_revert_of_a_published_event_waits_too(curator_client, editor
     assert Event.objects.get(pk=published.pk).title == "Aid paused for good"
     assert public_surfaces() == before
     assert RevisionReview.objects.get().status == ReviewStatus.PENDING
+
+
+def test_a_proposal_cannot_be_applied_as_a_revert(curator_client, editor, published):
+    review_id = patch_title(curator_client).json()["id"]
+    proposal = RevisionReview.objects.get(pk=review_id).revision_id
+    with pytest.raises(ValidationError):
+        revisions.revert(
+            root=published, revision_id=proposal, user=editor, version=published.version
+        )
 
 
 # --- who may do what: a cell that changes fails the test ---------------------------------------
