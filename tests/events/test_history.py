@@ -312,3 +312,28 @@ def test_a_revision_of_another_object_cannot_be_reverted_to(curator, editor):
     actor = ActorFactory()
     with pytest.raises(ValidationError):
         revisions.revert(root=actor, revision_id=revisions.latest(other).pk, user=editor, version=1)
+
+
+def _history_queries(event) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        revisions.history(event)
+    return len(queries)
+
+
+def test_reading_the_history_costs_as_many_queries_for_ten_revisions_as_for_two(curator):
+    event = CitationFactory().event
+    for number in range(2):
+        with revisions.recorded(curator, f"edit {number}"):
+            event.title = f"Title {number}"
+            event.save()
+    few = _history_queries(event)
+    for number in range(8):
+        with revisions.recorded(curator, f"more {number}"):
+            event.title = f"More {number}"
+            event.save()
+            ParticipationFactory(event=event)
+
+    assert _history_queries(event) <= few + 1  # + the participants' actors, named once
