@@ -134,7 +134,7 @@ class Frame:
     user: object = None
     reasons: list[str] = field(default_factory=list)
     touched: dict = field(default_factory=dict)  # (model, pk) -> None, in order
-    meta: list = field(default_factory=list)  # (model, values) stored with the revision
+    bulk: set = field(default_factory=set)  # roots changed by bulk writes (no version moved)
 
     def add_reason(self, reason: str) -> None:
         reason = (reason or "").strip()
@@ -177,12 +177,15 @@ def recorded(user=None, reason: str = "", *, atomic: bool = True):
         _frames.reset(token)
 
 
-def touch(obj: models.Model) -> None:
-    """Note a change to `obj`'s aggregate that sent no signal (a bulk write)."""
+def touch(obj: models.Model, *, bulk: bool = False) -> None:
+    """Note a change to `obj`'s aggregate; `bulk=True` for a write that sent no signals and
+    moved no version (a bulk insert), so that it is recorded whatever the version says."""
     frame = current()
     key = root_key(obj)
     if frame is not None and key is not None and key[1] is not None:
         frame.touched.setdefault(key, None)
+        if bulk:
+            frame.bulk.add(key)
 
 
 def _changed(sender, instance, raw=False, **kwargs) -> None:
@@ -199,7 +202,9 @@ def _store(frame: Frame) -> None:
     added = False
     for model, pk in frame.touched:
         root = model._base_manager.filter(pk=pk).first()
-        if root is None or not _moved_since_last_revision(root):
+        if root is None:
+            continue
+        if (model, pk) not in frame.bulk and not _moved_since_last_revision(root):
             continue
         reversion.add_to_revision(root)
         added = True
@@ -208,8 +213,6 @@ def _store(frame: Frame) -> None:
     user = frame.user
     reversion.set_user(user if user is not None and user.is_authenticated else None)
     reversion.set_comment("; ".join(frame.reasons))
-    for model, values in frame.meta:
-        reversion.add_meta(model, **values)
 
 
 def _moved_since_last_revision(root: models.Model) -> bool:

@@ -205,7 +205,7 @@ def _write_roll(record: VoteRecord, wanted: dict[int, CountryVote], user) -> Non
         # One INSERT for a whole roll; bulk writes send no signals, so the revision and the
         # change stamps are told by hand.
         CountryVote.objects.bulk_create(new)
-        revisions.touch(record)
+        revisions.touch(record, bulk=True)
         stamp_change(record)
 
 

@@ -132,14 +132,16 @@ def test_a_rolled_back_change_records_nothing(curator):
 
 def test_a_bulk_vote_roll_is_recorded_in_the_revision_of_its_event(editor):
     record = VoteRecordFactory(yes_count=2, no_count=1)
+    with revisions.recorded(editor, "before the roll"):
+        record.event.save()
     roll = [
         {"actor": StateFactory(), "option": VoteOption.YES},
         {"actor": StateFactory(), "option": VoteOption.NO},
     ]
     vote_roll_replace(record=record, roll=roll, user=editor)
 
-    (entry,) = revisions.history(record.event)
-    assert entry.revision.user == editor
+    entry, _before = revisions.history(record.event)  # the bulk insert moved no version
+    assert (entry.revision.user, entry.revision.comment) == (editor, "Vote roll replaced")
     assert [p.action for p in entry.diff.parts if p.part == "country vote"] == ["added"] * 2
 
 
