@@ -294,7 +294,7 @@ class EventViewSet(
         "citations, vote record and country votes, aid measures, relations): who, when, the "
         "reason, and what changed, field by field. Readers get 401 or 403: drafts and their "
         "history are not theirs to see.",
-        responses={200: shape(EventHistory), **error_responses(401, 403, 404)},
+        responses={200: shape(EventHistory), **error_responses(400, 401, 403, 404, 429)},
     )
     @action(detail=True, methods=["get"])
     def history(self, request, slug=None):

@@ -9,7 +9,7 @@ approve and reject actions.
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -82,11 +82,11 @@ STATUS_FILTER = OpenApiParameter(
     list=extend_schema(
         summary="Proposed changes to published content (editors)",
         parameters=[STATUS_FILTER],
-        responses={200: shape(list[Review]), **error_responses(401, 403)},
+        responses={200: shape(list[Review]), **error_responses(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One proposed change (editors, and the curator who proposed it)",
-        responses={200: shape(Review), **error_responses(401, 404)},
+        responses={200: shape(Review), **error_responses(401, 404, 429)},
     ),
 )
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -97,8 +97,14 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [IsAuthenticated]
     queryset = RevisionReview.objects.none()  # for the schema; get_queryset decides
     serializer_class = RejectSerializer  # the only body any action takes
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[^/]+"  # a malformed id is a JSON 404, not the site's HTML one
     pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and not (pk.isascii() and pk.isdigit()):
+            raise NotFound(f"No proposed change “{pk}”.")
+        super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
         return reviews.visible_reviews(self.request.user)
@@ -128,7 +134,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="Approve: the change goes live, recorded as a revision by the editor",
         request=None,
-        responses={200: shape(Review), **error_responses(400, 401, 403, 404)},
+        responses={200: shape(Review), **error_responses(400, 401, 403, 404, 429)},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -140,7 +146,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="Reject with a reason the curator sees",
         request=RejectSerializer,
-        responses={200: shape(Review), **error_responses(400, 401, 403, 404)},
+        responses={200: shape(Review), **error_responses(400, 401, 403, 404, 429)},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
