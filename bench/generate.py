@@ -13,7 +13,7 @@ The whole load is one transaction: migrate, truncate the domain tables, drop the
 indexes, unique and foreign-key constraints (read from the catalogue, so what is rebuilt is
 exactly what the migrations created), COPY every table, rebuild, commit; then VACUUM ANALYZE
 and bump the change stamp. Check constraints stay in place during the load, so every row is
-checked. No history rows are written: a bulk load is not an edit.
+checked. No revisions are written (and the old ones are truncated): a bulk load is not an edit.
 """
 
 import argparse
@@ -159,13 +159,8 @@ class Generator:
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cur.execute("SET LOCAL synchronous_commit = off")
             cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY CASCADE")
-            cur.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "AND tablename LIKE 'events\\_historical%%'"
-            )
-            history = [row[0] for row in cur.fetchall()]
-            if history:
-                cur.execute("TRUNCATE " + ", ".join(history) + " RESTART IDENTITY")
+            # The revisions of the rows just removed (events.revisions) go with them.
+            cur.execute("TRUNCATE reversion_version, reversion_revision RESTART IDENTITY")
             constraints, indexes = self.secondary_objects(cur)
             for table, name, _kind, _definition in constraints:
                 cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')

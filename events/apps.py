@@ -7,8 +7,9 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from events import signals  # connects the search-text receivers
+        from events import revisions, signals  # signals connects the search-text receivers
 
         signals.connect_change_stamps()
         signals.connect_aggregate_versions()
         signals.connect_public_changes()
+        revisions.register_models()

@@ -118,3 +118,11 @@ class PublicChangeKind(models.TextChoices):
     UPDATED = "updated", "Updated"  # a field of its public row changed
     RETRACTED = "retracted", "Retracted"  # still public, with the retraction notice
     REMOVED = "removed", "Removed"  # left the public set (a tombstone: mirrors delete it)
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a curator's proposed change to published content stands (events.reviews)."""
+
+    PENDING = "pending", "Waiting for an editor"
+    APPROVED = "approved", "Approved (live)"
+    REJECTED = "rejected", "Rejected"

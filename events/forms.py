@@ -8,20 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from events import dates
+from events import dates, revisions
 from events.choices import CitationStance, VoteOption
 from events.models import CountryVote, Source, VoteRecord
 from events.models.base import aggregate_root
 from events.urls_normalise import normalise_url
 
 
-def latest_change_note(model, pk) -> str:
-    """“alice at 2026-11-25 09:30 UTC” from the newest history record, or "" if there is none."""
-    record = model.history.filter(id=pk).select_related("history_user").first()
-    if record is None:
+def latest_change_note(obj) -> str:
+    """“alice at 2026-11-25 09:30 UTC” from the newest revision, or "" if there is none."""
+    revision = revisions.latest(obj)
+    if revision is None:
         return ""
-    who = record.history_user.get_username() if record.history_user else "someone"
-    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M %Z")
+    who = revision.user.get_username() if revision.user else "someone"
+    when = timezone.localtime(revision.date_created).strftime("%Y-%m-%d %H:%M %Z")
     return f"{who} at {when}"
 
 
@@ -37,12 +37,17 @@ class VersionedModelForm(forms.ModelForm):
 
     # Not named `version`: that model field is non-editable, and ModelForm refuses to list it.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=500,
+        help_text="Optional; shown in the history beside what changed.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            # The row's current version, not the instance's: a revert form is built from an
-            # old history record whose version is long gone.
+            # The row's current version, not the instance's (which may be a cached copy).
             self.initial["loaded_version"] = _stored_version(aggregate_root(self.instance))
 
     def clean(self):
@@ -70,7 +75,7 @@ def _stored_version(obj) -> int | None:
 
 def conflict_message(obj, loaded: int, current: int):
     opts = obj._meta
-    note = latest_change_note(type(obj), obj.pk)
+    note = latest_change_note(obj)
     history_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
     return format_html(
         "Someone else changed this {} since you opened it{} (you loaded version {}, it is now "

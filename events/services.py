@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from events import revisions
 from events.authorship import stamp_author
 from events.choices import EventStatus, TimelineKind, TimelineStatus
 from events.freshness import stamp_change
@@ -23,9 +23,10 @@ from events.models import (
 PUBLISH_PERMISSION = "events.publish_event"
 
 
-def _save_as(event: Event, user, fields: list[str]) -> None:
-    stamp_author(event, user)
-    event.save(update_fields=[*fields, "updated_by", "updated_at"])
+def _save_as(event: Event, user, fields: list[str], reason: str) -> None:
+    with revisions.recorded(user, reason):
+        stamp_author(event, user)
+        event.save(update_fields=[*fields, "updated_by", "updated_at"])
 
 
 def _require_publish_permission(user, what: str = "events") -> None:
@@ -55,7 +56,7 @@ def event_publish(*, event: Event, user) -> Event:
     event.status = EventStatus.PUBLISHED
     event.retraction_reason = ""
     event.published_at = event.published_at or timezone.now()
-    _save_as(event, user, ["status", "retraction_reason", "published_at"])
+    _save_as(event, user, ["status", "retraction_reason", "published_at"], "Published")
     return event
 
 
@@ -66,7 +67,7 @@ def event_unpublish(*, event: Event, user) -> Event:
     if event.status != EventStatus.PUBLISHED:
         raise ValidationError(f"“{event}” is not published, so it cannot be unpublished.")
     event.status = EventStatus.DRAFT
-    _save_as(event, user, ["status"])
+    _save_as(event, user, ["status"], "Unpublished")
     return event
 
 
@@ -80,7 +81,7 @@ def event_retract(*, event: Event, user, reason: str) -> Event:
         raise ValidationError("Say why the event is retracted; readers will see the reason.")
     event.status = EventStatus.RETRACTED
     event.retraction_reason = reason.strip()
-    _save_as(event, user, ["status", "retraction_reason"])
+    _save_as(event, user, ["status", "retraction_reason"], f"Retracted: {event.retraction_reason}")
     return event
 
 
@@ -90,7 +91,7 @@ def event_submit_for_review(*, event: Event, user) -> Event:
     if event.status != EventStatus.DRAFT:
         raise ValidationError(f"Only drafts can be submitted for review; “{event}” is not.")
     event.status = EventStatus.IN_REVIEW
-    _save_as(event, user, ["status"])
+    _save_as(event, user, ["status"], "Submitted for review")
     return event
 
 
@@ -140,7 +141,7 @@ def timeline_publish(*, timeline: Timeline, user) -> Timeline:
     _require_publish_permission(user, "timelines")
     if timeline.status == TimelineStatus.PUBLISHED:
         raise ValidationError(f"“{timeline}” is already published.")
-    return _set_timeline_status(timeline, user, TimelineStatus.PUBLISHED)
+    return _set_timeline_status(timeline, user, TimelineStatus.PUBLISHED, "Published")
 
 
 @transaction.atomic
@@ -149,13 +150,14 @@ def timeline_unpublish(*, timeline: Timeline, user) -> Timeline:
     _require_publish_permission(user, "timelines")
     if timeline.status != TimelineStatus.PUBLISHED:
         raise ValidationError(f"“{timeline}” is not published, so it cannot be unpublished.")
-    return _set_timeline_status(timeline, user, TimelineStatus.DRAFT)
+    return _set_timeline_status(timeline, user, TimelineStatus.DRAFT, "Unpublished")
 
 
-def _set_timeline_status(timeline: Timeline, user, status: str) -> Timeline:
-    timeline.status = status
-    stamp_author(timeline, user)
-    timeline.save(update_fields=["status", "updated_by", "updated_at"])
+def _set_timeline_status(timeline: Timeline, user, status: str, reason: str) -> Timeline:
+    with revisions.recorded(user, reason):
+        timeline.status = status
+        stamp_author(timeline, user)
+        timeline.save(update_fields=["status", "updated_by", "updated_at"])
     return timeline
 
 
@@ -166,8 +168,8 @@ def _set_timeline_status(timeline: Timeline, user, status: str) -> Timeline:
 def vote_roll_replace(*, record: VoteRecord, roll: list[dict], user) -> None:
     """Make the record's per-country roll exactly `roll` ([{"actor": Actor, "option": …}]).
 
-    Written as a diff, so history records each vote that changed and who changed it; each row
-    is checked with CountryVote's own rules, and every problem is reported at once.
+    Written as a diff, recorded as one revision of the event; each row is checked with
+    CountryVote's own rules, and every problem is reported at once.
     """
     problems = []
     wanted: dict[int, CountryVote] = {}
@@ -184,6 +186,11 @@ def vote_roll_replace(*, record: VoteRecord, roll: list[dict], user) -> None:
     if problems:
         raise ValidationError({"country_votes": problems})
 
+    with revisions.recorded(user, "Vote roll replaced"):
+        _write_roll(record, wanted, user)
+
+
+def _write_roll(record: VoteRecord, wanted: dict[int, CountryVote], user) -> None:
     existing = {vote.actor_id: vote for vote in record.country_votes.all()}
     for actor_id, vote in existing.items():
         if actor_id not in wanted:
@@ -195,10 +202,10 @@ def vote_roll_replace(*, record: VoteRecord, roll: list[dict], user) -> None:
             vote.save(update_fields=["option"])
     new = [vote for actor_id, vote in wanted.items() if actor_id not in existing]
     if new:
-        # One INSERT for a whole roll; bulk writes skip signals, so history and stamp by hand.
-        for vote in new:
-            stamp_author(vote, user)
-        bulk_create_with_history(new, CountryVote, default_user=user)
+        # One INSERT for a whole roll; bulk writes send no signals, so the revision and the
+        # change stamps are told by hand.
+        CountryVote.objects.bulk_create(new)
+        revisions.touch(record, bulk=True)
         stamp_change(record)
 
 
@@ -222,6 +229,11 @@ def timeline_entries_replace(*, timeline: Timeline, entries: list[dict], user) -
             position=row.get("position", index),
             caption=row.get("caption", ""),
         )
+    with revisions.recorded(user, "Timeline entries replaced"):
+        _write_entries(timeline, wanted, user)
+
+
+def _write_entries(timeline: Timeline, wanted: dict[int, TimelineEntry], user) -> None:
     existing = {entry.event_id: entry for entry in timeline.entries.all()}
     for event_id, entry in existing.items():
         stamp_author(entry, user)

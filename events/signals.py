@@ -3,22 +3,21 @@
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-from simple_history.models import HistoricalChanges
 
 from events import public_changes
 from events.freshness import is_public_change, stamp_change
-from events.models import Actor, ChangeStamp, Event, Participation, PublicChange
+from events.models import Actor, ChangeStamp, Event, Participation, PublicChange, RevisionReview
 from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 
 def stamped_models() -> list:
     """Every model of the domain app but the logs derived from changes (the stamps, the
-    changes feed, the history records), so a new model moves the stamps without anyone
-    remembering to list it."""
+    changes feed) and the reviews of proposed changes (which readers never see), so a new
+    model moves the stamps without anyone remembering to list it."""
     return [
         model
         for model in apps.get_app_config("events").get_models()
-        if model not in (ChangeStamp, PublicChange) and not issubclass(model, HistoricalChanges)
+        if model not in (ChangeStamp, PublicChange, RevisionReview)
     ]
 
 

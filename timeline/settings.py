@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "simple_history",
+    "reversion",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "timeline.middleware.RevisionMiddleware",
     # Last, as django-axes requires: turns a refused login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,10 +193,6 @@ EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", "*")
 
 # The public site's own origin, used in embed snippets and oEmbed answers.
 TIMELINE_PUBLIC_URL = env_str("TIMELINE_PUBLIC_URL", "").rstrip("/")
-
-# django-simple-history: keep who and when for every change, admin and API alike.
-SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Slow work (large imports) runs as tasks: django-tasks (the backport of Django 6.0's tasks) with
 # its database backend, so the queue works on SQLite and PostgreSQL alike with no other service.

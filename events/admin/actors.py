@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from events.admin.base import DeletionRulesMixin, PreloadedInline, VersionedAdmin
+from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, PreloadedInline, VersionedAdmin
 from events.choices import ActorKind
 from events.models import Actor, Role
 
@@ -50,6 +50,7 @@ class ActorAdmin(DeletionRulesMixin, VersionedAdmin):
                 "classes": ("collapse",),
             },
         ),
+        REASON_FIELDSET,
     )
 
     def get_inlines(self, request, obj):

@@ -1,22 +1,27 @@
-"""What every curated model's admin shares: authorship stamps, history, optimistic locking,
-and inline rows that render without a query each."""
+"""What every curated model's admin shares: authorship stamps, revisions (history and revert),
+optimistic locking, and inline rows that render without a query each."""
+
+import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from simple_history.admin import SimpleHistoryAdmin
 
-from events import services
+from events import reviews, revisions, services
 from events.authorship import stamp_author
 from events.forms import VersionedModelForm
 from events.models import ConcurrentEditError
+from events.models.base import VersionedModel, aggregate_root
 
 
 def describe_use(obj):
@@ -33,10 +38,47 @@ def describe_use(obj):
     return format_html('<a href="{}">{}</a>', url, text)
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
-    """History (viewable and revertable) and created_by/updated_by on the row and its inlines."""
+class CuratedAdmin(admin.ModelAdmin):
+    """Revisions (each save with its inline rows, viewable and revertable) and
+    created_by/updated_by on the row and its inlines."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        parent = super().changeform_view
+        return self._reviewed(request, lambda: parent(request, object_id, form_url, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        parent = super().delete_view
+        return self._reviewed(request, lambda: parent(request, object_id, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return self._reviewed(request, lambda: parent(request, extra_context))
+
+    def _reviewed(self, request, view):
+        """Run a page that may write: one revision (the request middleware opens it; this
+        holds for any other caller too), held for an editor's review when it changes
+        published content and the user may not publish (events.reviews)."""
+        if request.method != "POST":
+            return view()
+        with revisions.recorded(request.user):
+            outcome = reviews.write_or_propose(user=lambda: request.user, write=view)
+        for review in outcome.held:
+            _replace_success_messages(request)
+            url = reverse("admin:events_revisionreview_change", args=[review.pk])
+            messages.warning(
+                request,
+                format_html(
+                    "Your change to “{}” waits for an editor's review: readers keep seeing the "
+                    'published version until it is approved. <a href="{}">See the proposed '
+                    "change</a>.",
+                    review.root_repr,
+                    url,
+                ),
+            )
+        return outcome.result
 
     def save_model(self, request, obj, form, change):
+        _add_reason(form.cleaned_data.get("change_reason", ""))
         stamp_author(obj, request.user)
         super().save_model(request, obj, form, change)
 
@@ -49,6 +91,117 @@ class CuratedAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+    # The admin's own description of a change ("Changed title. Added citation …") is the
+    # revision's reason when the curator gives none.
+    def log_addition(self, request, obj, message):
+        _add_reason(_message_text(message))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        _add_reason(_message_text(message))
+        return super().log_change(request, obj, message)
+
+    # History: the revisions of the object's aggregate, and revert --------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/<int:revision_id>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name=f"{opts.app_label}_{opts.model_name}_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with the id “{object_id}”.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        root, root_history_url = aggregate_root(obj), None
+        if root is not None and root is not obj:
+            root_opts = root._meta
+            root_history_url = reverse(
+                f"admin:{root_opts.app_label}_{root_opts.model_name}_history", args=[root.pk]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "opts": self.opts,
+            "object": obj,
+            "entries": revisions.history(obj),
+            "can_revert": self._can_revert(request, obj),
+            "has_parts": bool(revisions.FOLLOW.get(self.opts.label_lower)),
+            "root": root,
+            "root_history_url": root_history_url,
+            "proposals": reviews.proposals_for(obj),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/events/revision_history.html", context)
+
+    def _can_revert(self, request, obj) -> bool:
+        return isinstance(obj, VersionedModel) and self.has_change_permission(request, obj)
+
+    def revert_view(self, request, object_id, revision_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with the id “{object_id}”.")
+        if not self._can_revert(request, obj):
+            raise PermissionDenied
+        target = revisions.state_at(obj, revision_id)
+        if target is None:
+            raise Http404("That revision does not record this object.")
+        history_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]
+        )
+        if request.method == "POST":
+            try:
+                version = int(request.POST.get("loaded_version", ""))
+            except ValueError:
+                version = -1
+            try:
+                # A curator's revert of published content is a change like any other: it
+                # waits for an editor.
+                outcome = reviews.write_or_propose(
+                    user=lambda: request.user,
+                    write=lambda: revisions.revert(
+                        root=obj,
+                        revision_id=revision_id,
+                        user=request.user,
+                        version=version,
+                        reason=request.POST.get("reason", "")[:500],
+                    ),
+                )
+            except ConcurrentEditError as exc:
+                messages.error(request, f"{exc} Nothing was reverted.")
+                return HttpResponseRedirect(history_url)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages) + " Nothing was reverted.")
+                return HttpResponseRedirect(history_url)
+            if outcome.held:
+                messages.warning(
+                    request,
+                    f"Your revert of “{obj}” waits for an editor's review: readers keep seeing "
+                    "the published version until it is approved.",
+                )
+            else:
+                messages.success(request, f"“{obj}” was reverted; the revert is in its history.")
+            return HttpResponseRedirect(history_url)
+        status = getattr(obj, "get_status_display", None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revert “{obj}”",
+            "opts": self.opts,
+            "object": obj,
+            "revision": revisions.Revision.objects.select_related("user").get(pk=revision_id),
+            "diff": revisions.diff(revisions.current_state(obj), target),
+            "version": obj.version,
+            "kept": status().lower() if status else "",
+        }
+        return TemplateResponse(request, "admin/events/revision_revert.html", context)
 
     def get_deleted_objects(self, objs, request):
         # Django refuses to delete PROTECTed rows still in use; name each use and its event,
@@ -122,18 +275,37 @@ class VersionedAdmin(CuratedAdmin):
         except ConcurrentEditError as exc:
             return self._conflict_response(request, exc)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        except ConcurrentEditError as exc:
-            return self._conflict_response(request, exc)
-
     def _conflict_response(self, request, exc: ConcurrentEditError):
         opts = exc.obj._meta  # for a part of an aggregate, the root that moved (the event)
         messages.error(request, f"{exc} Nothing of your change was saved.")
         return HttpResponseRedirect(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[exc.obj.pk])
         )
+
+
+# The last fieldset of a versioned object's form: why, for the history (VersionedModelForm).
+REASON_FIELDSET = ("History", {"fields": ("change_reason",)})
+
+
+def _replace_success_messages(request) -> None:
+    """A held change was not made: drop the admin's “… was changed successfully”."""
+    storage = messages.get_messages(request)
+    queued = getattr(storage, "_queued_messages", None)
+    if queued is not None:
+        storage._queued_messages = [m for m in queued if m.level != messages.SUCCESS]
+
+
+def _add_reason(reason: str) -> None:
+    frame = revisions.current()
+    if frame is not None:
+        frame.add_reason(reason)
+
+
+def _message_text(message) -> str:
+    """The admin's change message (a list of changes) as the sentence its log shows."""
+    if isinstance(message, list):
+        message = json.dumps(message)
+    return LogEntry(change_message=message).get_change_message()
 
 
 class RowAutocompleteSelect(AutocompleteSelect):

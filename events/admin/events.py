@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from events import services
 from events.admin import actions
 from events.admin.base import (
+    REASON_FIELDSET,
     CuratedAdmin,
     DeletionRulesMixin,
     PreloadedFormSet,
@@ -188,6 +189,7 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
                 "classes": ("collapse",),
             },
         ),
+        REASON_FIELDSET,
     )
     inlines = (
         ParticipationInline,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from events.admin.base import DeletionRulesMixin, VersionedAdmin
+from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, VersionedAdmin
 from events.forms import SourceForm
 from events.models import Citation, Source
 
@@ -39,6 +39,7 @@ class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
                 "classes": ("collapse",),
             },
         ),
+        REASON_FIELDSET,
     )
 
     def get_queryset(self, request):

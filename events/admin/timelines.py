@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from events import services
 from events.admin import actions
-from events.admin.base import PreloadedInline, VersionedAdmin
+from events.admin.base import REASON_FIELDSET, PreloadedInline, VersionedAdmin
 from events.models import Timeline, TimelineEntry
 
 
@@ -45,6 +45,7 @@ class TimelineAdmin(VersionedAdmin):
                 "classes": ("collapse",),
             },
         ),
+        REASON_FIELDSET,
     )
     inlines = (TimelineEntryInline,)
 

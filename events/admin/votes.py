@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from events.admin.base import PreloadedFormSet, PreloadedInline, VersionedAdmin
+from events.admin.base import REASON_FIELDSET, PreloadedFormSet, PreloadedInline, VersionedAdmin
 from events.forms import CountryVoteForm, CountryVoteFormSet
 from events.models import CountryVote, VoteRecord
 
@@ -47,6 +47,7 @@ class VoteRecordAdmin(VersionedAdmin):
                 )
             },
         ),
+        REASON_FIELDSET,
     )
     inlines = (CountryVoteInline,)
 

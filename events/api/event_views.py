@@ -12,11 +12,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events import rows, services
+from events import revisions, rows, services
 from events.api.browsable import BrowsableAPIRenderer
 from events.api.caching import ConditionalReadMixin, VersionedWriteMixin
 from events.api.event_detail import event_detail_data
@@ -33,6 +33,7 @@ from events.api.openapi import (
     READ_ERRORS,
     WRITE_ERRORS,
     error_responses,
+    pending_review,
     shape,
 )
 from events.api.pagination import KeysetPagination
@@ -45,8 +46,9 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
+from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix, rows_json
-from events.api.shapes import EventDetail, EventRow, GroupedTimeline
+from events.api.shapes import EventDetail, EventHistory, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.authorship import stamp_author
 from events.choices import EventStatus
@@ -166,11 +168,11 @@ def export_page_size(request) -> int | None:
     ),
     update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     destroy=extend_schema(
         summary="Delete an unpublished event (published ones are retracted instead)",
@@ -178,7 +180,11 @@ def export_page_size(request) -> int | None:
     ),
 )
 class EventViewSet(
-    ConditionalReadMixin, VersionedWriteMixin, FormatNegotiationMixin, viewsets.ModelViewSet
+    ReviewedWriteMixin,
+    ConditionalReadMixin,
+    VersionedWriteMixin,
+    FormatNegotiationMixin,
+    viewsets.ModelViewSet,
 ):
     queryset = Event.objects.all()
     lookup_field = "slug"
@@ -286,6 +292,26 @@ class EventViewSet(
         services.event_retract(event=event, user=request.user, reason=serializer.data["reason"])
         return self._detail_response(event, status.HTTP_200_OK)
 
+    @extend_schema(
+        summary="The event's revisions, newest first (curators and editors)",
+        description="Each revision is one save of the event with its parts (participants, "
+        "citations, vote record and country votes, aid measures, relations): who, when, the "
+        "reason, and what changed, field by field. Readers get 401 or 403: drafts and their "
+        "history are not theirs to see.",
+        responses={200: shape(EventHistory), **error_responses(400, 401, 403, 404, 429)},
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, slug=None):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Log in as a curator or an editor to read the history.")
+        if not can_see_unpublished(request, "event"):
+            raise PermissionDenied("Only curators and editors may read the history.")
+        event = Event.objects.filter(slug=slug).first()
+        if event is None:
+            raise NotFound(f"No event has the slug “{slug}”.")
+        entries = revisions.history(event)
+        return Response({"slug": event.slug, "results": [e.to_dict() for e in entries]})
+
     def _detail_response(self, event: Event, code: int) -> Response:
         # Read back: services and saves may have changed derived columns.
         detail = load_event_detail(Event.objects.all(), pk=event.pk)
@@ -377,6 +403,7 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
 
 
 class _EventPartViewSet(
+    ReviewedWriteMixin,
     VersionedWriteMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -406,15 +433,29 @@ class _EventPartViewSet(
 
 @extend_schema_view(
     create=extend_schema(
-        responses={201: ParticipationSerializer, **error_responses(*WRITE_ERRORS)}
+        responses={
+            201: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS),
+        }
     ),
     update=extend_schema(
-        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
     partial_update=extend_schema(
-        responses={200: ParticipationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: ParticipationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+    destroy=extend_schema(
+        responses={204: None, **pending_review(), **error_responses(*WRITE_ERRORS, 404)}
+    ),
 )
 class ParticipationViewSet(_EventPartViewSet):
     """An actor's role in an event: `{"event": slug, "actor": slug, "role": …}`."""
@@ -424,14 +465,26 @@ class ParticipationViewSet(_EventPartViewSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: CitationSerializer, **error_responses(*WRITE_ERRORS)}),
+    create=extend_schema(
+        responses={201: CitationSerializer, **pending_review(), **error_responses(*WRITE_ERRORS)}
+    ),
     update=extend_schema(
-        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: CitationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
     partial_update=extend_schema(
-        responses={200: CitationSerializer, **error_responses(*WRITE_ERRORS, 404)}
+        responses={
+            200: CitationSerializer,
+            **pending_review(),
+            **error_responses(*WRITE_ERRORS, 404),
+        }
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(*WRITE_ERRORS, 404)}),
+    destroy=extend_schema(
+        responses={204: None, **pending_review(), **error_responses(*WRITE_ERRORS, 404)}
+    ),
 )
 class CitationViewSet(_EventPartViewSet):
     """A source cited for an event: `{"event": slug, "source": id, "quote": …}`."""

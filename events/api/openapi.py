@@ -151,6 +151,20 @@ def shape(typed_dict) -> dict:
     return resolve_type_hint(typed_dict)
 
 
+def pending_review() -> dict:
+    """The 202 a curator's write to published content gets (events.reviews)."""
+    from events.api.shapes import Review
+
+    return {
+        202: OpenApiResponse(
+            response=shape(Review),
+            description="Held for review: a curator's change to a published event or timeline "
+            "(or one of their parts) is not made; it waits for an editor as this pending "
+            "change, and readers keep the published version until it is approved.",
+        )
+    }
+
+
 def crud_schema(
     *,
     name: str,
@@ -159,14 +173,17 @@ def crud_schema(
     detail,
     summaries: dict[str, str] | None = None,
     descriptions: dict[str, str] | None = None,
+    reviewed: bool = False,
 ):
     """The schema of a ResourceViewSet's standard actions, with their errors, in one call.
 
     `row` and `detail` are TypedDicts (or serializers); `summaries` and `descriptions` override
     the standard texts per action ("list", "retrieve", "create", "update", "partial_update",
     "destroy"). Every change names the version it changes (its own, or its aggregate root's):
-    428 without one, 412 when it is stale.
+    428 without one, 412 when it is stale. `reviewed`: writes to published content by someone
+    who may not publish answer 202 with the pending change (ReviewedWriteMixin).
     """
+    held = pending_review() if reviewed else {}
     article = "an" if name[0] in "aeiou" else "a"
     stale = (412, 428)
     if is_typeddict(row):
@@ -186,10 +203,14 @@ def crud_schema(
     responses = {
         "list": {200: row, **NOT_MODIFIED, **error_responses(*READ_ERRORS)},
         "retrieve": {200: detail, **NOT_MODIFIED, **error_responses(*DETAIL_READ_ERRORS)},
-        "create": {201: detail, **error_responses(400, 401, 403, 409)},
-        "update": {200: detail, **error_responses(400, 401, 403, 404, 409, *stale)},
-        "partial_update": {200: detail, **error_responses(400, 401, 403, 404, 409, *stale)},
-        "destroy": {204: None, **error_responses(400, 401, 403, 404, 409, *stale)},
+        "create": {201: detail, **held, **error_responses(400, 401, 403, 409)},
+        "update": {200: detail, **held, **error_responses(400, 401, 403, 404, 409, *stale)},
+        "partial_update": {
+            200: detail,
+            **held,
+            **error_responses(400, 401, 403, 404, 409, *stale),
+        },
+        "destroy": {204: None, **held, **error_responses(400, 401, 403, 404, 409, *stale)},
     }
     return extend_schema_view(
         **{

@@ -22,6 +22,7 @@ from events.choices import (
     EventStatus,
     ParticipantRole,
     PublicChangeKind,
+    ReviewStatus,
     SourceKind,
     TimelineKind,
     TimelineStatus,
@@ -420,3 +421,66 @@ class ChangesPage(TypedDict):
     next: int | None  # the cursor to ask `since` next time (null before the first change)
     more: bool  # more changes follow: ask again at once
     results: list[PublicChangeItem]
+
+
+# The history of an event (events.revisions) ----------------------------------------------------
+
+
+class RevisionFieldChange(TypedDict):
+    field: str
+    label: str  # the field's name as the admin shows it
+    old: str  # readable: related objects by name, choices by label, "—" for empty
+    new: str
+
+
+class RevisionPartChange(TypedDict):
+    part: str  # participation, citation, aid measure, vote record, country vote, event relation
+    object: str  # the row as it was named then
+    action: Literal["added", "removed", "changed"]
+    changes: list[RevisionFieldChange]
+
+
+class RevisionDiff(TypedDict):
+    changes: list[RevisionFieldChange]
+    parts: list[RevisionPartChange]
+
+
+class RevisionItem(TypedDict):
+    id: int
+    created_at: str
+    user: str | None  # who saved it (null for a command run without --user)
+    reason: str
+    changes: list[RevisionFieldChange]  # the event's own fields
+    parts: list[RevisionPartChange]  # its participations, citations, vote, aid, relations
+
+
+class EventHistory(TypedDict):
+    """Every revision of the event and its parts, newest first; each with what it changed."""
+
+    slug: str
+    results: list[RevisionItem]
+
+
+# Proposed changes to published content (events.reviews) ------------------------------------------
+
+
+class ReviewedObject(TypedDict):
+    type: str  # event or timeline
+    slug: str | None  # null once the object is gone
+    title: str
+
+
+class Review(TypedDict):
+    """A curator's change to published content, waiting for an editor (or decided)."""
+
+    id: int
+    status: ReviewStatus
+    object: ReviewedObject
+    proposed_by: str | None
+    proposed_at: str
+    proposal_reason: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    decision_reason: str  # why it was rejected; the curator sees it
+    diff: RevisionDiff  # what approving would change now (the live version against it)
+    url: str

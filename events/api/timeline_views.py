@@ -11,6 +11,7 @@ from events import rows, services
 from events.api.caching import VersionedWriteMixin
 from events.api.openapi import WRITE_ERRORS, crud_schema, error_responses, shape
 from events.api.resources import ResourceViewSet
+from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix, row_json
 from events.api.shapes import TimelineDetail, TimelineEntry, TimelineRow
 from events.api.timeline_serializers import TimelineWriteSerializer
@@ -92,6 +93,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     name="timeline",
     plural="timelines",
     row=TimelineRow,
+    reviewed=True,
     detail=TimelineDetail,
     summaries={
         "retrieve": "One timeline with its entries in order",
@@ -103,7 +105,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
         f"{MAX_ENTRIES} (page through `events_url` for more). Drafts are 404 for readers.",
     },
 )
-class TimelineViewSet(VersionedWriteMixin, ResourceViewSet):
+class TimelineViewSet(ReviewedWriteMixin, VersionedWriteMixin, ResourceViewSet):
     queryset = Timeline.objects.all()
     write_serializer_class = TimelineWriteSerializer
     filter_backends: list = []

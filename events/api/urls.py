@@ -9,6 +9,7 @@ from events.api import (
     dataset_export,
     event_views,
     import_views,
+    review_views,
     source_views,
     timeline_views,
     type_views,
@@ -24,6 +25,7 @@ router.register("actors", actor_views.ActorViewSet, basename="actor")
 router.register("sources", source_views.SourceViewSet, basename="source")
 router.register("votes", vote_views.VoteViewSet, basename="vote")
 router.register("timelines", timeline_views.TimelineViewSet, basename="timeline")
+router.register("reviews", review_views.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("timeline/", event_views.GroupedTimelineView.as_view(), name="timeline"),

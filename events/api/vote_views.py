@@ -8,6 +8,7 @@ from events.api.caching import VersionedWriteMixin
 from events.api.openapi import crud_schema
 from events.api.resource_filters import VoteFilterSet
 from events.api.resources import ResourceViewSet
+from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix
 from events.api.shapes import VoteDetail, VoteRow
 from events.api.vote_serializers import VoteRecordWriteSerializer
@@ -97,6 +98,7 @@ def _vote_prefix(request) -> str:
     name="recorded vote",
     plural="recorded votes",
     row=VoteRow,
+    reviewed=True,
     detail=VoteDetail,
     summaries={
         "retrieve": "One recorded vote, with the per-country roll",
@@ -111,7 +113,7 @@ def _vote_prefix(request) -> str:
         "where the United States voted against.",
     },
 )
-class VoteViewSet(VersionedWriteMixin, ResourceViewSet):
+class VoteViewSet(ReviewedWriteMixin, VersionedWriteMixin, ResourceViewSet):
     queryset = VoteRecord.objects.all()
     write_serializer_class = VoteRecordWriteSerializer
     filterset_class = VoteFilterSet

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.validators import UniqueValidator
 
-from events import services
+from events import revisions, services
 from events.api.exceptions import Conflict
 from events.authorship import stamp_author
 
@@ -72,6 +72,11 @@ class FullCleanModelSerializer(serializers.ModelSerializer):
         return self._clean_and_save(instance, validated_data)
 
     def _clean_and_save(self, instance, validated_data):
+        # One revision for the object and its nested data (joins the request's, if open).
+        with revisions.recorded(self.context["request"].user):
+            return self._write(instance, validated_data)
+
+    def _write(self, instance, validated_data):
         related = self.pop_related(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)

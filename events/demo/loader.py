@@ -7,8 +7,9 @@ file's values only where they differ, so a second run writes nothing, and a cura
 demo row is replaced by the file's value rather than duplicated. The loader never deletes:
 rows the file does not mention (a citation a curator added) stay as they are.
 
-Every write goes through `full_clean()` and `save()`, so the model's rules apply and
-django-simple-history records each created or changed row with the reason "load_demo".
+Every write goes through `full_clean()` and `save()`, so the model's rules apply, and a run is
+one revision (events.revisions) with the reason "load_demo": each aggregate it created or
+changed appears once in that revision, by the `--user` given.
 
 Two honesty checks refuse an inconsistent file: a published event needs a citation with stance
 “supports”, and a “confirmed” one needs it from a source independent of the article (a source
@@ -25,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from events import dates
+from events import dates, revisions
 from events.authorship import stamp_author
 from events.choices import (
     ActorKind,
@@ -140,7 +141,7 @@ class DemoLoader:
     def run(self) -> LoadReport:
         """Load everything or nothing (one transaction)."""
         try:
-            with transaction.atomic():
+            with revisions.recorded(self.user, CHANGE_REASON), transaction.atomic():
                 self._load()
         except IntegrityError as exc:
             raise DemoDataError(f"the database refused a row: {exc}") from exc
@@ -202,7 +203,6 @@ class DemoLoader:
             )
         except ValidationError as exc:
             raise DemoDataError(f"{model._meta.verbose_name} {wanted}: {exc.messages}") from exc
-        obj._change_reason = CHANGE_REASON
         obj.save()
         return obj
 

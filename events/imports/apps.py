@@ -9,8 +9,3 @@ class ImportsConfig(AppConfig):
     label = "imports"
     verbose_name = "Imports"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from events.imports import writing  # attributes history records written by an import
-
-        writing.connect()

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from events.authorship import change_reason, stamp_author
+from events import revisions
+from events.authorship import stamp_author
 from events.imports.models import ExternalId, Import, ImportItemAction, ImportStatus
 from events.models import (
     Actor,
@@ -69,7 +70,7 @@ def import_undo(*, import_run: Import, user) -> dict[str, int]:
     # sources, posts, actors, then event types.
     order = {Timeline: 0, Event: 1, Source: 2, Role: 3, Actor: 4, EventType: 5}
     items.sort(key=lambda item: order.get(item.content_type.model_class(), 6))
-    with change_reason(f"Undo of {import_run.change_reason}"):
+    with revisions.recorded(user, f"Undo of {import_run.change_reason}"):
         for item in items:
             model = item.content_type.model_class()
             obj = model._base_manager.filter(pk=item.object_id).first()

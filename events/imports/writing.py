@@ -1,9 +1,9 @@
-"""Every write an import makes goes through here: `import_writes()` attributes it (the acting
-user and the change reason “Import #N (file)” on each history record), and `EventWriter`
+"""Every write an import makes goes through here: `import_writes()` attributes it (one revision
+by the acting user with the reason “Import #N (file)”), and `EventWriter`
 plans each record (created, updated or unchanged) and then writes it.
 
 Planning reads only, so a dry run is the plan without the writes. New events are written in
-bulk (one INSERT per table per batch, with their history); updates and vote rolls go through
+bulk (one INSERT per table per batch, each noted in the revision); updates and vote rolls go through
 the models' own saves and the services (`vote_roll_replace`, `event_publish`).
 """
 
@@ -16,11 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
-from simple_history.signals import pre_create_historical_record
-from simple_history.utils import bulk_create_with_history
 
-from events import dates
-from events.authorship import change_reason, current_change_reason, stamp_author
+from events import dates, revisions
+from events.authorship import stamp_author
 from events.choices import (
     CitationStance,
     EventStatus,
@@ -73,23 +71,19 @@ VOTE_FIELDS = (
 )
 
 
-def connect() -> None:
-    pre_create_historical_record.connect(_attribute_history, dispatch_uid="imports-reason")
-
-
-def _attribute_history(sender, history_instance, **kwargs) -> None:
-    # Saves that no one stamped (a derived row) still say which import made them.
-    reason = current_change_reason()
-    if reason and not history_instance.history_change_reason:
-        history_instance.history_change_reason = reason
-
-
 @contextmanager
 def import_writes(import_run: Import) -> Iterator[None]:
-    """The one context every write of an import runs in: one transaction, and each history
-    record attributed to the importing user with the reason “Import #N (file)”."""
-    with transaction.atomic(), change_reason(import_run.change_reason):
+    """The one context every write of an import runs in: one transaction, and one revision
+    (events.revisions) by the importing user with the reason “Import #N (file)”."""
+    with transaction.atomic(), revisions.recorded(import_run.created_by, import_run.change_reason):
         yield
+
+
+def _bulk_create(objs: list, model, batch_size: int = 1000) -> None:
+    """One INSERT per batch; bulk writes send no signals, so the revision is told by hand."""
+    model.objects.bulk_create(objs, batch_size=batch_size)
+    for obj in objs:
+        revisions.touch(obj, bulk=True)
 
 
 @dataclass
@@ -321,13 +315,7 @@ class EventWriter:
                     stamp_author(source, self.user)
                     new[url] = source
         if new:
-            bulk_create_with_history(
-                list(new.values()),
-                Source,
-                batch_size=1000,
-                default_user=self._user(),
-                default_change_reason=current_change_reason(),
-            )
+            _bulk_create(list(new.values()), Source, batch_size=1000)
             self._sources.update(new)
             source_type = ContentType.objects.get_for_model(Source)
             ImportItem.objects.bulk_create(
@@ -361,13 +349,7 @@ class EventWriter:
         if not plans:
             return
         events = [self._new_event(plan) for plan in plans]
-        bulk_create_with_history(
-            events,
-            Event,
-            batch_size=1000,
-            default_user=self._user(),
-            default_change_reason=current_change_reason(),
-        )
+        _bulk_create(events, Event, batch_size=1000)
         participations, citations, externals = [], [], []
         for plan, event in zip(plans, events, strict=True):
             plan.event = event
@@ -381,13 +363,7 @@ class EventWriter:
                 externals.append(ExternalId(event=event, scheme=scheme, value=value))
         for objs, model in ((participations, Participation), (citations, Citation)):
             if objs:
-                bulk_create_with_history(
-                    objs,
-                    model,
-                    batch_size=1000,
-                    default_user=self._user(),
-                    default_change_reason=current_change_reason(),
-                )
+                _bulk_create(objs, model, batch_size=1000)
         ExternalId.objects.bulk_create(externals, batch_size=1000)
         stamp_change(events[0])  # drafts: the staff stamp moves, once for the batch
 
@@ -470,13 +446,7 @@ class EventWriter:
                 raise ValidationError(f"Row {plan.record.row}: the counts break the body's rules.")
             stamp_author(record, self.user)
             records.append(record)
-        bulk_create_with_history(
-            records,
-            VoteRecord,
-            batch_size=1000,
-            default_user=self._user(),
-            default_change_reason=current_change_reason(),
-        )
+        _bulk_create(records, VoteRecord, batch_size=1000)
         # Rolls of ~50 records at a time: 10,000 votes and their history rows in memory.
         pairs = list(zip(plans, records, strict=True))
         for start in range(0, len(pairs), 50):
@@ -489,13 +459,7 @@ class EventWriter:
                     vote.clean()
                     stamp_author(vote, self.user)
                     votes.append(vote)
-            bulk_create_with_history(
-                votes,
-                CountryVote,
-                batch_size=5000,
-                default_user=self._user(),
-                default_change_reason=current_change_reason(),
-            )
+            _bulk_create(votes, CountryVote, batch_size=5000)
 
     def _write_vote(self, plan: Plan) -> None:
         vote = plan.record.vote

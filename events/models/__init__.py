@@ -3,6 +3,7 @@ from events.models.aid import AidMeasure
 from events.models.base import ConcurrentEditError
 from events.models.changes import ChangeStamp, PublicChange
 from events.models.events import Event, EventRelation, EventType, Participation
+from events.models.reviews import RevisionReview
 from events.models.sources import Citation, Source
 from events.models.timelines import Timeline, TimelineEntry
 from events.models.votes import CountryVote, VoteRecord
@@ -19,6 +20,7 @@ __all__ = [
     "EventType",
     "Participation",
     "PublicChange",
+    "RevisionReview",
     "Role",
     "Source",
     "Timeline",

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from events.choices import ActorKind
 from events.models.base import TrackedModel, VersionedModel
@@ -80,7 +79,6 @@ class Actor(TrackedModel, VersionedModel):
         "defeats a text, separated by spaces (CHN FRA GBR RUS USA in the Security Council).",
     )
 
-    history = HistoricalRecords()
     objects = ActorQuerySet.as_manager()
 
     class Meta:
@@ -156,7 +154,6 @@ class Role(TrackedModel):
     start_date = models.DateField(null=True, blank=True, help_text="Blank if not known.")
     end_date = models.DateField(null=True, blank=True, help_text="Blank while in post.")
 
-    history = HistoricalRecords()
     objects = RoleQuerySet.as_manager()
 
     class Meta:

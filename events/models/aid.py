@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from events.choices import AidAction, AidKind
 from events.models.actors import Actor
@@ -30,8 +29,6 @@ class AidMeasure(models.Model):
         help_text="ISO 4217 code, required with an amount (USD, EUR …).",
     )
     note = models.CharField(max_length=300, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "id"]

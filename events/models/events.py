@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from events import dates
 from events.choices import (
@@ -45,8 +44,6 @@ class EventType(models.Model):
     plover_code = models.CharField(
         "PLOVER code", max_length=40, blank=True, help_text="Closest PLOVER category, e.g. AID."
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -129,7 +126,6 @@ class Event(TrackedModel, VersionedModel):
         blank=True, editable=False, help_text="Participants' names and aliases, for search."
     )
 
-    history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
 
     # Not a column: set by a form or the API when a curator confirms a year before 1800 or
@@ -356,8 +352,6 @@ class Participation(models.Model):
     )
     note = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["event", "id"]
         indexes = [
@@ -386,8 +380,6 @@ class EventRelation(models.Model):
     to_event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="relations_to", verbose_name="related event"
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["from_event", "id"]

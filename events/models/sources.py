@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from events import dates
 from events.choices import CitationStance, DatePrecision, SourceKind
@@ -54,7 +53,6 @@ class Source(TrackedModel, VersionedModel):
     )
     full_text = models.TextField(blank=True, help_text="The text, where we may keep it.")
 
-    history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -119,8 +117,6 @@ class Citation(models.Model):
         max_length=12, choices=CitationStance.choices, default=CitationStance.SUPPORTS
     )
     note = models.CharField(max_length=500, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "id"]

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from events.choices import TimelineKind, TimelineStatus
 from events.models.actors import Actor
@@ -36,7 +35,6 @@ class Timeline(TrackedModel, VersionedModel):
     query_from = models.DateField("from", null=True, blank=True)
     query_to = models.DateField("to", null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[query_actors, query_types])
     objects = TimelineQuerySet.as_manager()
 
     class Meta:
@@ -72,8 +70,6 @@ class TimelineEntry(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="timeline_entries")
     position = models.PositiveIntegerField(default=0, help_text="Entries are shown in this order.")
     caption = models.CharField(max_length=300, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["timeline", "position", "id"]

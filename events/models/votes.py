@@ -5,7 +5,6 @@ from collections import Counter
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from events.choices import ActorKind, VoteOption, VoteResult
 from events.models.actors import Actor
@@ -56,8 +55,6 @@ class VoteRecord(models.Model):
         default=False,
         help_text="Tick when every member's vote is recorded below; the counts must then match.",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event__date_lower", "id"]
@@ -225,8 +222,6 @@ class CountryVote(models.Model):
         limit_choices_to={"kind": ActorKind.STATE},
     )
     option = models.CharField(max_length=10, choices=VoteOption.choices)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["vote_record", "actor__name"]

@@ -89,10 +89,10 @@ def test_the_authorship_stamp_records_the_user_or_nobody():
     user = UserFactory()
     actor = Actor(name="New", slug="new", kind=ActorKind.OTHER)
     stamp_author(actor, user)
-    assert (actor.created_by, actor.updated_by, actor._history_user) == (user, user, user)
+    assert (actor.created_by, actor.updated_by) == (user, user)
 
     stamp_author(actor, None)
-    assert (actor.updated_by, actor._history_user) == (None, None)
+    assert actor.updated_by is None
 
 
 def test_resolve_with_names_also_takes_names_short_names_and_aliases_in_any_case():

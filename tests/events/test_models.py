@@ -100,6 +100,24 @@ def _own_parent(model, **lookup):
     model.objects.filter(pk=obj.pk).update(parent=F("id"))
 
 
+def _review(**values):
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Revision
+
+    from events.models import RevisionReview
+
+    return RevisionReview.objects.create(
+        **{
+            "revision": Revision.objects.create(date_created=timezone.now()),
+            "root_type": ContentType.objects.get_for_model(Event),
+            "root_id": "1",
+            "root_repr": "An event",
+            "base_version": 1,
+            **values,
+        }
+    )
+
+
 CASES = {
     # Actor
     "events_actor_iso3_only_for_states": lambda: ActorFactory(
@@ -184,6 +202,9 @@ CASES = {
     "events_timelineentry_unique_event": _duplicate_entry,
     # ChangeStamp
     "events_changestamp_public_or_staff": lambda: ChangeStamp.objects.create(id=3),
+    # RevisionReview
+    "events_revisionreview_rejection_has_reason": lambda: _review(status="rejected", reason=""),
+    "events_revisionreview.revision": lambda: _review(revision=_review().revision),
 }
 
 # Further bad values for constraints whose rule has more than one way to be broken.

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 from knox.models import AuthToken
 
+from events import revisions
 from events.choices import EventStatus
-from events.models import Citation, Event, Participation
+from events.models import Event, Participation
 from tests.factories import (
     CitationFactory,
     EventFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     SourceFactory,
     StateFactory,
     TimelineEntryFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ def test_a_curator_creates_a_draft_and_history_records_them(curator_client, cura
     event = Event.objects.get(slug="intel-pause")
     assert event.created_by == curator
     assert event.updated_by == curator
-    assert event.history.first().history_user == curator
+    assert revisions.latest(event).user == curator
 
 
 def test_a_curator_updates_but_cannot_publish_or_delete(curator_client, draft):
@@ -197,7 +199,7 @@ def test_token_authentication_writes_and_is_recorded_in_history(curator):
     client = Client()
     response = post(client, URL, NEW_EVENT, Authorization=f"Token {token}")
     assert response.status_code == 201, response.content
-    assert Event.objects.get(slug="intel-pause").history.first().history_user == curator
+    assert revisions.latest(Event.objects.get(slug="intel-pause")).user == curator
 
 
 def test_participations_and_citations_are_written_by_slug(curator_client, draft):
@@ -222,7 +224,7 @@ def test_participations_and_citations_are_written_by_slug(curator_client, draft)
     citation = {"event": "draft-event", "source": source.pk, "quote": "Paused.", "locator": "p. 1"}
     response = post(curator_client, "/api/v1/citations/", citation)
     assert response.status_code == 201, response.content
-    assert Citation.objects.get(event=draft).history.first().history_user.username == "curator"
+    assert revisions.latest(draft).user.username == "curator"
     duplicate = post(curator_client, "/api/v1/citations/", citation)
     assert duplicate.status_code == 400
     assert "already cited at this place" in str(duplicate.json()["errors"])
@@ -250,8 +252,9 @@ def test_part_writes_need_permissions(client, curator_client, draft):
     # Curators remove a wrong participant (recorded in history), as in the admin …
     assert curator_client.delete(url, headers=current("draft-event")).status_code == 204
     assert not Participation.objects.filter(pk=created["id"]).exists()
-    deleted = Participation.history.get(id=created["id"], history_type="-")
-    assert deleted.history_user.username == "curator"
+    newest = revisions.history(draft)[0]
+    assert newest.revision.user.username == "curator"
+    assert [(p.part, p.action) for p in newest.diff.parts] == [("participation", "removed")]
     # … but never the event itself.
     assert (
         curator_client.delete(f"{URL}draft-event/", headers=current("draft-event")).status_code
@@ -269,3 +272,61 @@ def test_writes_bump_the_change_stamp_so_cached_reads_refresh(client, editor_cli
     assert second.status_code == 200
     assert second.json()["results"][0]["title"] == "Renamed"
     assert event.pk
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def test_one_api_write_is_one_revision_with_who_and_the_reason_header(curator_client, curator):
+    event = CitationFactory(event=EventFactory(slug="draft-event", title="A draft")).event
+
+    response = patch(
+        curator_client,
+        f"{URL}draft-event/",
+        {"title": "A better title"},
+        **current("draft-event"),
+        **{"X-Change-Reason": "Clearer title"},
+    )
+
+    assert response.status_code == 200, response.content
+    (entry,) = revisions.history(event)
+    assert (entry.revision.user, entry.revision.comment) == (curator, "Clearer title")
+
+
+def test_without_a_reason_the_revision_names_the_request(curator_client):
+    EventFactory(slug="draft-event")
+    patch(curator_client, f"{URL}draft-event/", {"title": "x"}, **current("draft-event"))
+    event = Event.objects.get(slug="draft-event")
+    assert revisions.latest(event).comment == "PATCH /api/v1/events/draft-event/"
+
+
+def test_the_history_endpoint_lists_revisions_with_a_field_diff_for_staff_only(
+    client, curator_client, editor_client
+):
+    EventFactory(slug="draft-event", title="A draft")
+    patch(
+        curator_client,
+        f"{URL}draft-event/",
+        {"title": "A better title"},
+        **current("draft-event"),
+        **{"X-Change-Reason": "Clearer"},
+    )
+    StateFactory(slug="usa", iso3="USA")
+    post(curator_client, "/api/v1/participations/", {"event": "draft-event", "actor": "usa"})
+
+    response = editor_client.get(f"{URL}draft-event/history/")
+
+    assert response.status_code == 200, response.content
+    newest, first = response.json()["results"]
+    assert (first["user"], first["reason"]) == ("curator", "Clearer")
+    assert {"field": "title", "label": "title", "old": "—", "new": "A better title"} in first[
+        "changes"
+    ]
+    assert newest["changes"] == []
+    assert newest["parts"][0]["part"] == "participation"
+    assert newest["parts"][0]["action"] == "added"
+    assert client.get(f"{URL}draft-event/history/").status_code == 401
+    reader = Client()
+    reader.force_login(UserFactory(username="reader"))
+    assert reader.get(f"{URL}draft-event/history/").status_code == 403
+    assert editor_client.get(f"{URL}no-such-event/history/").status_code == 404

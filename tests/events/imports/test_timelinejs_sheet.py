@@ -4,6 +4,7 @@ import io
 import openpyxl
 import pytest
 
+from events import revisions
 from events.choices import DatePrecision, EventStatus
 from events.imports.formats import timelinejs_sheet
 from events.imports.models import ImportStatus
@@ -53,13 +54,14 @@ def test_it_creates_drafts_with_the_precision_of_the_date(curator):
     }
 
 
-def test_every_history_record_names_the_import_and_the_user(curator):
+def test_the_imports_revision_names_the_import_and_the_user(curator):
     result = run(sheet(RIYADH), curator)
     event = Event.objects.get()
-    reasons = {(h.history_change_reason, h.history_user_id) for h in event.history.all()}
-    assert reasons == {(f"Import #{result.pk} (sheet.csv)", curator.pk)}
-    source = Source.objects.get()
-    assert source.history.get().history_change_reason == f"Import #{result.pk} (sheet.csv)"
+    reason = f"Import #{result.pk} (sheet.csv)"
+    (entry,) = revisions.history(event)  # the import is one revision
+    assert (entry.revision.get_comment(), entry.revision.user) == (reason, curator)
+    (source_entry,) = revisions.history(Source.objects.get())
+    assert source_entry.revision.get_comment() == reason
     assert event.created_by == curator
 
 
