@@ -260,10 +260,8 @@ def _run_dataset(import_run: Import, lines: list, report: Report, progress) -> I
     import_run.rows_total = len(lines)
     restore = module.DatasetImport(import_run=import_run, user=import_run.created_by, report=report)
     try:
-        with import_writes(import_run):
+        with import_writes(import_run, rollback=import_run.dry_run):
             restore.run(lines, progress)
-            if import_run.dry_run:
-                transaction.set_rollback(True)
     except ValidationError as exc:
         report.refused = "Nothing was written: " + " ".join(exc.messages)
         return _finish(import_run, report, ImportStatus.FAILED)

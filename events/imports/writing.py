@@ -72,11 +72,15 @@ VOTE_FIELDS = (
 
 
 @contextmanager
-def import_writes(import_run: Import) -> Iterator[None]:
+def import_writes(import_run: Import, *, rollback: bool = False) -> Iterator[None]:
     """The one context every write of an import runs in: one transaction, and one revision
-    (events.revisions) by the importing user with the reason “Import #N (file)”."""
-    with transaction.atomic(), revisions.recorded(import_run.created_by, import_run.change_reason):
-        yield
+    (events.revisions) by the importing user with the reason “Import #N (file)”. `rollback`
+    (a dry run that does the work) undoes it all once the revision is written."""
+    with transaction.atomic():
+        with revisions.recorded(import_run.created_by, import_run.change_reason):
+            yield
+        if rollback:
+            transaction.set_rollback(True)
 
 
 def _bulk_create(objs: list, model, batch_size: int = 1000) -> None:

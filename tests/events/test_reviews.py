@@ -151,10 +151,14 @@ def test_rejecting_keeps_it_out_and_the_curator_reads_why(curator_client, editor
     review_id = patch_title(curator_client).json()["id"]
     before = public_surfaces()
 
-    no_reason = editor_client.post(f"/api/v1/reviews/{review_id}/reject/", {})
+    no_reason = editor_client.post(
+        f"/api/v1/reviews/{review_id}/reject/", {}, content_type="application/json"
+    )
     assert no_reason.status_code == 400
     response = editor_client.post(
-        f"/api/v1/reviews/{review_id}/reject/", {"reason": "No source says it resumed."}
+        f"/api/v1/reviews/{review_id}/reject/",
+        {"reason": "No source says it resumed."},
+        content_type="application/json",
     )
 
     assert response.status_code == 200, response.content
