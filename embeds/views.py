@@ -339,14 +339,22 @@ def _render_embed(request, title, base_queryset, *, page_url, timeline=None):
         curated = timeline is not None and _in_curated_order(timeline, options)
         events, truncated = _filtered(request, base_queryset, curated=curated)
     except (OptionError, FilterError) as exc:
-        messages = getattr(exc, "messages", [str(exc)])
-        return _bad_request(request, messages, "embeds/embed_error.html")
+        return _embed_error(request, exc)
     captions = entry_captions(timeline) if timeline is not None else None
+    return _embed(request, title, events, truncated, options, page_url, captions, curated)
+
+
+def _embed(request, title, events, truncated, options, page_url, captions=None, curated=False):
     context = _timeline_context(
         request, events, truncated, options, captions, in_embed=True, curated=curated
     )
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
+
+
+def _embed_error(request, exc: OptionError | FilterError):
+    messages = getattr(exc, "messages", [str(exc)])
+    return _bad_request(request, messages, "embeds/embed_error.html")
 
 
 def _embed_missing(request):
@@ -380,12 +388,20 @@ def embed_query(request):
 @embeddable
 @cached_public
 def embed_event(request, slug):
-    event = Event.objects.public().filter(slug=slug).only("pk", "title").first()
-    if event is None:
+    """One event as a one-entry embed, read by the detail loader (as its page and the API's
+    detail are); the display options apply, the list filters have nothing to choose from."""
+    try:
+        options = EmbedOptions.from_query(request.GET)
+    except OptionError as exc:
+        return _embed_error(request, exc)
+    detail = load_event_detail(Event.objects.public(), slug=slug)
+    if detail is None:
         return _embed_missing(request)
-    return _render_embed(
+    return _embed(
         request,
-        event.title,
-        Event.objects.public().filter(pk=event.pk),
+        detail.event["title"],
+        [detail.row],
+        False,
+        options,
         page_url=public_origin(request) + reverse("embeds:event", args=[slug]),
     )
