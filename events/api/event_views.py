@@ -10,7 +10,7 @@ import re
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -45,6 +45,7 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
+from events.api.resources import ResourceViewSet
 from events.api.rows import event_url_prefix, rows_json
 from events.api.shapes import EventDetail, EventRow, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
@@ -173,17 +174,18 @@ def export_page_size(request) -> int | None:
         responses={204: None, **error_responses(*WRITE_ERRORS, 404)},
     ),
 )
-class EventViewSet(
-    ConditionalReadMixin, VersionedWriteMixin, FormatNegotiationMixin, viewsets.ModelViewSet
-):
+class EventViewSet(VersionedWriteMixin, FormatNegotiationMixin, ResourceViewSet):
+    """Events on the resource convention (events.api.resources), with what an event adds:
+    its list also serves the exports and the Atom feed, reads find drafts only for curators
+    who ask, and the publishing actions."""
+
     queryset = Event.objects.all()
+    write_serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail
+    filterset_class = EventFilterSet
+    filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
     lookup_field = "slug"
     # Any segment reaches the view, so a malformed slug is a JSON 404 like an unknown one.
     lookup_value_regex = r"[^/]+"
-    filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
-    filterset_class = EventFilterSet
-    pagination_class = KeysetPagination
-    serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail (event_detail)
 
     def initial(self, request, *args, **kwargs):
         # Before the caching mixin looks the object up: NUL and the like never reach SQL.
@@ -208,44 +210,25 @@ class EventViewSet(
     def filter_queryset(self, queryset):
         return queryset  # list() filters through EventFilterSet; lookups by slug only
 
-    # Reads -------------------------------------------------------------------------------
-
     def list(self, request, *args, **kwargs):
+        # The list of an actor's events answers the same way (filters, exports, Atom).
         return event_list_response(request, visible_events(request))
 
     def retrieve(self, request, *args, **kwargs):
+        # The detail loader finds the event itself: one query, no get_object() before it.
         slug = kwargs["slug"]
         detail = load_event_detail(self.get_queryset(), slug=slug)
         if detail is None:
             raise NotFound(f"No event has the slug “{slug}”, or it is not published.")
         return Response(event_detail_data(detail, request))
 
-    # Writes ------------------------------------------------------------------------------
+    def detail_data(self, obj, request):
+        # Read back after a write: services and saves may have changed derived columns.
+        return event_detail_data(load_event_detail(Event.objects.all(), pk=obj.pk), request)
 
-    def create(self, request, *args, **kwargs):
-        serializer = EventWriteSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return self._detail_response(event, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        event = self.get_object()
-        serializer = EventWriteSerializer(
-            event,
-            data=request.data,
-            partial=kwargs.get("partial", False),
-            context={"request": request},
-        )
-        serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return self._detail_response(event, status.HTTP_200_OK)
-
-    def destroy(self, request, *args, **kwargs):
-        event = self.get_object()
-        guard_deletion(event, request.user)
-        stamp_author(event, request.user)
-        event.delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        guard_deletion(instance, self.request.user)  # published events are retracted instead
+        super().perform_destroy(instance)
 
     @extend_schema(
         summary="Publish (editors; needs a supporting citation)",
@@ -256,7 +239,7 @@ class EventViewSet(
     def publish(self, request, slug=None):
         event = self.get_object()
         services.event_publish(event=event, user=request.user)
-        return self._detail_response(event, status.HTTP_200_OK)
+        return Response(self.detail_data(event, request))
 
     @extend_schema(
         summary="Take a published event back to draft (editors)",
@@ -267,7 +250,7 @@ class EventViewSet(
     def unpublish(self, request, slug=None):
         event = self.get_object()
         services.event_unpublish(event=event, user=request.user)
-        return self._detail_response(event, status.HTTP_200_OK)
+        return Response(self.detail_data(event, request))
 
     @extend_schema(
         summary="Retract a published event with a reason readers will see (editors)",
@@ -280,12 +263,7 @@ class EventViewSet(
         serializer = RetractSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.event_retract(event=event, user=request.user, reason=serializer.data["reason"])
-        return self._detail_response(event, status.HTTP_200_OK)
-
-    def _detail_response(self, event: Event, code: int) -> Response:
-        # Read back: services and saves may have changed derived columns.
-        detail = load_event_detail(Event.objects.all(), pk=event.pk)
-        return Response(event_detail_data(detail, self.request), status=code)
+        return Response(self.detail_data(event, request))
 
 
 @extend_schema(
