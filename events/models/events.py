@@ -139,7 +139,13 @@ class Event(TrackedModel, VersionedModel):
         ordering = ["date_lower", "id"]
         permissions = [("publish_event", "Can publish, unpublish and retract events")]
         indexes = [
-            models.Index(fields=["date_lower", "id"], name="events_event_timeline_idx"),
+            # Lists read by (date_lower, id); carrying date_upper and status lets a date window
+            # and visibility be checked in the index alone (PostgreSQL; events.rows.first_values).
+            models.Index(
+                fields=["date_lower", "id"],
+                include=["date_upper", "status"],
+                name="events_event_list_idx",
+            ),
             models.Index(
                 fields=["status", "date_lower", "id"], name="events_event_status_date_idx"
             ),
