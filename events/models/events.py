@@ -139,11 +139,12 @@ class Event(TrackedModel, VersionedModel):
         ordering = ["date_lower", "id"]
         permissions = [("publish_event", "Can publish, unpublish and retract events")]
         indexes = [
-            # Lists read by (date_lower, id); carrying date_upper and status lets a date window
-            # and visibility be checked in the index alone (PostgreSQL; events.rows.first_values).
+            # Lists read by (date_lower, id). What it carries lets PostgreSQL answer from the
+            # index alone a date window and visibility (events.rows.first_values) and the
+            # grouped timeline's counts by period and type (events.api.grouping).
             models.Index(
                 fields=["date_lower", "id"],
-                include=["date_upper", "status"],
+                include=["date_upper", "status", "start_precision", "event_type"],
                 name="events_event_list_idx",
             ),
             models.Index(
