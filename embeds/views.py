@@ -44,7 +44,7 @@ from events.choices import (
     VoteOption,
     VoteResult,
 )
-from events.detail import EventDetail
+from events.detail import EventDetail, load_event_detail
 from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
 from events.models import Actor, Event, Role, Timeline
@@ -437,9 +437,17 @@ def _render_embed(request, title, base_queryset, *, page_url, timeline=None, vis
         curated = timeline is not None and _in_curated_order(timeline, options)
         events, truncated = _filtered(request, base_queryset, curated=curated)
     except (OptionError, FilterError) as exc:
-        messages = getattr(exc, "messages", [str(exc)])
-        return _bad_request(request, messages, "embeds/embed_error.html")
+        return _embed_error(request, exc)
     captions = entry_captions(timeline) if timeline is not None else None
+    return _embed(
+        request, title, events, truncated, options, page_url, captions, curated, visible=visible
+    )
+
+
+def _embed(
+    request, title, events, truncated, options, page_url, captions=None, curated=False,
+    visible=None,
+):  # fmt: skip
     context = _timeline_context(
         request,
         events,
@@ -452,6 +460,11 @@ def _render_embed(request, title, base_queryset, *, page_url, timeline=None, vis
     )
     context.update(title=title, page_url=page_url)
     return render(request, "embeds/embed.html", context)
+
+
+def _embed_error(request, exc: OptionError | FilterError):
+    messages = getattr(exc, "messages", [str(exc)])
+    return _bad_request(request, messages, "embeds/embed_error.html")
 
 
 def _embed_missing(request):
@@ -485,13 +498,21 @@ def embed_query(request):
 @embeddable
 @cached_public
 def embed_event(request, slug):
-    event = Event.objects.public().filter(slug=slug).only("pk", "title").first()
-    if event is None:
+    """One event as a one-entry embed, read by the detail loader (as its page and the API's
+    detail are); the display options apply, the list filters have nothing to choose from."""
+    try:
+        options = EmbedOptions.from_query(request.GET)
+    except OptionError as exc:
+        return _embed_error(request, exc)
+    detail = load_event_detail(Event.objects.public(), slug=slug)
+    if detail is None:
         return _embed_missing(request)
-    return _render_embed(
+    return _embed(
         request,
-        event.title,
-        Event.objects.public().filter(pk=event.pk),
+        detail.event["title"],
+        [detail.row],
+        False,
+        options,
         page_url=public_origin(request) + reverse("embeds:event", args=[slug]),
     )
 

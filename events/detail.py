@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import orjson
 from django.db import NotSupportedError
-from django.db.models import Expression, F, TextField
 
 from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES
@@ -70,9 +69,7 @@ class JSONObject:
 
 def actor(alias: str) -> JSONObject:
     """An actor's brief form, from the actor table joined as `alias`."""
-    return JSONObject(
-        [(key, f"{alias}.{key}") for key in ("slug", "name", "short_name", "kind", "iso3")]
-    )
+    return JSONObject([(key, f"{alias}.{key}") for key in rows.ACTOR_KEYS])
 
 
 class JSONSet:
@@ -103,45 +100,21 @@ class JSONSet:
         raise NotSupportedError("The detail loader is written for PostgreSQL and SQLite only.")
 
 
-class RelatedSet(Expression):
-    """A JSONSet correlated with the outer event: `{event}` and `{day}` stand for its id and
-    its first possible day, whatever alias the query gives the event table."""
+class RelatedSet(rows.RelatedJSON):
+    """A JSONSet correlated with the outer event: `{event_id}` and `{day}` stand for its id and
+    its first possible day."""
 
-    output_field = TextField()
+    refs = {"event_id": "pk", "day": "date_lower"}
 
-    def __init__(self, related: JSONSet):
-        super().__init__()
-        self.related = related
-        self.refs = [F("pk"), F("date_lower")]
-
-    def get_source_expressions(self):
-        return self.refs
-
-    def set_source_expressions(self, exprs):
-        self.refs = list(exprs)
-
-    def as_sql(self, compiler, connection):
-        (event, _), (day, _) = (compiler.compile(ref) for ref in self.refs)
-        return self.related.sql(connection.vendor).format(event=event, day=day), []
+    def template_sql(self, vendor: str) -> str:
+        return self.template.sql(vendor)
 
 
 # Status values are our own constants, so they are written into the SQL.
 PUBLIC = ", ".join(f"'{status}'" for status in PUBLIC_EVENT_STATUSES)
 OTHER_EVENT = [
     ("relation", "x.kind"),
-    *(
-        (column, f"o.{column}")
-        for column in (
-            "slug",
-            "title",
-            "start_date",
-            "start_precision",
-            "start_approximate",
-            "end_date",
-            "end_precision",
-            "end_approximate",
-        )
-    ),
+    *((column, f"o.{column}") for column in ("slug", "title", *rows.DATE_COLUMNS)),
 ]
 # The posts a person held on the event's first possible day (open ends count as held).
 POSTS = JSONSet(
@@ -155,7 +128,7 @@ RELATED_SETS = {
     "participants": JSONSet(
         [("role", "p.role"), ("note", "p.note"), ("actor", actor("a")), ("posts", POSTS)],
         "events_participation p JOIN events_actor a ON a.id = p.actor_id "
-        "WHERE p.event_id = {event}",
+        "WHERE p.event_id = {event_id}",
         "p.id",
     ),
     "citations": JSONSet(
@@ -185,7 +158,8 @@ RELATED_SETS = {
                 ),
             ),
         ],
-        "events_citation c JOIN events_source s ON s.id = c.source_id WHERE c.event_id = {event}",
+        "events_citation c JOIN events_source s ON s.id = c.source_id "
+        "WHERE c.event_id = {event_id}",
         "c.id",
     ),
     "aid_measures": JSONSet(
@@ -200,25 +174,25 @@ RELATED_SETS = {
             ("note", "m.note"),
         ],
         "events_aidmeasure m JOIN events_actor d ON d.id = m.donor_id "
-        "JOIN events_actor t ON t.id = m.recipient_id WHERE m.event_id = {event}",
+        "JOIN events_actor t ON t.id = m.recipient_id WHERE m.event_id = {event_id}",
         "m.id",
     ),
     "roll": JSONSet(
         [("actor", actor("a")), ("option", "v.option")],
         "events_countryvote v JOIN events_voterecord vr ON vr.id = v.vote_record_id "
-        "JOIN events_actor a ON a.id = v.actor_id WHERE vr.event_id = {event}",
+        "JOIN events_actor a ON a.id = v.actor_id WHERE vr.event_id = {event_id}",
         "a.name, v.id",
     ),
     "outgoing": JSONSet(
         OTHER_EVENT,
         "events_eventrelation x JOIN events_event o ON o.id = x.to_event_id "
-        f"WHERE x.from_event_id = {{event}} AND o.status IN ({PUBLIC})",
+        f"WHERE x.from_event_id = {{event_id}} AND o.status IN ({PUBLIC})",
         "x.id",
     ),
     "incoming": JSONSet(
         OTHER_EVENT,
         "events_eventrelation x JOIN events_event o ON o.id = x.from_event_id "
-        f"WHERE x.to_event_id = {{event}} AND o.status IN ({PUBLIC})",
+        f"WHERE x.to_event_id = {{event_id}} AND o.status IN ({PUBLIC})",
         "x.from_event_id, x.id",
     ),
 }
@@ -234,6 +208,28 @@ class EventDetail:
     aid_measures: list[dict] = field(default_factory=list)  # donor, recipient, amount (Decimal)
     vote: dict | None = None  # the record's columns (keys without `vote_record__`) and `roll`
     related: list[dict] = field(default_factory=list)  # direction, relation, the other event
+
+    @property
+    def row(self) -> rows.EventRow:
+        """The event as a list shows it (events.rows.EventRow), from the same values: the API
+        detail extends this row, the single-event embed renders it as its one entry."""
+        return rows.to_row(
+            self.event,
+            [
+                rows.Participant(*(p["actor"][key] for key in rows.ACTOR_KEYS), p["role"])
+                for p in self.participants
+            ],
+            [
+                rows.CitedSource(
+                    c["source"]["id"],
+                    c["source"]["title"],
+                    c["source"]["url"],
+                    c["source"]["publisher"],
+                    c["stance"],
+                )
+                for c in self.citations
+            ],
+        )
 
 
 def load_event_detail(events, **lookup) -> EventDetail | None:

@@ -30,6 +30,15 @@ from events import dates
 from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, Verification
 from events.models import Citation, Participation
 
+# An event's dates as stored (what events.dates renders), in the order of its helpers' arguments.
+DATE_COLUMNS = (
+    "start_date",
+    "start_precision",
+    "start_approximate",
+    "end_date",
+    "end_precision",
+    "end_approximate",
+)
 # The event columns a row holds; keyset pagination adds its ordering keys (already here).
 COLUMNS = (
     "id",
@@ -38,12 +47,7 @@ COLUMNS = (
     "summary",
     "event_type__slug",
     "event_type__name",
-    "start_date",
-    "start_precision",
-    "start_approximate",
-    "end_date",
-    "end_precision",
-    "end_approximate",
+    *DATE_COLUMNS,
     "date_lower",
     "date_upper",
     "location_country__slug",
@@ -58,14 +62,9 @@ COLUMNS = (
     "updated_at",
 )
 # Per participation and per citation, in the order of the Participant and CitedSource fields.
-PARTICIPANT_COLUMNS = (
-    "actor__slug",
-    "actor__name",
-    "actor__short_name",
-    "actor__kind",
-    "actor__iso3",
-    "role",
-)
+# An actor's brief form (the detail's actors too), in the order of the Participant fields.
+ACTOR_KEYS = ("slug", "name", "short_name", "kind", "iso3")
+PARTICIPANT_COLUMNS = (*(f"actor__{key}" for key in ACTOR_KEYS), "role")
 SOURCE_COLUMNS = ("source_id", "source__title", "source__url", "source__publisher", "stance")
 
 # Claims no independent source confirms; the pages mark them.
@@ -262,24 +261,35 @@ SOURCES_JSON = """(SELECT coalesce(json_agg(json_build_array(
 
 
 class RelatedJSON(Expression):
-    """A correlated subquery over the outer event's id (whatever alias the query gives it)."""
+    """A correlated subquery over the outer event, whatever alias the query gives its table.
+
+    `refs` names the outer event's fields the SQL may use, as `{placeholder}`: here its id.
+    Subclasses (events.detail) add placeholders and build the SQL per database vendor.
+    """
 
     output_field = TextField()
+    refs = {"event_id": "pk"}
 
-    def __init__(self, template: str):
+    def __init__(self, template):
         super().__init__()
         self.template = template
-        self.event_id = F("pk")
+        self.outer = [F(name) for name in self.refs.values()]
 
     def get_source_expressions(self):
-        return [self.event_id]
+        return self.outer
 
     def set_source_expressions(self, exprs):
-        (self.event_id,) = exprs
+        self.outer = list(exprs)
+
+    def template_sql(self, vendor: str) -> str:
+        return self.template
 
     def as_sql(self, compiler, connection):
-        event_id, params = compiler.compile(self.event_id)
-        return self.template.format(event_id=event_id), params
+        columns, params = {}, []
+        for placeholder, ref in zip(self.refs, self.outer, strict=True):
+            columns[placeholder], ref_params = compiler.compile(ref)
+            params.extend(ref_params)
+        return self.template_sql(connection.vendor).format(**columns), params
 
 
 def project(queryset: QuerySet) -> tuple[QuerySet, tuple[str, ...]]:
@@ -300,7 +310,7 @@ def build(values: list[dict]) -> list[EventRow]:
     if values and "participants_json" in values[0]:
         loads = orjson.loads
         return [
-            _row(
+            to_row(
                 value,
                 [_participant(*item) for item in loads(value["participants_json"])],
                 [CitedSource(*item) for item in loads(value["sources_json"])],
@@ -311,7 +321,7 @@ def build(values: list[dict]) -> list[EventRow]:
     participants = _participants_by_event(ids) if ids else {}
     sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
     return [
-        _row(value, participants.get(value["id"], []), sources.get(value["id"], []))
+        to_row(value, participants.get(value["id"], []), sources.get(value["id"], []))
         for value in values
     ]
 
@@ -319,7 +329,21 @@ def build(values: list[dict]) -> list[EventRow]:
 def event_rows(queryset: QuerySet, limit: int) -> list[EventRow]:
     """Up to `limit` rows of `queryset`, in its order."""
     queryset, columns = project(queryset)
-    return build(list(queryset.values(*columns)[:limit]))
+    return build(first_values(queryset, columns, limit))
+
+
+def first_values(queryset: QuerySet, columns, limit: int) -> list[dict]:
+    """The first `limit` events of an ordered queryset, as `.values(*columns)`: keys first.
+
+    The ids are chosen by themselves (`WHERE id IN (SELECT id … ORDER BY … LIMIT n)`), so the
+    filters and the ordering are answered from an index alone where one covers them
+    (events_event_list_idx carries date_upper and status beside (date_lower, id); the
+    participations' (actor, event) index answers "involving"), and the events' other
+    columns and related sets are read for those n rows only. Without it, a window such as
+    2015–2020 read every event of 2014 from the table to find that it ends too early.
+    """
+    keys = queryset.values("pk")[:limit]
+    return list(queryset.filter(pk__in=keys).values(*columns))
 
 
 def _by_event(model, columns: tuple[str, ...], make, ids: list[int]) -> dict[int, list]:
@@ -362,7 +386,8 @@ def _participants_by_event(ids: list[int]) -> dict[int, list[Participant]]:
     return by_event
 
 
-def _row(value: dict, participants: list[Participant], sources: list[CitedSource]) -> EventRow:
+def to_row(value: dict, participants: list[Participant], sources: list[CitedSource]) -> EventRow:
+    """The row of one event's projected values (COLUMNS) and its related sets."""
     return EventRow(
         value["id"],
         value["slug"],

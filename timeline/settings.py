@@ -115,6 +115,11 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         ),
         "TEST": {"MIRROR": "default"},
     }
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Our statements take milliseconds; JIT-compiling the costlier plans (a full-text
+        # search ranks every match) took 60 ms more than running them (docs/benchmarks.md).
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["timeline.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(

@@ -4,11 +4,11 @@ events.detail.load_event_detail reads the event in one query; this module only w
 values in the API's shape: URLs, dates in their precision, sanitised HTML.
 """
 
-from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
 from events import dates
 from events.api import shapes
+from events.api.rows import event_url_prefix, row_json
 from events.detail import EventDetail
 from events.markdown import render_markdown
 
@@ -35,47 +35,16 @@ def _date_args(event: dict) -> tuple:
     )
 
 
-def _part(day, precision, approximate) -> shapes.DatePart | None:
-    if day is None:
-        return None
-    return {"date": day.isoformat(), "precision": precision, "approximate": approximate}
-
-
 def event_detail_data(detail: EventDetail, request) -> shapes.EventDetail:
+    """The event's row as the lists show it (events.api.rows.row_json), and what only the
+    detail adds: the summary as HTML, participants with notes and posts, citations, the vote,
+    aid measures, related events and the history summary."""
     event = detail.event
-    prefix = request.build_absolute_uri(reverse("event-list"))
-    country = event["location_country__slug"]
+    prefix = event_url_prefix(request)
     vote = detail.vote
     return {
-        "id": event["id"],
-        "slug": event["slug"],
-        "url": f"{prefix}{event['slug']}/",
-        "title": event["title"],
-        "summary": event["summary"],
+        **row_json(detail.row, prefix),
         "summary_html": str(render_markdown(event["summary"])),
-        "type": {"slug": event["event_type__slug"], "name": event["event_type__name"]},
-        "display_date": dates.display_range(*_date_args(event)),
-        "edtf": dates.edtf(*_date_args(event)),
-        "start": _part(event["start_date"], event["start_precision"], event["start_approximate"]),
-        "end": _part(event["end_date"], event["end_precision"], event["end_approximate"]),
-        "earliest": event["date_lower"].isoformat(),
-        "latest": event["date_upper"].isoformat(),
-        "location": {
-            "country": (
-                {
-                    "slug": country,
-                    "name": event["location_country__name"],
-                    "iso3": event["location_country__iso3"],
-                }
-                if country
-                else None
-            ),
-            "name": event["location_name"],
-        },
-        "status": event["status"],
-        "retraction_reason": event["retraction_reason"],
-        "verification": event["verification"],
-        "importance": event["importance"],
         "participants": [
             {
                 "role": participant["role"],

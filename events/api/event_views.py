@@ -10,7 +10,7 @@ import re
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -46,6 +46,7 @@ from events.api.renderers import (
     ORJSONRenderer,
     TimelineJSRenderer,
 )
+from events.api.resources import ResourceViewSet
 from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix, rows_json
 from events.api.shapes import EventDetail, EventHistory, EventRow, GroupedTimeline
@@ -129,7 +130,7 @@ def event_list_response(request, events) -> Response:
         queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
     paginator = KeysetPagination(page_size=export_page_size(request))
     queryset, columns = rows.project(queryset)
-    values = paginator.paginate_values(queryset, request, ordering, columns)
+    values = paginator.paginate_values(queryset, request, ordering, columns, keys_first=True)
     data = rows_json(rows.build(values), event_url_prefix(request))
     response = Response(paginator.get_paginated_data(data))
     link = paginator.get_link_header()
@@ -180,20 +181,19 @@ def export_page_size(request) -> int | None:
     ),
 )
 class EventViewSet(
-    ReviewedWriteMixin,
-    ConditionalReadMixin,
-    VersionedWriteMixin,
-    FormatNegotiationMixin,
-    viewsets.ModelViewSet,
+    ReviewedWriteMixin, VersionedWriteMixin, FormatNegotiationMixin, ResourceViewSet
 ):
+    """Events on the resource convention (events.api.resources), with what an event adds:
+    its list also serves the exports and the Atom feed, reads find drafts only for curators
+    who ask, and the publishing actions."""
+
     queryset = Event.objects.all()
+    write_serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail
+    filterset_class = EventFilterSet
+    filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
     lookup_field = "slug"
     # Any segment reaches the view, so a malformed slug is a JSON 404 like an unknown one.
     lookup_value_regex = r"[^/]+"
-    filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
-    filterset_class = EventFilterSet
-    pagination_class = KeysetPagination
-    serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail (event_detail)
 
     def initial(self, request, *args, **kwargs):
         # Before the caching mixin looks the object up: NUL and the like never reach SQL.
@@ -218,44 +218,25 @@ class EventViewSet(
     def filter_queryset(self, queryset):
         return queryset  # list() filters through EventFilterSet; lookups by slug only
 
-    # Reads -------------------------------------------------------------------------------
-
     def list(self, request, *args, **kwargs):
+        # The list of an actor's events answers the same way (filters, exports, Atom).
         return event_list_response(request, visible_events(request))
 
     def retrieve(self, request, *args, **kwargs):
+        # The detail loader finds the event itself: one query, no get_object() before it.
         slug = kwargs["slug"]
         detail = load_event_detail(self.get_queryset(), slug=slug)
         if detail is None:
             raise NotFound(f"No event has the slug “{slug}”, or it is not published.")
         return Response(event_detail_data(detail, request))
 
-    # Writes ------------------------------------------------------------------------------
+    def detail_data(self, obj, request):
+        # Read back after a write: services and saves may have changed derived columns.
+        return event_detail_data(load_event_detail(Event.objects.all(), pk=obj.pk), request)
 
-    def create(self, request, *args, **kwargs):
-        serializer = EventWriteSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return self._detail_response(event, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        event = self.get_object()
-        serializer = EventWriteSerializer(
-            event,
-            data=request.data,
-            partial=kwargs.get("partial", False),
-            context={"request": request},
-        )
-        serializer.is_valid(raise_exception=True)
-        event = serializer.save()
-        return self._detail_response(event, status.HTTP_200_OK)
-
-    def destroy(self, request, *args, **kwargs):
-        event = self.get_object()
-        guard_deletion(event, request.user)
-        stamp_author(event, request.user)
-        event.delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        guard_deletion(instance, self.request.user)  # published events are retracted instead
+        super().perform_destroy(instance)
 
     @extend_schema(
         summary="Publish (editors; needs a supporting citation)",
@@ -266,7 +247,7 @@ class EventViewSet(
     def publish(self, request, slug=None):
         event = self.get_object()
         services.event_publish(event=event, user=request.user)
-        return self._detail_response(event, status.HTTP_200_OK)
+        return Response(self.detail_data(event, request))
 
     @extend_schema(
         summary="Take a published event back to draft (editors)",
@@ -277,7 +258,7 @@ class EventViewSet(
     def unpublish(self, request, slug=None):
         event = self.get_object()
         services.event_unpublish(event=event, user=request.user)
-        return self._detail_response(event, status.HTTP_200_OK)
+        return Response(self.detail_data(event, request))
 
     @extend_schema(
         summary="Retract a published event with a reason readers will see (editors)",
@@ -290,7 +271,7 @@ class EventViewSet(
         serializer = RetractSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.event_retract(event=event, user=request.user, reason=serializer.data["reason"])
-        return self._detail_response(event, status.HTTP_200_OK)
+        return Response(self.detail_data(event, request))
 
     @extend_schema(
         summary="The event's revisions, newest first (curators and editors)",
@@ -311,11 +292,6 @@ class EventViewSet(
             raise NotFound(f"No event has the slug “{slug}”.")
         entries = revisions.history(event)
         return Response({"slug": event.slug, "results": [e.to_dict() for e in entries]})
-
-    def _detail_response(self, event: Event, code: int) -> Response:
-        # Read back: services and saves may have changed derived columns.
-        detail = load_event_detail(Event.objects.all(), pk=event.pk)
-        return Response(event_detail_data(detail, self.request), status=code)
 
 
 @extend_schema(

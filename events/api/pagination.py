@@ -20,6 +20,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from events.rows import first_values
+
 
 class RowCompare(Expression):
     """`(a, b, …) > (x, y, …)` (or `<`): one comparison the database can answer from an index."""
@@ -104,9 +106,19 @@ class KeysetPagination(BasePagination):
         return size
 
     def paginate_values(
-        self, queryset: QuerySet, request, ordering: Sequence[str], columns: Sequence[str]
+        self,
+        queryset: QuerySet,
+        request,
+        ordering: Sequence[str],
+        columns: Sequence[str],
+        *,
+        keys_first: bool = False,
     ) -> list[dict]:
-        """A page of `queryset.values(*columns)` in `ordering` (which must end in a unique key)."""
+        """A page of `queryset.values(*columns)` in `ordering` (which must end in a unique key).
+
+        `keys_first`: choose the page's keys by themselves, then read its rows
+        (events.rows.first_values); for event lists, whose covering indexes answer the keys.
+        """
         self.request = request
         self.ordering = list(ordering)
         keys = [name.lstrip("-") for name in ordering]
@@ -117,7 +129,11 @@ class KeysetPagination(BasePagination):
         if cursor:
             queryset = queryset.filter(keyset_after(order, cursor["values"]))
         fields = list(dict.fromkeys([*columns, *keys]))
-        rows = list(queryset.order_by(*order).values(*fields)[: size + 1])
+        queryset = queryset.order_by(*order)
+        if keys_first:
+            rows = first_values(queryset, fields, size + 1)
+        else:
+            rows = list(queryset.values(*fields)[: size + 1])
         more = len(rows) > size
         rows = rows[:size]
         if backwards:

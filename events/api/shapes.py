@@ -366,28 +366,12 @@ class HistorySummary(TypedDict):
     version: int
 
 
-class EventDetail(TypedDict):
-    """Everything about one event. Readers see public events only (retracted ones with the
-    reason); related events are public ones only."""
+class EventDetail(EventRow):
+    """Everything about one event: its row (the fields a list shows, `actors` and `sources`
+    among them), then what only the detail adds. Readers see public events only (retracted
+    ones with the reason); related events are public ones only."""
 
-    id: int
-    slug: str
-    url: str
-    title: str
-    summary: str  # Markdown
     summary_html: str  # sanitised HTML of the summary
-    type: TypeBrief
-    display_date: str  # “18 Feb 2025”, “Mar 2025”, “c. 2025”
-    edtf: str  # 2025-02-18, 2025-03, 2025~
-    start: DatePart
-    end: DatePart | None
-    earliest: str  # first day it may have happened
-    latest: str  # last day it may have happened
-    location: Location
-    status: EventStatus
-    retraction_reason: str
-    verification: Verification
-    importance: int
     participants: list[Participant]
     citations: list[CitationDetail]
     vote_record: VoteRecordDetail | None

@@ -136,7 +136,14 @@ class Event(TrackedModel, VersionedModel):
         ordering = ["date_lower", "id"]
         permissions = [("publish_event", "Can publish, unpublish and retract events")]
         indexes = [
-            models.Index(fields=["date_lower", "id"], name="events_event_timeline_idx"),
+            # Lists read by (date_lower, id). What it carries lets PostgreSQL answer from the
+            # index alone a date window and visibility (events.rows.first_values) and the
+            # grouped timeline's counts by period and type (events.api.grouping).
+            models.Index(
+                fields=["date_lower", "id"],
+                include=["date_upper", "status", "start_precision", "event_type"],
+                name="events_event_list_idx",
+            ),
             models.Index(
                 fields=["status", "date_lower", "id"], name="events_event_status_date_idx"
             ),

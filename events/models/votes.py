@@ -226,7 +226,12 @@ class CountryVote(models.Model):
     class Meta:
         ordering = ["vote_record", "actor__name"]
         indexes = [
-            models.Index(fields=["actor", "option"], name="events_countryvote_actor_idx"),
+            # A state's votes (and alignment's pairs of them) from the index alone (PostgreSQL).
+            models.Index(
+                fields=["actor", "option"],
+                include=["vote_record"],
+                name="events_countryvote_actor_cover",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -162,6 +162,21 @@ def test_event_embed_shows_one_event(client, world):
     assert event_slugs(html) == ["talks-in-riyadh"]
 
 
+def test_event_embed_reads_the_event_in_one_query_after_the_change_stamp(
+    client, world, django_assert_max_num_queries
+):
+    client.get("/embed/events/talks-in-riyadh/")  # entry fragments cached, as for any reader
+    with django_assert_max_num_queries(2):
+        response = client.get("/embed/events/talks-in-riyadh/?compact=1")
+    assert event_slugs(response.content.decode()) == ["talks-in-riyadh"]
+
+
+def test_event_embed_refuses_a_bad_option(client, world):
+    response = client.get("/embed/events/talks-in-riyadh/?theme=neon")
+    assert response.status_code == 400
+    assert "theme must be one of" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "url",
     ["/embed/timelines/nope/", "/embed/events/secret-draft/", "/embed/timelines/draft-one/"],

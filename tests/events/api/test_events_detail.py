@@ -251,3 +251,16 @@ def test_json_ld_by_format_and_by_accept(client):
         assert not any("url" in w for w in data["citation"] if w["@type"] == "CreativeWork")
         assert [actor["identifier"] for actor in data["organizer"]] == ["usa-state"]
         assert [actor["identifier"] for actor in data["attendee"]] == ["host-city"]
+
+
+def test_the_detail_extends_the_row_the_list_shows(client):
+    event = PublishedEventFactory(slug="talks", start_date=dt.date(2025, 2, 18))
+    ParticipationFactory(event=event, actor=StateFactory(name="Ukraine", iso3="UKR"))
+    CitationFactory(event=event)
+
+    row = client.get("/api/v1/events/").json()["results"][0]
+    data = detail(client, "talks").json()
+
+    assert {key: data[key] for key in row} == row
+    assert data["actors"][0]["iso3"] == "UKR"
+    assert len(data["sources"]) == len(data["citations"]) == 2  # the published one, and ours
