@@ -377,7 +377,9 @@ class _PartStream:
 
 
 def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
-    return [dict(zip(fields, values, strict=True)) for values in sorted(rows, key=part_order)]
+    if len(rows) > 1:  # most events have none or one part of a kind: no key to build
+        rows.sort(key=part_order)
+    return [dict(zip(fields, values, strict=True)) for values in rows]
 
 
 def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
