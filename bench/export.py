@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="include drafts (export_data --all)")
     parser.add_argument("-o", "--output", help="keep the file here (default: a temporary file)")
     parser.add_argument("--twice", action="store_true", help="export again, compare the bytes")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the results go")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
@@ -116,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.output:
             os.unlink(path)
-    RESULTS.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"export-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / f"export-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return 0
 

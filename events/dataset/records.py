@@ -377,16 +377,21 @@ class _PartStream:
 
 
 def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
-    return [dict(zip(fields, values, strict=True)) for values in sorted(rows, key=part_order)]
+    if len(rows) > 1:  # most events have none or one part of a kind: no key to build
+        rows.sort(key=part_order)
+    return [dict(zip(fields, values, strict=True)) for values in rows]
 
 
 def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
+    # Actors and types by id, in Python (thousands of rows): each sorted stream then carries
+    # narrow ids instead of joining their slugs, so PostgreSQL sorts less.
+    actors = dict(Actor.objects.filter(pk__in=scope.actor_ids).values_list("id", "slug"))
+    types = dict(EventType.objects.values_list("id", "slug"))
     columns = [
-        {"event_type": "event_type__slug", "location_country": "location_country__slug"}.get(
-            name, name
-        )
+        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(name, name)
         for name in EVENT_FIELDS
     ]
+    type_at, country_at = EVENT_FIELDS.index("event_type"), EVENT_FIELDS.index("location_country")
     events = scope.events.order_by(by_bytes("slug")).values_list(*columns)
 
     def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
@@ -394,7 +399,7 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
         return _PartStream(rows.iterator(chunk_size=chunk_size))
 
     participations = stream(
-        Participation.objects.filter(scope.of_events("event")), "actor__slug", "role", "note"
+        Participation.objects.filter(scope.of_events("event")), "actor_id", "role", "note"
     )
     keyless = _keyless_source_keys(scope.sources)
     citations = stream(
@@ -410,26 +415,32 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
     relations = stream(relation_rows, "kind", "to_event__slug", slug="from_event__slug")
     aid = stream(
         AidMeasure.objects.filter(scope.of_events("event")),
-        "donor__slug",
-        "recipient__slug",
+        "donor_id",
+        "recipient_id",
         *AID_FIELDS[2:],
     )
     votes = stream(
-        VoteRecord.objects.filter(scope.of_events("event")), "body__slug", *VOTE_RECORD_FIELDS[1:]
+        VoteRecord.objects.filter(scope.of_events("event")), "body_id", *VOTE_RECORD_FIELDS[1:]
     )
     rolls = stream(
         CountryVote.objects.filter(scope.of_events("vote_record__event")),
-        "actor__slug",
+        "actor_id",
         "option",
         slug="vote_record__event__slug",
     )
     for values in events.iterator(chunk_size=chunk_size):
+        values = list(values)
+        values[type_at] = types[values[type_at]]
+        if values[country_at] is not None:
+            values[country_at] = actors[values[country_at]]
         record = {"type": "event"} | dict(zip(EVENT_FIELDS, values, strict=True))
         slug = record["slug"]
         vote = votes.take(slug)
-        roll = rolls.take(slug)
         record |= {
-            "participations": _sorted_parts(participations.take(slug), PARTICIPATION_FIELDS),
+            "participations": _sorted_parts(
+                [(actors[actor], *rest) for actor, *rest in participations.take(slug)],
+                PARTICIPATION_FIELDS,
+            ),
             "citations": _sorted_parts(
                 [
                     (keyless.get(source_id) or source_key(url, reference), *rest)
@@ -438,10 +449,21 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
                 CITATION_FIELDS,
             ),
             "relations": _sorted_parts(relations.take(slug), RELATION_FIELDS),
-            "aid_measures": _sorted_parts(aid.take(slug), AID_FIELDS),
+            "aid_measures": _sorted_parts(
+                [
+                    (actors[donor], actors[recipient], *rest)
+                    for donor, recipient, *rest in aid.take(slug)
+                ],
+                AID_FIELDS,
+            ),
             "vote_record": (
-                dict(zip(VOTE_RECORD_FIELDS, vote[0], strict=True))
-                | {"roll": _sorted_parts(roll, ROLL_FIELDS)}
+                dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][0]], *vote[0][1:]), strict=True))
+                | {
+                    "roll": _sorted_parts(
+                        [(actors[actor], option) for actor, option in rolls.take(slug)],
+                        ROLL_FIELDS,
+                    )
+                }
                 if vote
                 else None
             ),

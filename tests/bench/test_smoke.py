@@ -189,3 +189,21 @@ def test_the_runner_measures_the_three_apps_a_soak_and_a_login_flood(generated, 
             continue
         assert run["alone"]["rps"] > 0 and run["flooded"]["errors"] == 0
         assert run["login_attempts"] > 0  # (without a lockout, the flooded API may answer none)
+
+
+def test_the_export_benchmark_streams_the_public_events_twice_to_the_same_bytes(
+    generated, tmp_path
+):
+    database_url, _, _ = generated
+    _run(
+        ["-m", "bench.export", "--twice", "-o", str(tmp_path / "dataset.jsonl"),
+         "--out", str(tmp_path)],
+        database_url,
+        timeout=240,
+    )  # fmt: skip
+    report = json.loads(next(tmp_path.glob("export-*.json")).read_text())
+    public = _count(database_url, "events_event WHERE status IN ('published', 'retracted')")
+    assert report["run"]["events"] == report["second_run"]["events"] == public > 0
+    assert report["identical_bytes"] is True
+    assert report["run"]["peak_rss_mb"] > 0 and report["load_average_before"]
+    assert (tmp_path / "dataset.jsonl").read_bytes().startswith(b'{"type":"dataset"')

@@ -94,6 +94,15 @@ def test_one_api_request_through_the_proxy_gets_the_events_as_json(proxy, demo):
     assert demo["event"] in slugs
 
 
+def test_the_dataset_export_streams_through_the_proxy_unbuffered(proxy, demo):
+    answer = https_get(proxy, "/api/v1/export.jsonl")
+    assert answer.status == 200
+    assert answer.headers["Content-Type"] == "application/jsonl"
+    assert answer.body == direct_get(proxy.backend, "/api/v1/export.jsonl").body
+    assert answer.body.startswith(b'{"type":"dataset"')
+    assert f'"slug":"{demo["event"]}"'.encode() in answer.body
+
+
 def test_one_embed_request_through_the_proxy_gets_the_timeline_as_html(proxy, demo):
     answer = https_get(proxy, f"/embed/timelines/{demo['timeline']}/")
     timeline = direct_get(proxy.backend, f"/api/v1/timelines/{demo['timeline']}/").json()

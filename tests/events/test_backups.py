@@ -53,7 +53,14 @@ def test_dumpdata_loads_back_into_an_empty_database(saved_query_timeline, tmp_pa
 
 
 def _to_milliseconds(data: bytes) -> bytes:
-    return re.sub(rb"(T\d\d:\d\d:\d\d)(\.\d{3})?\d*Z", rb"\1\2Z", data)
+    """Every instant cut to milliseconds, always written with them (`12:00:00.000Z`): a time
+    whose microseconds were all below the millisecond loses its fraction entirely."""
+
+    def cut(match: re.Match) -> bytes:
+        fraction = (match[2] or b"")[1:4].ljust(3, b"0")
+        return match[1] + b"." + fraction + b"Z"
+
+    return re.sub(rb"(T\d\d:\d\d:\d\d)(\.\d+)?Z", cut, data)
 
 
 def _without_stamps(dump: bytes) -> list[dict]:
