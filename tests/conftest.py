@@ -4,6 +4,13 @@ from django.test import Client
 from tests.factories import UserFactory
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that flush the database run last: a flush also empties what the migrations seeded
+    (the taxonomy, the Curator and Editor groups), which later transactional tests need."""
+    items.sort(key=lambda item: item.get_closest_marker("flushes_database") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttling counts live in the cache: start every test with none, so none leak."""

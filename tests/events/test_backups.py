@@ -30,6 +30,7 @@ def saved_query_timeline(transactional_db, export_dataset):
     return timeline
 
 
+@pytest.mark.flushes_database
 def test_dumpdata_loads_back_into_an_empty_database(saved_query_timeline, tmp_path):
     fixture = tmp_path / "dump.json"
     options = {

@@ -123,6 +123,7 @@ def load_minimal(data: bytes) -> None:
         )
 
 
+@pytest.mark.flushes_database
 @pytest.mark.parametrize("include_drafts", [True, False])
 def test_an_export_loaded_into_an_empty_database_exports_to_the_same_bytes(
     transactional_db, export_dataset, include_drafts

@@ -30,6 +30,7 @@ def empty_database() -> None:
     Actor.objects.all().delete()
 
 
+@pytest.mark.flushes_database
 @pytest.mark.parametrize("include_drafts", [False, True])
 def test_export_import_export_gives_the_same_bytes(
     transactional_db, export_dataset, include_drafts, tmp_path
