@@ -149,7 +149,6 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
         "status",
         "retraction_reason",
         "published_at",
-        "edtf",
         "created_by",
         "created_at",
         "updated_by",
@@ -157,19 +156,7 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
     )
     fieldsets = (
         (None, {"fields": ("title", "slug", "event_type", "summary", "loaded_version")}),
-        (
-            "When",
-            {
-                "fields": (
-                    ("start_date", "start_precision", "start_approximate"),
-                    ("end_date", "end_precision", "end_approximate"),
-                    "confirm_unusual_date",
-                    "edtf",
-                ),
-                "description": "For month precision enter the 1st of the month, for year "
-                "precision 1 January; readers see only the month or the year.",
-            },
-        ),
+        ("When", {"fields": ("date", "confirm_unusual_date")}),
         ("Where", {"fields": ("location_country", "location_name")}),
         ("Assessment", {"fields": ("verification", "importance")}),
         (
@@ -306,10 +293,6 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
     def actor_names(self, obj: Event) -> str:
         names = dict.fromkeys(p.actor.display_name for p in obj.participations.all())
         return ", ".join(names)
-
-    @admin.display(description="EDTF")
-    def edtf(self, obj: Event) -> str:
-        return obj.edtf if obj.pk else ""
 
 
 @admin.register(Participation)

@@ -485,7 +485,7 @@ def test_adding_an_event_with_participants_and_a_citation_records_who(curator_cl
         title="Ceasefire talks",
         slug="ceasefire-talks",
         event_type=event_type("bilateral-talks").pk,
-        start_date="2025-03-11",
+        date="11 Mar 2025",
         **{
             "participations-0-actor": actor.pk,
             "citations-0-source": source.pk,
@@ -530,22 +530,61 @@ def _event_add(client, **changes):
         "title": "An event",
         "slug": "an-event",
         "event_type": event_type().pk,
-        "start_date": "2025-03-01",
+        "date": "2025-03-01",
     }
     values.update(changes)
     return post_form(client, admin_url(Event, "add"), **values)
 
 
 def test_an_end_before_the_start_is_refused_with_a_form_error(curator_client):
-    response = _event_add(curator_client, end_date="2025-02-01", end_precision="day")
-    _assert_refused(response, "The end date cannot be before the start date.", Event, 0)
-
-
-def test_a_date_that_does_not_fit_its_precision_is_refused_with_what_to_enter(curator_client):
-    response = _event_add(curator_client, start_date="2025-03-15", start_precision="month")
+    response = _event_add(curator_client, date="2025-03-01/2025-02-01")
     _assert_refused(
-        response, "With month precision, enter the first day of the month (2025-03-01)", Event, 0
+        response, "In “2025-03-01/2025-02-01” the end comes before the start.", Event, 0
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("2025-02-18", ("2025-02-18", "day", False, None, "", False), "18 Feb 2025"),
+        ("18 Feb 2025", ("2025-02-18", "day", False, None, "", False), "18 Feb 2025"),
+        ("Feb 2025", ("2025-02-01", "month", False, None, "", False), "Feb 2025"),
+        ("2025-02", ("2025-02-01", "month", False, None, "", False), "Feb 2025"),
+        ("2025", ("2025-01-01", "year", False, None, "", False), "2025"),
+        ("c. 2025", ("2025-01-01", "year", True, None, "", False), "c. 2025"),
+        ("2025~", ("2025-01-01", "year", True, None, "", False), "c. 2025"),
+        ("2024/2025", ("2024-01-01", "year", False, "2025-01-01", "year", False), "2024 – 2025"),
+    ],
+)
+def test_the_date_is_typed_as_the_source_says_it_and_shown_back(
+    curator_client, typed, stored, shown
+):
+    response = _event_add(curator_client, date=typed)
+    assert response.status_code == 302, response.context["errors"]
+    event = Event.objects.get(slug="an-event")
+    assert (
+        event.start_date.isoformat(),
+        event.start_precision,
+        event.start_approximate,
+        event.end_date and event.end_date.isoformat(),
+        event.end_precision,
+        event.end_approximate,
+    ) == stored
+    html = curator_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    assert f'name="date" value="{shown}"' in html
+
+
+def test_a_vague_date_is_refused_with_a_hint(curator_client):
+    response = _event_add(curator_client, date="early 2025")
+    _assert_refused(response, "“early 2025” is too vague to store", Event, 0)
+    assert "“c. 2025” for about a year" in response.content.decode()
+
+
+def test_the_date_field_explains_itself_in_one_line(curator_client):
+    html = curator_client.get(admin_url(Event, "add")).content.decode()
+    assert "As the source says it: 18 Feb 2025, Feb 2025, 2025, c. 2025" in html
+    for gone in ('name="start_precision"', 'name="start_approximate"', "enter the 1st of"):
+        assert gone not in html
 
 
 @pytest.mark.parametrize(
