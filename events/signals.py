@@ -13,12 +13,14 @@ from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 def stamped_models() -> list:
     """Every model of the domain app but the logs derived from changes (the stamps, the
-    changes feed, the history records), so a new model moves the stamps without anyone
-    remembering to list it."""
+    changes feed, the history records, the demo fingerprints), so a new model moves the stamps
+    without anyone remembering to list it."""
     return [
         model
         for model in apps.get_app_config("events").get_models()
-        if model not in (ChangeStamp, PublicChange) and not issubclass(model, HistoricalChanges)
+        if model not in (ChangeStamp, PublicChange)
+        and not issubclass(model, HistoricalChanges)
+        and not getattr(model, "derived_log", False)
     ]
 
 
