@@ -379,8 +379,9 @@ def test_publishing_an_uncited_event_is_refused_with_what_to_add(editor_client):
     response = run_action(editor_client, "publish_events", [uncited, only_context, cited])
     messages = messages_of(response)
     for refused in ("Claim without a source", "Only context"):
-        assert any(
-            f"“{refused}” was not published" in m and "stance “supports”" in m for m in messages
+        assert (
+            f"“{refused}” cannot be published: Every published claim needs a source: add a "
+            "citation with stance “supports”." in messages
         ), messages
     assert any("“Well sourced”" in m and "published:" in m for m in messages), messages
     statuses = dict(Event.objects.values_list("title", "status"))
@@ -427,7 +428,7 @@ def test_retracting_asks_for_a_reason_then_retracts_with_it(editor_client):
     draft.refresh_from_db()
     assert (event.status, event.retraction_reason) == (EventStatus.RETRACTED, "The source erred.")
     assert draft.status == EventStatus.DRAFT
-    assert any("“Still a draft” was not retracted" in m for m in messages_of(done))
+    assert "Only published events can be retracted; “Still a draft” is not." in messages_of(done)
 
 
 def test_status_cannot_be_changed_through_the_event_form(editor_client):
@@ -455,7 +456,10 @@ def test_the_publish_button_refuses_an_uncited_event_with_what_to_add(editor_cli
     event = EventFactory(title="Unsourced")
     url = reverse("admin:events_event_status", args=[event.pk, "publish"])
     response = editor_client.post(url, follow=True)
-    assert any("“Unsourced” was not published" in m for m in messages_of(response))
+    # The event is named once, not "“Unsourced” was not published: “Unsourced” cannot be …".
+    [message] = messages_of(response)
+    assert message.count("Unsourced") == 1
+    assert message.startswith("“Unsourced” cannot be published: Every published claim needs")
     event.refresh_from_db()
     assert event.status == EventStatus.DRAFT
 
