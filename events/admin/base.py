@@ -36,6 +36,9 @@ def describe_use(obj):
 class CuratedAdmin(SimpleHistoryAdmin):
     """History (viewable and revertable) and created_by/updated_by on the row and its inlines."""
 
+    class Media:
+        css = {"all": ["events/admin/fit.css"]}  # fits a laptop's screen (1280 px, and 1024)
+
     def save_model(self, request, obj, form, change):
         stamp_author(obj, request.user)
         super().save_model(request, obj, form, change)
