@@ -164,3 +164,20 @@ def test_add_curator_refuses_a_name_already_taken():
     with pytest.raises(CommandError, match="There is already an account “maria”"):
         add_curator("maria")
     assert User.objects.count() == 1
+
+
+def test_signing_in_without_staff_status_says_what_is_missing(client):
+    User.objects.create_user("reporter", password="a fine long password 12")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "reporter", "password": "a fine long password 12"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your password is right, but this account has no staff status" in html
+    assert "correct username and password" not in html
+    # A wrong password still gets Django's message, which names nothing.
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "reporter", "password": "wrong guess 12"}
+    )
+    assert "Your password is right" not in response.content.decode()
