@@ -9,19 +9,24 @@ PORT ?= 8000
 # Settings default to production-safe (DEBUG off); local commands ask for development mode.
 DEV := DEBUG=1
 
-.PHONY: run test lint format check install clean bench fuzz fuzz-conformance soak test-deploy
+.PHONY: run reset-password test lint format check install clean bench fuzz fuzz-conformance soak test-deploy
 
 # Set up, migrate, load the demo timeline, create an admin account, and serve on SQLite,
-# with the task worker beside the server.
+# with the task worker beside the server. ensure_admin speaks last before the server starts,
+# so the address and the login are not lost in the set-up output.
 run: install
-	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(DEV) $(PY) manage.py load_demo
-	$(DEV) $(PY) manage.py ensure_admin
+	$(DEV) $(PY) manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	@# The background worker (large imports, docs/importing.md) runs beside the server and
 	@# stops with it.
 	$(DEV) $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A new password for the admin account (TIMELINE_ADMIN_PASSWORD, or generated and printed).
+reset-password: install
+	$(DEV) $(PY) manage.py ensure_admin --reset-password --url http://127.0.0.1:$(PORT)/admin/
 
 # ruff (lint and format check), Django's checks, the migration check, then the whole test suite.
 test: install

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 
 from events.choices import DatePrecision
 
@@ -144,3 +145,118 @@ def parse_partial(text: str) -> tuple[dt.date, str]:
         return dt.date(int(year), 1, 1), DatePrecision.YEAR
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc}).") from exc
+
+
+# Reading a date as a source writes it. One parser for the admin's "date" field and the API's
+# `date`; it understands what display_range and edtf write, so a shown date reads back as itself.
+
+DATE_HELP = (
+    "As the source says it: 18 Feb 2025, Feb 2025, 2025, c. 2025 (about), or a range 2024/2025."
+)
+
+_MONTH_NAMES = {
+    **{name.lower(): number for number, name in enumerate(_MONTHS, start=1)},
+    **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
+    "sept": 9,
+}
+_RANGE_SEPARATOR = re.compile(r"\s*/\s*|\s+[-–—]\s+|\s*[–—]\s*|\s+to\s+", re.IGNORECASE)
+_APPROXIMATE_PREFIX = re.compile(r"^(?:c\.|ca\.|circa\b|c\b|about\b|around\b)\s*", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[a-z]+)\.?,?\s+(?P<y>\d{4})$", re.I)
+_MONTH_DAY_YEAR = re.compile(r"^(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$", re.I)
+_MONTH_YEAR = re.compile(r"^(?P<m>[a-z]+)\.?,?\s+(?P<y>\d{4})$", re.I)
+_VAGUE = re.compile(
+    r"\b(early|mid|middle|late|end|beginning|start|spring|summer|autumn|fall|winter|"
+    r"q[1-4]|quarter|half|h[12]|around|before|after|since|until)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date as stored: start, its precision and approximation, and the same for the end."""
+
+    start: dt.date
+    start_precision: str
+    start_approximate: bool = False
+    end: dt.date | None = None
+    end_precision: str = ""
+    end_approximate: bool = False
+
+    def as_fields(self) -> dict:
+        """The Event fields this date is stored in."""
+        return {
+            "start_date": self.start,
+            "start_precision": self.start_precision,
+            "start_approximate": self.start_approximate,
+            "end_date": self.end,
+            "end_precision": self.end_precision,
+            "end_approximate": self.end_approximate,
+        }
+
+    def __str__(self) -> str:
+        return display_range(
+            self.start,
+            self.start_precision,
+            self.start_approximate,
+            self.end,
+            self.end_precision or None,
+            self.end_approximate,
+        )
+
+
+def parse_written_date(text: str) -> WrittenDate:
+    """Read `18 Feb 2025`, `Feb 2025`, `2025-02`, `c. 2025`, `2025~`, `2024/2025` …
+
+    Raises ValueError with a message a curator can act on (no Markdown: it is shown as is).
+    """
+    text = " ".join(str(text).split())
+    if not text:
+        raise ValueError(f"Enter a date. {DATE_HELP}")
+    # A lone hyphen between ISO parts is part of the date ("2025-02"): only spaced or long
+    # dashes, a slash or "to" separate the two ends of a range.
+    parts = _RANGE_SEPARATOR.split(text)
+    if len(parts) > 2:
+        raise ValueError(f"“{text}” has more than two ends. {DATE_HELP}")
+    start, start_precision, start_approximate = _parse_one(parts[0], whole=text)
+    if len(parts) == 1:
+        return WrittenDate(start, start_precision, start_approximate)
+    end, end_precision, end_approximate = _parse_one(parts[1], whole=text)
+    if end < start:
+        raise ValueError(f"In “{text}” the end comes before the start.")
+    return WrittenDate(
+        start, start_precision, start_approximate, end, end_precision, end_approximate
+    )
+
+
+def _parse_one(part: str, *, whole: str) -> tuple[dt.date, str, bool]:
+    part = part.strip()
+    approximate = False
+    if part.endswith("~"):
+        approximate, part = True, part[:-1].strip()
+    prefix = _APPROXIMATE_PREFIX.match(part)
+    if prefix and part[prefix.end() :]:
+        approximate, part = True, part[prefix.end() :]
+    if not part:
+        raise ValueError(f"“{whole}” is not a date. {DATE_HELP}")
+    if part[0].isdigit() and _PARTIAL.match(part):
+        try:
+            value, precision = parse_partial(part)
+        except ValueError as exc:
+            raise ValueError(f"“{whole}” is not a calendar date. {DATE_HELP}") from exc
+        return value, precision, approximate
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR):
+        match = pattern.match(part)
+        if match and match["m"].lower() in _MONTH_NAMES:
+            year, month = int(match["y"]), _MONTH_NAMES[match["m"].lower()]
+            try:
+                if "d" in match.groupdict():
+                    return dt.date(year, month, int(match["d"])), DatePrecision.DAY, approximate
+                return dt.date(year, month, 1), DatePrecision.MONTH, approximate
+            except ValueError as exc:
+                raise ValueError(f"“{whole}” is not a calendar date ({exc}).") from exc
+    if _VAGUE.search(part):
+        raise ValueError(
+            f"“{whole}” is too vague to store. Write the period it falls in: “c. 2025” for "
+            "about a year, “Feb 2025” for a month, or a range such as “Jan 2025/Apr 2025”."
+        )
+    raise ValueError(f"“{whole}” is not a date we can read. {DATE_HELP}")

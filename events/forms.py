@@ -91,12 +91,30 @@ def conflict_message(obj, loaded: int, current: int):
 
 
 class EventForm(VersionedModelForm):
-    """The event form: a year that looks like a typo needs a tick to be kept.
+    """The event form: one `date` typed as the source says it, and a tick for an unusual year.
 
-    The checkbox stays hidden until the model reports an unusual date (dates.UNUSUAL_DATE), so
-    a curator sees it only beside the error that explains it.
+    `date` is read by dates.parse_written_date into the stored start/end, precision and
+    approximation; the model's own errors about those fields are shown on `date`.
+    The confirmation checkbox stays hidden until the model reports an unusual date
+    (dates.UNUSUAL_DATE), so a curator sees it only beside the error that explains it.
     """
 
+    # The model fields `date` is stored in; their errors are reported on `date`.
+    DATE_FIELDS = (
+        "start_date",
+        "start_precision",
+        "start_approximate",
+        "end_date",
+        "end_precision",
+        "end_approximate",
+    )
+
+    date = forms.CharField(
+        label="Date",
+        max_length=100,
+        help_text=dates.DATE_HELP,
+        widget=forms.TextInput(attrs={"size": 30, "placeholder": "e.g. 18 Feb 2025"}),
+    )
     confirm_unusual_date = forms.BooleanField(
         label="Yes, this date is right",
         required=False,
@@ -104,15 +122,40 @@ class EventForm(VersionedModelForm):
         help_text="Tick to keep a year before 1800 or more than a year ahead.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        if event.start_date and "date" not in self.initial:
+            self.initial["date"] = event.display_date
+
+    def clean_date(self):
+        try:
+            return dates.parse_written_date(self.cleaned_data["date"])
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_date") from exc
+
     def clean(self):
         cleaned = super().clean()
         self.instance.confirm_unusual_date = bool(cleaned.get("confirm_unusual_date"))
         return cleaned
 
     def _post_clean(self):
+        written = self.cleaned_data.get("date")
+        if written is not None:
+            for name, value in written.as_fields().items():
+                setattr(self.instance, name, value)
         super()._post_clean()  # the model's clean(), which reports the unusual date
-        if any(self.has_error(name, dates.UNUSUAL_DATE) for name in ("start_date", "end_date")):
+        if self.has_error("date", dates.UNUSUAL_DATE):
             self.fields["confirm_unusual_date"].widget = forms.CheckboxInput()
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict") and "date" in self.fields:
+            moved = {}
+            for name, messages in errors.error_dict.items():
+                key = "date" if name in self.DATE_FIELDS else name
+                moved.setdefault(key, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
 
 
 class SupportingCitationFormSetMixin:

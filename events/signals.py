@@ -12,12 +12,13 @@ from events.models.base import AGGREGATE_ROOTS, claim_root_version
 
 def stamped_models() -> list:
     """Every model of the domain app but the logs derived from changes (the stamps, the
-    changes feed) and the reviews of proposed changes (which readers never see), so a new
-    model moves the stamps without anyone remembering to list it."""
+    changes feed, the demo fingerprints) and the reviews of proposed changes (which readers
+    never see), so a new model moves the stamps without anyone remembering to list it."""
     return [
         model
         for model in apps.get_app_config("events").get_models()
         if model not in (ChangeStamp, PublicChange, RevisionReview)
+        and not getattr(model, "derived_log", False)
     ]
 
 

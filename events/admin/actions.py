@@ -25,7 +25,10 @@ def apply_to_each(request, queryset, change: Callable[[Event], object], done: st
         try:
             change(obj)
         except (ValidationError, PermissionDenied, ConcurrentEditError) as exc:
-            messages.error(request, f"“{obj}” was not {done}: {_reason(exc)}")
+            reason = _reason(exc)
+            # The services' messages usually name the object already: say it once.
+            named = f"“{obj}”" in reason
+            messages.error(request, reason if named else f"“{obj}” was not {done}: {reason}")
         else:
             changed.append(obj.title)
     if changed:

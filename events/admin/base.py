@@ -77,6 +77,9 @@ class CuratedAdmin(admin.ModelAdmin):
             )
         return outcome.result
 
+    class Media:
+        css = {"all": ["events/admin/fit.css"]}  # fits a laptop's screen (1280 px, and 1024)
+
     def save_model(self, request, obj, form, change):
         _add_reason(form.cleaned_data.get("change_reason", ""))
         stamp_author(obj, request.user)

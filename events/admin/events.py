@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
@@ -22,7 +23,7 @@ from events.admin.base import (
     PreloadedInline,
     VersionedAdmin,
 )
-from events.admin.filters import ActorFilter, ActorKindFilter
+from events.admin.filters import ActorFilter, ActorKindFilter, PeriodFilter
 from events.choices import EventStatus
 from events.forms import EventForm, SupportingCitationFormSetMixin, VoteRecordInlineForm
 from events.models import (
@@ -45,10 +46,13 @@ class EventTypeAdmin(CuratedAdmin):
     autocomplete_fields = ("parent",)
 
 
-class ParticipationInline(PreloadedInline, admin.TabularInline):
+class ParticipationInline(PreloadedInline, admin.StackedInline):
+    """Stacked with its three fields on one line: a table's cells carry no labels, which
+    screen readers need (axe: “label”, critical)."""
+
     model = Participation
     autocomplete_fields = ("actor",)
-    fields = ("actor", "role", "note")
+    fields = (("actor", "role", "note"),)
     extra = 1
 
 
@@ -56,19 +60,24 @@ class CitationFormSet(SupportingCitationFormSetMixin, PreloadedFormSet):
     """A published event's citations: at least one keeps stance “supports”."""
 
 
-class CitationInline(PreloadedInline, admin.TabularInline):
+class CitationInline(PreloadedInline, admin.StackedInline):
+    """Stacked: a quote needs the width of the form (as a table row it made the page 2,049 px
+    wide at 1280)."""
+
     model = Citation
     formset = CitationFormSet
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     autocomplete_fields = ("source",)
-    fields = ("source", "stance", "quote", "locator", "note")
+    fields = (("source", "stance"), "quote", ("locator", "note"))
     extra = 1
 
 
-class AidMeasureInline(PreloadedInline, admin.TabularInline):
+class AidMeasureInline(PreloadedInline, admin.StackedInline):
+    """Stacked, two fields a line: seven columns do not fit a laptop's screen."""
+
     model = AidMeasure
     autocomplete_fields = ("donor", "recipient")
-    fields = ("donor", "recipient", "kind", "action", "amount", "currency", "note")
+    fields = (("donor", "recipient"), ("kind", "action"), ("amount", "currency"), "note")
     extra = 0
 
 
@@ -103,11 +112,11 @@ class VoteRecordInline(admin.StackedInline):
         )
 
 
-class RelatedEventInline(PreloadedInline, admin.TabularInline):
+class RelatedEventInline(PreloadedInline, admin.StackedInline):
     model = EventRelation
     fk_name = "from_event"
     autocomplete_fields = ("to_event",)
-    fields = ("kind", "to_event")
+    fields = (("kind", "to_event"),)
     extra = 0
     verbose_name = "related event"
     verbose_name_plural = "related events (this event follows, responds to, or is part of)"
@@ -127,12 +136,12 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
     )
     list_select_related = ("event_type",)
     list_filter = (
+        ActorFilter,
         "status",
         "verification",
+        PeriodFilter,
         "event_type",
-        "start_precision",
         ActorKindFilter,
-        ActorFilter,
     )
     search_fields = (
         "title",
@@ -150,7 +159,6 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
         "status",
         "retraction_reason",
         "published_at",
-        "edtf",
         "created_by",
         "created_at",
         "updated_by",
@@ -158,19 +166,7 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
     )
     fieldsets = (
         (None, {"fields": ("title", "slug", "event_type", "summary", "loaded_version")}),
-        (
-            "When",
-            {
-                "fields": (
-                    ("start_date", "start_precision", "start_approximate"),
-                    ("end_date", "end_precision", "end_approximate"),
-                    "confirm_unusual_date",
-                    "edtf",
-                ),
-                "description": "For month precision enter the 1st of the month, for year "
-                "precision 1 January; readers see only the month or the year.",
-            },
-        ),
+        ("When", {"fields": ("date", "confirm_unusual_date")}),
         ("Where", {"fields": ("location_country", "location_name")}),
         ("Assessment", {"fields": ("verification", "importance")}),
         (
@@ -221,6 +217,13 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
             "published",
         ),
     }
+
+    @property
+    def media(self):
+        # The participant filter's autocomplete (Django's select2) on the list too; its script
+        # (autocomplete-extras.js) follows the media in the templates, after django.jQuery.
+        autocomplete = AutocompleteSelect(Participation._meta.get_field("actor"), self.admin_site)
+        return super().media + autocomplete.media
 
     def get_urls(self):
         return [
@@ -306,12 +309,10 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
 
     @admin.display(description="actors")
     def actor_names(self, obj: Event) -> str:
-        names = dict.fromkeys(p.actor.display_name for p in obj.participations.all())
-        return ", ".join(names)
-
-    @admin.display(description="EDTF")
-    def edtf(self, obj: Event) -> str:
-        return obj.edtf if obj.pk else ""
+        names = list(dict.fromkeys(p.actor.display_name for p in obj.participations.all()))
+        # Three names say who; a long UN roll would push the other columns off the screen.
+        shown = ", ".join(names[:3])
+        return f"{shown} and {len(names) - 3} more" if len(names) > 3 else shown
 
 
 @admin.register(Participation)

@@ -3,9 +3,11 @@
 Rows are matched by natural keys: actors by slug (then ISO code, then Wikidata id), roles by
 person, organisation, title and start, events and timelines by slug, sources by URL or
 reference, citations by event, source and locator, and so on. A matched row is updated to the
-file's values only where they differ, so a second run writes nothing, and a curator's edit to a
-demo row is replaced by the file's value rather than duplicated. The loader never deletes:
-rows the file does not mention (a citation a curator added) stay as they are.
+file's values only where they differ, so a second run writes nothing. A curator's edit is never
+undone: each row's values as loaded are recorded (DemoFingerprint), and a row whose values no
+longer match what was loaded (or that the loader never wrote) is kept as it is and named in
+the report. The loader never deletes: rows the file does not mention (a citation a curator
+added) stay as they are.
 
 Every write goes through `full_clean()` and `save()`, so the model's rules apply, and a run is
 one revision (events.revisions) with the reason "load_demo": each aggregate it created or
@@ -17,11 +19,14 @@ marked `independent = false` cannot confirm its own claims).
 """
 
 import datetime as dt
+import hashlib
+import json
 import tomllib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -48,6 +53,7 @@ from events.models import (
     AidMeasure,
     Citation,
     CountryVote,
+    DemoFingerprint,
     Event,
     EventRelation,
     EventType,
@@ -92,6 +98,8 @@ class LoadReport:
         self.seen: Counter[str] = Counter()
         self.created: Counter[str] = Counter()
         self.updated: Counter[str] = Counter()
+        # (plural label, name, row) of the rows edited since they were loaded
+        self.kept: list[tuple[str, str, str]] = []
 
     @property
     def changed(self) -> bool:
@@ -99,13 +107,35 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         lines = []
+        kept = Counter(label for label, _, _ in self.kept)
         for model in MODELS:
             label = str(model._meta.verbose_name_plural)
-            lines.append(
+            line = (
                 f"{label}: {self.seen[label]} "
-                f"({self.created[label]} created, {self.updated[label]} updated)"
+                f"({self.created[label]} created, {self.updated[label]} updated"
             )
+            line += f", {kept[label]} kept as edited)" if kept[label] else ")"
+            lines.append(line)
+        if self.kept:
+            lines.append("Kept as a curator left them (edited since the demo loaded them):")
+            lines.extend(f"  {name} “{row}”" for _, name, row in self.kept)
         return lines
+
+
+def fingerprint(values: dict) -> str:
+    """A digest of the values the loader gives a row, stable across runs and databases."""
+
+    def plain(value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            return str(value)  # a TextChoices member as its value
+        return value
+
+    text = json.dumps({name: plain(v) for name, v in sorted(values.items())}, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _choice(enum: type[models.TextChoices], value: str, where: str) -> str:
@@ -132,6 +162,9 @@ class DemoLoader:
         self.events: dict[str, Event] = {}
         self.statuses: dict[str, str] = {}
         self.types = {t.slug: t for t in EventType.objects.all()}
+        self.fingerprints = {
+            (row.content_type_id, row.object_id): row for row in DemoFingerprint.objects.all()
+        }
 
     @classmethod
     def from_file(cls, path: Path = DATA_FILE, *, user=None) -> "DemoLoader":
@@ -181,12 +214,20 @@ class DemoLoader:
         wanted = {**keys[0], **values}
         label = str(model._meta.verbose_name_plural)
         self.report.seen[label] += 1
+        loaded = fingerprint(wanted)
         if obj is None:
             obj = model(**wanted)
             self.report.created[label] += 1
         else:
             changed = {name: v for name, v in wanted.items() if getattr(obj, name) != v}
+            recorded = self.fingerprints.get((_content_type(model).pk, obj.pk))
             if not changed:
+                self._record(obj, loaded)
+                return obj
+            current = fingerprint({name: getattr(obj, name) for name in wanted})
+            if recorded is None or recorded.digest != current:
+                # Edited since the demo loaded it (or never loaded by it): a curator's work.
+                self.report.kept.append((label, str(model._meta.verbose_name), str(obj)))
                 return obj
             for name, value in changed.items():
                 setattr(obj, name, value)
@@ -204,7 +245,20 @@ class DemoLoader:
         except ValidationError as exc:
             raise DemoDataError(f"{model._meta.verbose_name} {wanted}: {exc.messages}") from exc
         obj.save()
+        self._record(obj, loaded)
         return obj
+
+    def _record(self, obj, digest: str) -> None:
+        """Remember what was loaded into `obj` (its values match the file now)."""
+        key = (_content_type(type(obj)).pk, obj.pk)
+        recorded = self.fingerprints.get(key)
+        if recorded is None:
+            self.fingerprints[key] = DemoFingerprint.objects.create(
+                content_type_id=key[0], object_id=obj.pk, digest=digest
+            )
+        elif recorded.digest != digest:
+            recorded.digest = digest
+            recorded.save(update_fields=["digest"])
 
     def _actor_id(self, slug: str, where: str) -> int:
         if slug not in self.actors:
@@ -424,6 +478,10 @@ class DemoLoader:
             key = {"timeline_id": timeline.pk, "event_id": event.pk}
             values = {"position": position * 10, "caption": entry.get("caption", "")}
             self._upsert(TimelineEntry, [key], values)
+
+
+def _content_type(model) -> ContentType:
+    return ContentType.objects.get_for_model(model)  # cached by Django after the first call
 
 
 def _stamp_publication(event: Event) -> None:

@@ -2,6 +2,7 @@ from events.models.actors import Actor, Role
 from events.models.aid import AidMeasure
 from events.models.base import ConcurrentEditError
 from events.models.changes import ChangeStamp, PublicChange
+from events.models.demo import DemoFingerprint
 from events.models.events import Event, EventRelation, EventType, Participation
 from events.models.reviews import RevisionReview
 from events.models.sources import Citation, Source
@@ -15,6 +16,7 @@ __all__ = [
     "Citation",
     "ConcurrentEditError",
     "CountryVote",
+    "DemoFingerprint",
     "Event",
     "EventRelation",
     "EventType",

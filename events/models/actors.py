@@ -15,7 +15,12 @@ class Actor(TrackedModel, VersionedModel):
     """A state, an international organisation or one of its organs, a person, or another actor."""
 
     name = models.CharField(max_length=200, help_text="Full name, e.g. “Russian Federation”.")
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of its web address, filled in from the name: lowercase letters, "
+        "digits and hyphens.",
+    )
     kind = models.CharField(max_length=20, choices=ActorKind.choices, db_index=True)
     short_name = models.CharField(
         max_length=100, blank=True, help_text="How it is usually written, e.g. “Russia”."
@@ -157,6 +162,9 @@ class Role(TrackedModel):
     objects = RoleQuerySet.as_manager()
 
     class Meta:
+        # "Post", not "role": a participant's role in an event is another thing (Participation).
+        verbose_name = "post"
+        verbose_name_plural = "posts"
         ordering = ["person", "start_date", "id"]
         indexes = [
             models.Index(fields=["person", "start_date"], name="events_role_person_start_idx"),

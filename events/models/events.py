@@ -61,21 +61,30 @@ class Event(TrackedModel, VersionedModel):
     """A dated policy event: an aid pause, a UN vote, a summit, a statement …"""
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True, help_text="Markdown. Say what happened, not why.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of its web address, filled in from the name: lowercase letters, "
+        "digits and hyphens.",
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text="Say what happened, not why. Bold, italics and links may be written as in "
+        "Markdown.",
+    )
     # PROTECT: a type in use cannot be deleted; merge types by reassigning events first.
     event_type = models.ForeignKey(
         EventType, on_delete=models.PROTECT, related_name="events", verbose_name="type"
     )
 
     start_date = models.DateField(
-        help_text="For month precision the 1st of the month; for year precision 1 January."
+        help_text="The first day of the month for month precision, 1 January for year precision."
     )
     start_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     start_approximate = models.BooleanField(
-        "start is approximate", default=False, help_text="Shown as “c.” and `~` in EDTF."
+        "start is approximate", default=False, help_text="Shown as “c.” (about) before the date."
     )
     end_date = models.DateField(null=True, blank=True, help_text="Only for events that span time.")
     end_precision = models.CharField(

@@ -16,8 +16,17 @@ class Timeline(TrackedModel, VersionedModel):
     """A published collection of events: hand-picked entries, or the events a query selects."""
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of its web address, filled in from the name: lowercase letters, "
+        "digits and hyphens.",
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="Shown above the timeline. Bold, italics and links may be written as in "
+        "Markdown.",
+    )
     kind = models.CharField(
         max_length=12, choices=TimelineKind.choices, default=TimelineKind.CURATED
     )

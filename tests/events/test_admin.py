@@ -280,7 +280,7 @@ def test_the_event_list_filters_by_participant_kind_and_by_actor(editor_client):
 
     assert found(actor_kind=ActorKind.PERSON) == {"With a person"}
     assert found(actor=person.pk) == {"With a person"}
-    assert found(start_precision="day", status=EventStatus.DRAFT) == {"With a person", "Without"}
+    assert found(actor=person.pk, status=EventStatus.DRAFT) == {"With a person"}
     EventFactory(title="Earlier", start_date=dt.date(2024, 5, 1))
     assert found(date_lower__year=2024) == {"Earlier"}
 
@@ -385,8 +385,9 @@ def test_publishing_an_uncited_event_is_refused_with_what_to_add(editor_client):
     response = run_action(editor_client, "publish_events", [uncited, only_context, cited])
     messages = messages_of(response)
     for refused in ("Claim without a source", "Only context"):
-        assert any(
-            f"“{refused}” was not published" in m and "stance “supports”" in m for m in messages
+        assert (
+            f"“{refused}” cannot be published: Every published claim needs a source: add a "
+            "citation with stance “supports”." in messages
         ), messages
     assert any("“Well sourced”" in m and "published:" in m for m in messages), messages
     statuses = dict(Event.objects.values_list("title", "status"))
@@ -433,7 +434,7 @@ def test_retracting_asks_for_a_reason_then_retracts_with_it(editor_client):
     draft.refresh_from_db()
     assert (event.status, event.retraction_reason) == (EventStatus.RETRACTED, "The source erred.")
     assert draft.status == EventStatus.DRAFT
-    assert any("“Still a draft” was not retracted" in m for m in messages_of(done))
+    assert "Only published events can be retracted; “Still a draft” is not." in messages_of(done)
 
 
 def test_status_cannot_be_changed_through_the_event_form(editor_client):
@@ -461,7 +462,10 @@ def test_the_publish_button_refuses_an_uncited_event_with_what_to_add(editor_cli
     event = EventFactory(title="Unsourced")
     url = reverse("admin:events_event_status", args=[event.pk, "publish"])
     response = editor_client.post(url, follow=True)
-    assert any("“Unsourced” was not published" in m for m in messages_of(response))
+    # The event is named once, not "“Unsourced” was not published: “Unsourced” cannot be …".
+    [message] = messages_of(response)
+    assert message.count("Unsourced") == 1
+    assert message.startswith("“Unsourced” cannot be published: Every published claim needs")
     event.refresh_from_db()
     assert event.status == EventStatus.DRAFT
 
@@ -491,7 +495,7 @@ def test_adding_an_event_with_participants_and_a_citation_records_who(curator_cl
         title="Ceasefire talks",
         slug="ceasefire-talks",
         event_type=event_type("bilateral-talks").pk,
-        start_date="2025-03-11",
+        date="11 Mar 2025",
         **{
             "participations-0-actor": actor.pk,
             "citations-0-source": source.pk,
@@ -538,22 +542,61 @@ def _event_add(client, **changes):
         "title": "An event",
         "slug": "an-event",
         "event_type": event_type().pk,
-        "start_date": "2025-03-01",
+        "date": "2025-03-01",
     }
     values.update(changes)
     return post_form(client, admin_url(Event, "add"), **values)
 
 
 def test_an_end_before_the_start_is_refused_with_a_form_error(curator_client):
-    response = _event_add(curator_client, end_date="2025-02-01", end_precision="day")
-    _assert_refused(response, "The end date cannot be before the start date.", Event, 0)
-
-
-def test_a_date_that_does_not_fit_its_precision_is_refused_with_what_to_enter(curator_client):
-    response = _event_add(curator_client, start_date="2025-03-15", start_precision="month")
+    response = _event_add(curator_client, date="2025-03-01/2025-02-01")
     _assert_refused(
-        response, "With month precision, enter the first day of the month (2025-03-01)", Event, 0
+        response, "In “2025-03-01/2025-02-01” the end comes before the start.", Event, 0
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("2025-02-18", ("2025-02-18", "day", False, None, "", False), "18 Feb 2025"),
+        ("18 Feb 2025", ("2025-02-18", "day", False, None, "", False), "18 Feb 2025"),
+        ("Feb 2025", ("2025-02-01", "month", False, None, "", False), "Feb 2025"),
+        ("2025-02", ("2025-02-01", "month", False, None, "", False), "Feb 2025"),
+        ("2025", ("2025-01-01", "year", False, None, "", False), "2025"),
+        ("c. 2025", ("2025-01-01", "year", True, None, "", False), "c. 2025"),
+        ("2025~", ("2025-01-01", "year", True, None, "", False), "c. 2025"),
+        ("2024/2025", ("2024-01-01", "year", False, "2025-01-01", "year", False), "2024 – 2025"),
+    ],
+)
+def test_the_date_is_typed_as_the_source_says_it_and_shown_back(
+    curator_client, typed, stored, shown
+):
+    response = _event_add(curator_client, date=typed)
+    assert response.status_code == 302, response.context["errors"]
+    event = Event.objects.get(slug="an-event")
+    assert (
+        event.start_date.isoformat(),
+        event.start_precision,
+        event.start_approximate,
+        event.end_date and event.end_date.isoformat(),
+        event.end_precision,
+        event.end_approximate,
+    ) == stored
+    html = curator_client.get(admin_url(Event, "change", event.pk)).content.decode()
+    assert f'name="date" value="{shown}"' in html
+
+
+def test_a_vague_date_is_refused_with_a_hint(curator_client):
+    response = _event_add(curator_client, date="early 2025")
+    _assert_refused(response, "“early 2025” is too vague to store", Event, 0)
+    assert "“c. 2025” for about a year" in response.content.decode()
+
+
+def test_the_date_field_explains_itself_in_one_line(curator_client):
+    html = curator_client.get(admin_url(Event, "add")).content.decode()
+    assert "As the source says it: 18 Feb 2025, Feb 2025, 2025, c. 2025" in html
+    for gone in ('name="start_precision"', 'name="start_approximate"', "enter the 1st of"):
+        assert gone not in html
 
 
 @pytest.mark.parametrize(

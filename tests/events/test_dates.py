@@ -88,3 +88,90 @@ def test_partial_dates_parse_with_their_precision(text, expected):
 def test_bad_partial_dates_say_what_is_allowed(text):
     with pytest.raises(ValueError, match=r"YYYY|valid calendar date"):
         dates.parse_partial(text)
+
+
+# --- reading a date as a source writes it --------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def one_date(draw, min_value=dt.date(1, 1, 1)):
+    precision = draw(st.sampled_from([P.DAY, P.MONTH, P.YEAR]))
+    value = draw(st.dates(min_value=min_value, max_value=dt.date(9999, 12, 31)))
+    if precision == P.MONTH:
+        value = value.replace(day=1)
+    elif precision == P.YEAR:
+        value = value.replace(month=1, day=1)
+    return value, precision, draw(st.booleans())
+
+
+@st.composite
+def written_dates(draw):
+    start, start_precision, start_approximate = draw(one_date())
+    if not draw(st.booleans()):
+        return dates.WrittenDate(start, start_precision, start_approximate)
+    end, end_precision, end_approximate = draw(one_date(min_value=start))
+    if end < start:  # a month or year placeholder before a start inside that month or year
+        end, end_precision = start, P.DAY
+    return dates.WrittenDate(
+        start, start_precision, start_approximate, end, end_precision, end_approximate
+    )
+
+
+@given(written_dates())
+def test_a_shown_date_reads_back_as_itself(written):
+    assert dates.parse_written_date(str(written)) == written
+
+
+@given(written_dates())
+def test_an_edtf_date_reads_back_as_itself(written):
+    text = dates.edtf(*written.as_fields().values())
+    assert dates.parse_written_date(text) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-02-18", dates.WrittenDate(dt.date(2025, 2, 18), P.DAY)),
+        ("18 Feb 2025", dates.WrittenDate(dt.date(2025, 2, 18), P.DAY)),
+        ("18 February 2025", dates.WrittenDate(dt.date(2025, 2, 18), P.DAY)),
+        ("February 18, 2025", dates.WrittenDate(dt.date(2025, 2, 18), P.DAY)),
+        ("Feb 2025", dates.WrittenDate(dt.date(2025, 2, 1), P.MONTH)),
+        ("sept 2025", dates.WrittenDate(dt.date(2025, 9, 1), P.MONTH)),
+        ("2025-02", dates.WrittenDate(dt.date(2025, 2, 1), P.MONTH)),
+        ("2025", dates.WrittenDate(dt.date(2025, 1, 1), P.YEAR)),
+        ("c. 2025", dates.WrittenDate(dt.date(2025, 1, 1), P.YEAR, True)),
+        ("circa 2025", dates.WrittenDate(dt.date(2025, 1, 1), P.YEAR, True)),
+        ("2025~", dates.WrittenDate(dt.date(2025, 1, 1), P.YEAR, True)),
+        (
+            "2024/2025",
+            dates.WrittenDate(dt.date(2024, 1, 1), P.YEAR, False, dt.date(2025, 1, 1), P.YEAR),
+        ),
+        (
+            "Jan 2025 – 3 Mar 2025",
+            dates.WrittenDate(dt.date(2025, 1, 1), P.MONTH, False, dt.date(2025, 3, 3), P.DAY),
+        ),
+    ],
+)
+def test_a_date_is_read_as_sources_write_it(text, expected):
+    assert dates.parse_written_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("early 2025", "“early 2025” is too vague to store. Write the period it falls in"),
+        ("spring 2024", "is too vague to store"),
+        ("2025/2024", "the end comes before the start"),
+        ("30 Feb 2025", "is not a calendar date"),
+        ("2025-13", "is not a calendar date"),
+        ("Smarch 2025", "is not a date we can read. As the source says it: 18 Feb 2025"),
+        ("2023/2024/2025", "has more than two ends"),
+        ("", "Enter a date."),
+    ],
+)
+def test_a_date_that_cannot_be_read_says_what_to_write(text, message):
+    with pytest.raises(ValueError, match=message):
+        dates.parse_written_date(text)

@@ -327,7 +327,7 @@ def _event_form_data(client, event):
 def test_the_admin_asks_to_confirm_an_unusual_year(curator_client):
     event = EventFactory(title="Aid paused")
     url, data = _event_form_data(curator_client, event)
-    data["start_date"] = ["0025-03-03"]
+    data["date"] = ["3 Mar 0025"]
 
     response = curator_client.post(url, data)
 

@@ -145,9 +145,8 @@ def test_an_unknown_user_is_refused_before_anything_is_written(db):
     assert Event.objects.count() == 0
 
 
-def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
+def test_a_curators_edit_to_a_demo_row_is_kept_and_named_never_duplicated(demo):
     event = Event.objects.get(slug="us-pauses-military-aid-to-ukraine")
-    title = event.title
     event.title = "Edited by a curator"
     event.save()
     Actor.objects.filter(slug="marco-rubio").update(aliases="")
@@ -156,12 +155,40 @@ def test_a_curators_edit_to_a_demo_row_is_set_back_not_duplicated(demo):
     out = load_demo()
 
     assert counts() == EXPECTED_COUNTS
-    assert Event.objects.get(pk=event.pk).title == title
-    assert Event.objects.get(pk=event.pk).published_at == event.published_at
-    assert "Marko Rubio" in Actor.objects.get(slug="marco-rubio").aliases
-    assert "events: 20 (0 created, 1 updated)" in out
-    assert Actor.objects.get(iso3="UKR").slug == "ukraine"  # found by its ISO code
-    assert "actors: 17 (0 created, 2 updated)" in out
+    assert Event.objects.get(pk=event.pk).title == "Edited by a curator"
+    assert Actor.objects.get(slug="marco-rubio").aliases == ""
+    assert Actor.objects.get(iso3="UKR").slug == "ukraine-renamed"  # found by its ISO code
+    assert "events: 20 (0 created, 0 updated, 1 kept as edited)" in out
+    assert "actors: 17 (0 created, 0 updated, 2 kept as edited)" in out
+    assert "Kept as a curator left them (edited since the demo loaded them):" in out
+    assert "event “Edited by a curator”" in out
+    assert "actor “Marco Rubio”" in out
+
+
+def test_a_demo_row_nobody_edited_follows_the_file(db, monkeypatch):
+    import tomllib
+
+    from events.demo.loader import DATA_FILE
+
+    data = tomllib.loads(DATA_FILE.read_text())
+    DemoLoader(copy.deepcopy(data)).run()
+    slug = "us-pauses-military-aid-to-ukraine"
+    spec = next(spec for spec in data["events"] if spec["slug"] == slug)
+    spec["title"] = "A corrected title from the file"
+
+    report = DemoLoader(data).run()
+
+    assert Event.objects.get(slug=slug).title == "A corrected title from the file"
+    assert report.updated == {"events": 1} and report.kept == []
+
+
+def test_a_row_the_demo_never_loaded_is_not_overwritten(db):
+    from tests.factories import StateFactory
+
+    StateFactory(slug="ukraine", name="Ukraine (a curator's own row)", iso3="UKR")
+    out = load_demo()
+    assert Actor.objects.get(slug="ukraine").name == "Ukraine (a curator's own row)"
+    assert "actor “Ukraine (a curator's own row)”" in out
 
 
 def test_the_load_is_all_or_nothing(db):

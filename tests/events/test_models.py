@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
@@ -19,6 +20,7 @@ from events.models import (
     Actor,
     ChangeStamp,
     ConcurrentEditError,
+    DemoFingerprint,
     Event,
     EventType,
     Role,
@@ -205,6 +207,13 @@ CASES = {
     # RevisionReview
     "events_revisionreview_rejection_has_reason": lambda: _review(status="rejected", reason=""),
     "events_revisionreview.revision": lambda: _review(revision=_review().revision),
+    # DemoFingerprint
+    "events_demofingerprint_one_per_row": lambda: [
+        DemoFingerprint.objects.create(
+            content_type=ContentType.objects.get_for_model(Actor), object_id=1, digest=digest
+        )
+        for digest in ("a", "b")
+    ],
 }
 
 # Further bad values for constraints whose rule has more than one way to be broken.

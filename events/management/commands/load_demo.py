@@ -11,8 +11,9 @@ class Command(BaseCommand):
         "Load the demo timeline (actors, roles, events, sources, citations, UN votes, aid "
         "measures and the curated timeline) from events/demo/seed_timeline.toml. Idempotent and "
         "all-or-nothing: rows are matched by natural keys (slugs, ISO codes, source URLs or "
-        "references, document symbols), and demo rows a curator edited are set back to the "
-        "file's values, never duplicated. Nothing is deleted. History records every change "
+        "references, document symbols); a demo row a curator edited since it was loaded is "
+        "kept as it is and named in the report, never overwritten or duplicated. Nothing is "
+        "deleted. History records every change "
         "with the reason “load_demo”."
     )
 
