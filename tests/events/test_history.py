@@ -166,7 +166,7 @@ def test_timelines_record_their_entries_and_actors_their_posts(curator):
     (timeline_entry,) = revisions.history(entry.timeline)
     assert parts_of(timeline_entry) == {("timeline entry", "added")}
     (actor_entry,) = revisions.history(person)
-    assert parts_of(actor_entry) == {("role", "added")}
+    assert parts_of(actor_entry) == {("post", "added")}  # a Role is a "post" to readers
 
 
 # --- revert ------------------------------------------------------------------------------------
