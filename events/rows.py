@@ -416,3 +416,27 @@ def to_row(value: dict, participants: list[Participant], sources: list[CitedSour
         participants,
         sources,
     )
+
+
+# The columns of the CSV export, one per row field people read; the CSV import reads them back
+# (events.imports.formats.timeline_csv).
+CSV_COLUMNS = (
+    "slug",
+    "title",
+    "display_date",
+    "edtf",
+    "start",
+    "end",
+    "precision",
+    "earliest",
+    "latest",
+    "type",
+    "status",
+    "verification",
+    "importance",
+    "country",
+    "location",
+    "actors",
+    "source_urls",
+    "retraction_reason",
+)

@@ -30,7 +30,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from events.choices import DatePrecision, EventStatus, ParticipantRole
 from events.dates import edtf_date
 from events.markdown import markdown_to_text, render_markdown
-from events.rows import distinct_actors
+from events.rows import CSV_COLUMNS, distinct_actors
 
 
 def _orjson_default(value):
@@ -96,26 +96,6 @@ def _set_download_name(renderer_context, filename: str) -> None:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
 
 
-CSV_COLUMNS = (
-    "slug",
-    "title",
-    "display_date",
-    "edtf",
-    "start",
-    "end",
-    "precision",
-    "earliest",
-    "latest",
-    "type",
-    "status",
-    "verification",
-    "importance",
-    "country",
-    "location",
-    "actors",
-    "source_urls",
-    "retraction_reason",
-)
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

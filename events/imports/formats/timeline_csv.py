@@ -7,29 +7,11 @@ from events.imports.cells import CellError, edtf_date, integer, text
 from events.imports.reading import read_table, require_columns
 from events.imports.records import ActorRef, EventRecord, SourceRef
 from events.imports.report import Report
+from events.rows import CSV_COLUMNS
 
 NAME = "csv"
-# The columns of the export (events.api.renderers.CSV_COLUMNS; a test keeps them equal).
-COLUMNS = [
-    "slug",
-    "title",
-    "display_date",
-    "edtf",
-    "start",
-    "end",
-    "precision",
-    "earliest",
-    "latest",
-    "type",
-    "status",
-    "verification",
-    "importance",
-    "country",
-    "location",
-    "actors",
-    "source_urls",
-    "retraction_reason",
-]
+# The columns of the export, read back.
+COLUMNS = list(CSV_COLUMNS)
 REQUIRED = ["slug", "title", "start", "type"]
 # Enough to tell it from other CSVs when guessing.
 GUESS_BY = ["slug", "title", "edtf", "start", "earliest", "latest", "source_urls"]

@@ -3,11 +3,11 @@
 import orjson
 import pytest
 
-from events.api.renderers import CSV_COLUMNS
 from events.imports.formats import timeline_csv
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
 from events.models import Event
+from events.rows import CSV_COLUMNS
 from tests.events.imports.files import csv_bytes
 from tests.factories import (
     CitationFactory,
