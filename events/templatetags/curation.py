@@ -4,7 +4,8 @@ from django import template
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from events.choices import EventStatus
+from events import reviews
+from events.choices import EventStatus, ReviewStatus
 from events.models import Event
 
 register = template.Library()
@@ -12,7 +13,8 @@ register = template.Library()
 
 @register.inclusion_tag("admin/events/dashboard.html", takes_context=True)
 def curator_dashboard(context):
-    """Drafts and events in review, counted in one query, each linked to its filtered list."""
+    """Drafts and events in review (one query) and proposed changes waiting for an editor, each
+    linked to its filtered list."""
     request = context["request"]
     if not request.user.has_perm("events.view_event"):
         return {"counts": []}
@@ -21,6 +23,8 @@ def curator_dashboard(context):
         in_review=Count("pk", filter=Q(status=EventStatus.IN_REVIEW)),
     )
     events = reverse("admin:events_event_changelist")
+    reviews_url = reverse("admin:events_revisionreview_changelist")
+    waiting = reviews.visible_reviews(request.user).filter(status=ReviewStatus.PENDING).count()
     return {
         "counts": [
             (counted["drafts"], "Drafts", f"{events}?status__exact={EventStatus.DRAFT}"),
@@ -29,5 +33,7 @@ def curator_dashboard(context):
                 "In review",
                 f"{events}?status__exact={EventStatus.IN_REVIEW}",
             ),
+            # Editors: the queue to decide; curators: their own changes still waiting.
+            (waiting, "Proposed changes waiting", f"{reviews_url}?status__exact=pending"),
         ]
     }

@@ -328,3 +328,16 @@ def test_the_permission_matrix(curator_client, published, who, action):
         "history": lambda: client.get("/api/v1/events/aid-paused/history/"),
     }[action]()
     assert response.status_code == EXPECTED[(who, action)], response.content
+
+
+def test_the_admin_index_counts_the_proposed_changes_waiting(
+    curator_client, editor_client, published
+):
+    assert patch_title(curator_client).status_code == 202
+    queue = reverse("admin:events_revisionreview_changelist") + "?status__exact=pending"
+    for client in (editor_client, curator_client):  # editors decide; curators see their own
+        html = client.get(reverse("admin:index")).content.decode()
+        assert (
+            f'<a href="{queue}"><span class="count">1</span> Proposed changes waiting</a>' in html
+        )
+        assert client.get(queue).status_code == 200
