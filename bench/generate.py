@@ -160,7 +160,10 @@ class Generator:
             cur.execute("SET LOCAL synchronous_commit = off")
             cur.execute("TRUNCATE " + ", ".join(DOMAIN_TABLES) + " RESTART IDENTITY CASCADE")
             # The revisions of the rows just removed (events.revisions) go with them.
-            cur.execute("TRUNCATE reversion_version, reversion_revision RESTART IDENTITY")
+            cur.execute(
+                "TRUNCATE events_revisionreview, reversion_version, reversion_revision "
+                "RESTART IDENTITY"
+            )
             constraints, indexes = self.secondary_objects(cur)
             for table, name, _kind, _definition in constraints:
                 cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')

@@ -370,7 +370,8 @@ def _participant(*fields) -> Participant:
 def _participants_by_event(ids: list[int]) -> dict[int, list[Participant]]:
     """The portable path: participations with each person's posts on the event's day."""
     table = '"events_participation"'
-    posts = POSTS_JSON["sqlite"].format(
+    vendor = connections[Participation.objects.db].vendor  # PostgreSQL takes it in tests
+    posts = POSTS_JSON["postgresql" if vendor == "postgresql" else "sqlite"].format(
         person=f"{table}.actor_id",
         day=f"(SELECT e.date_lower FROM events_event e WHERE e.id = {table}.event_id)",
     )

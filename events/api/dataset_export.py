@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from events.api.caching import ConditionalReadMixin
 from events.api.openapi import NOT_MODIFIED, error_responses
-from events.api.renderers import JSONLinesRenderer
+from events.api.renderers import FormatNegotiationMixin, JSONLinesRenderer
 from events.dataset.jsonl import MEDIA_TYPE, jsonl_lines
 
 
@@ -28,8 +28,9 @@ class OnlyJSONLines(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class DatasetExportView(ConditionalReadMixin, APIView):
-    """The public dataset, one JSON object a line, streamed."""
+class DatasetExportView(ConditionalReadMixin, FormatNegotiationMixin, APIView):
+    """The public dataset, one JSON object a line, streamed; errors are JSON, as everywhere
+    under /api/ (FormatNegotiationMixin)."""
 
     permission_classes = [AllowAny]  # public data only, for everyone: drafts are never in it
     renderer_classes = [JSONLinesRenderer]
