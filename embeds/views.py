@@ -555,13 +555,19 @@ def embed_event(request, slug):
 # Staff previews of the embeds, linked from the admin's change forms ------------------------
 # Not framable and never cached: the embed as it would look, drafts and unpublished entries
 # included (marked), for staff who may view the model (events.preview); others are sent to the
-# admin's login, whatever the slug.
+# admin's login, whatever the slug. `?proposal=<review id>` shows a pending proposal, as on the
+# pages.
 
 
 @require_safe
 @staff_member_required
 def preview_embed_timeline(request, slug):
-    visible = visible_timeline_or_404(request, slug, preview=True)
+    with proposal_applied(request, Timeline, slug) as proposal:
+        return _preview_embed_timeline(request, proposal.slug if proposal else slug, proposal)
+
+
+def _preview_embed_timeline(request, slug, proposal: Proposal | None):
+    visible = visible_timeline_or_404(request, slug, preview=True).proposing(proposal)
     timeline = visible.obj
     response = _render_embed(
         request,
@@ -577,7 +583,12 @@ def preview_embed_timeline(request, slug):
 @require_safe
 @staff_member_required
 def preview_embed_event(request, slug):
-    visible = visible_event_or_404(request, slug, preview=True)
+    with proposal_applied(request, Event, slug) as proposal:
+        return _preview_embed_event(request, proposal.slug if proposal else slug, proposal)
+
+
+def _preview_embed_event(request, slug, proposal: Proposal | None):
+    visible = visible_event_or_404(request, slug, preview=True).proposing(proposal)
     event = visible.obj.event
     response = _render_embed(
         request,

@@ -10,8 +10,13 @@ from knox.models import AuthToken
 from reversion.models import Revision, Version
 
 from embeds import fragments
-from events.models import ChangeStamp, Event, PublicChange, RevisionReview, Timeline
-from tests.factories import PublishedEventFactory, TimelineEntryFactory, UserFactory
+from events.models import ChangeStamp, Citation, Event, PublicChange, RevisionReview, Timeline
+from tests.factories import (
+    PublishedEventFactory,
+    SourceFactory,
+    TimelineEntryFactory,
+    UserFactory,
+)
 
 BANNER = "Not public: proposed change by curator, waiting for review."
 EVENT = "/events/aid-paused/"
@@ -132,6 +137,41 @@ def test_staff_see_the_timeline_as_the_proposal_would_make_it(proposals, editor)
     assert BANNER in html
     assert 'id="e-aid-paused"' in html  # its public event, listed as readers would see it
     assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_the_embed_previews_show_a_proposal_too(proposals, curator, client):
+    staff = logged_in(curator)
+    event = staff.get(f"/preview/embed/events/aid-paused/?proposal={proposals['event']}")
+    timeline = staff.get(f"/preview/embed/timelines/signs/?proposal={proposals['timeline']}")
+
+    assert BANNER in event.text and ">Aid resumed</a></h1>" in event.text
+    assert BANNER in timeline.text and ">Signs of a shift</a></h1>" in timeline.text
+    assert event["Cache-Control"] == timeline["Cache-Control"] == "private, no-store"
+    assert (
+        staff.get(f"/preview/embed/events/aid-paused/?proposal={proposals['timeline']}").status_code
+        == 404
+    )
+    # Not staff: the admin's login, as for any embed preview.
+    anonymous = client.get(f"/preview/embed/events/aid-paused/?proposal={proposals['event']}")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+@pytest.mark.django_db
+def test_a_proposed_new_citation_shows_on_the_preview_only(published, curator_client, editor):
+    source = SourceFactory(title="Aid resumes, ministry says")
+    response = curator_client.post(
+        "/api/v1/citations/",
+        {"event": "aid-paused", "source": source.pk, "quote": "Deliveries restart."},
+        content_type="application/json",
+    )
+    assert response.status_code == 202, response.content
+    review_id = response.json()["id"]
+
+    preview = logged_in(editor).get(f"{EVENT}?proposal={review_id}").text
+    assert "Aid resumes, ministry says" in preview and "Deliveries restart." in preview
+    assert "Deliveries restart." not in Client().get(EVENT).text
+    assert Citation.objects.filter(event=published).count() == 1
 
 
 @pytest.mark.django_db
