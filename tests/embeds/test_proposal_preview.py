@@ -4,6 +4,7 @@ get the public page, the parameter unread; nothing of the preview is ever writte
 (events.preview.proposal_applied)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
@@ -246,16 +247,39 @@ def test_the_review_page_and_the_staff_preview_link_to_the_proposal_preview(
     )
 
 
+def staff_user(username: str, *codenames: str):
+    """Staff with explicit permissions: a transactional test may run after a flush erased the
+    groups a data migration seeds."""
+    user = UserFactory(username=username)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
 @pytest.mark.flushes_database
 @pytest.mark.django_db(transaction=True)
-def test_a_preview_writes_nothing_and_leaves_the_public_pages_alone(proposals, curator, editor):
+def test_a_preview_writes_nothing_and_leaves_the_public_pages_alone(published):
     """Without a test transaction around it: the preview's own transaction is the outer one,
     and its rollback is the only thing that keeps the restored rows out."""
+    may = ("view_event", "change_event", "view_timeline", "change_timeline")
+    curator = staff_user("curator", *may)
+    editor = staff_user("editor", *may, "publish_event")
+    proposals = {
+        "event": propose(
+            logged_in(curator), "/api/v1/events/aid-paused/", published, title="Aid resumed"
+        ),
+        "timeline": propose(
+            logged_in(curator),
+            "/api/v1/timelines/signs/",
+            Timeline.objects.get(),
+            title="Signs of a shift",
+        ),
+    }
     before = {url: public(url) for url in (EVENT, TIMELINE)}
     stored = written()
 
     for user in (curator, editor):
         client = logged_in(user)
+        assert BANNER in client.get(f"{EVENT}?proposal={proposals['event']}").text
         assert "Aid resumed" in client.get(f"{EVENT}?proposal={proposals['event']}").text
         timeline = client.get(f"{TIMELINE}?proposal={proposals['timeline']}")
         assert "Signs of a shift" in timeline.text
