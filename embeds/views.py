@@ -49,7 +49,11 @@ from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
 from events.models import Actor, Event, Role, Timeline
 from events.preview import (
+    PROPOSAL_PARAMETER,
+    Proposal,
     Visible,
+    pending_proposals,
+    proposal_applied,
     visible_actor_or_404,
     visible_event_or_404,
     visible_timeline_or_404,
@@ -133,7 +137,7 @@ def _timeline_context(
     )
     periods = [] if curated else group_events(events, options.group)
     return {
-        **_preview_context(visible),
+        **_preview_context(visible, request),
         "events": events,
         "periods": periods,
         "sections": curated_sections(events, captions or {}) if curated else [],
@@ -156,11 +160,32 @@ def _bad_request(request, messages: list[str], template="embeds/bad_request.html
     return render(request, template, {"messages": messages}, status=400)
 
 
-def _preview_context(visible: Visible | None) -> dict:
-    """The banner's context (base.html, embed.html): nothing on a public response."""
+def _preview_context(visible: Visible | None, request=None) -> dict:
+    """The banner's context (base.html, embed.html): nothing on a public response. A staff view
+    of a published event or timeline links to the previews of its pending proposals."""
     if visible is None or not visible.preview:
         return {}
-    return {"preview": True, "preview_of_public": visible.is_public}
+    context = {
+        "preview": True,
+        "preview_of_public": visible.is_public,
+        "proposal": visible.proposal,
+    }
+    if request is not None and visible.is_public and visible.proposal is None:
+        context["proposals"] = _proposal_links(request, visible.obj)
+    return context
+
+
+def _proposal_links(request, obj) -> list[dict]:
+    if isinstance(obj, EventDetail):
+        model, pk, page = Event, obj.event["id"], reverse("embeds:event", args=[obj.event["slug"]])
+    elif isinstance(obj, Timeline):
+        model, pk, page = Timeline, obj.pk, reverse("embeds:timeline", args=[obj.slug])
+    else:
+        return []
+    return [
+        {"review": review, "url": f"{page}?{PROPOSAL_PARAMETER}={review.pk}"}
+        for review in pending_proposals(request.user, model, pk)
+    ]
 
 
 def _respond(visible: Visible, response):
@@ -210,7 +235,12 @@ def _script_tag(request) -> str:
 @require_safe
 @cached_public
 def timeline_page(request, slug):
-    visible = visible_timeline_or_404(request, slug)
+    with proposal_applied(request, Timeline, slug) as proposal:
+        return _timeline_page(request, proposal.slug if proposal else slug, proposal)
+
+
+def _timeline_page(request, slug, proposal: Proposal | None):
+    visible = visible_timeline_or_404(request, slug).proposing(proposal)
     timeline = visible.obj
     try:
         options = EmbedOptions.from_query(request.GET)
@@ -267,7 +297,12 @@ def _lead_and_more(description_html: str) -> dict:
 @require_safe
 @cached_public
 def event_page(request, slug):
-    visible = visible_event_or_404(request, slug)
+    with proposal_applied(request, Event, slug) as proposal:
+        return _event_page(request, proposal.slug if proposal else slug, proposal)
+
+
+def _event_page(request, slug, proposal: Proposal | None):
+    visible = visible_event_or_404(request, slug).proposing(proposal)
     origin = public_origin(request)
     event = visible.obj.event
     share = share_meta(
@@ -278,7 +313,7 @@ def event_page(request, slug):
         "embeds/event.html",
         {
             **_event_page_context(visible.obj),
-            **_preview_context(visible),
+            **_preview_context(visible, request),
             "oembed_url": oembed_link(request, request.path),
             "origin": origin,
             "share": {**share, "url": origin + request.path, "type": "article"},
@@ -520,13 +555,19 @@ def embed_event(request, slug):
 # Staff previews of the embeds, linked from the admin's change forms ------------------------
 # Not framable and never cached: the embed as it would look, drafts and unpublished entries
 # included (marked), for staff who may view the model (events.preview); others are sent to the
-# admin's login, whatever the slug.
+# admin's login, whatever the slug. `?proposal=<review id>` shows a pending proposal, as on the
+# pages.
 
 
 @require_safe
 @staff_member_required
 def preview_embed_timeline(request, slug):
-    visible = visible_timeline_or_404(request, slug, preview=True)
+    with proposal_applied(request, Timeline, slug) as proposal:
+        return _preview_embed_timeline(request, proposal.slug if proposal else slug, proposal)
+
+
+def _preview_embed_timeline(request, slug, proposal: Proposal | None):
+    visible = visible_timeline_or_404(request, slug, preview=True).proposing(proposal)
     timeline = visible.obj
     response = _render_embed(
         request,
@@ -542,7 +583,12 @@ def preview_embed_timeline(request, slug):
 @require_safe
 @staff_member_required
 def preview_embed_event(request, slug):
-    visible = visible_event_or_404(request, slug, preview=True)
+    with proposal_applied(request, Event, slug) as proposal:
+        return _preview_embed_event(request, proposal.slug if proposal else slug, proposal)
+
+
+def _preview_embed_event(request, slug, proposal: Proposal | None):
+    visible = visible_event_or_404(request, slug, preview=True).proposing(proposal)
     event = visible.obj.event
     response = _render_embed(
         request,

@@ -13,19 +13,26 @@ public answers is the user asked for, so that 404 varies on Cookie for a draft a
 missing slug alike. A caller that asks for the staff view on purpose (`preview=True`: the
 admin's embed preview) gets it for public objects too, with their unpublished parts.
 
-Pending revisions (issue 9.2) plug in here, and only here: a staff preview would load the
-pending revision instead of the stored row, and `preview=True` requests see it for published
-objects. The callers already treat every `Visible(preview=True)` as private.
+A pending proposal (events.reviews) is previewed with `proposal_applied()`: for staff who may
+view the model, `?proposal=<review id>` on the event's or timeline's page restores the proposal
+inside a transaction, the page is rendered from those rows by the usual loaders, and the
+transaction is rolled back: nothing of it is ever committed (no row, stamp, feed entry or
+revision). Anyone else gets the public page, the parameter unread.
 """
 
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 
-from events.choices import PUBLIC_EVENT_STATUSES, TimelineStatus
+from events import revisions
+from events.choices import PUBLIC_EVENT_STATUSES, ReviewStatus, TimelineStatus
 from events.detail import EventDetail, load_event_detail
-from events.models import Actor, Event, Timeline
+from events.models import Actor, Event, RevisionReview, Timeline
 from events.querysets import EventQuerySet
 
 
@@ -37,6 +44,13 @@ class Visible:
     events: EventQuerySet  # the events the page may show beside it (timelines, actors)
     is_public: bool  # the object itself is what readers see
     preview: bool = False  # a staff view: marked "not public" where it differs, never cached
+    proposal: RevisionReview | None = None  # the pending change shown as if approved
+
+    def proposing(self, proposal: "Proposal | None") -> "Visible":
+        """This view as the proposal would make it: a private preview naming the proposal."""
+        if proposal is None:
+            return self
+        return replace(self, preview=True, proposal=proposal.review)
 
 
 def may_preview(user, model: type) -> bool:
@@ -100,3 +114,79 @@ def visible_actor_or_404(request, reference: str) -> Visible:
         if actor is not None:
             return Visible(actor, _staff_events(), is_public=False, preview=True)
     raise Http404("No such actor.")
+
+
+# --- pending proposals, as they would look approved ----------------------------------------------
+
+PROPOSAL_PARAMETER = "proposal"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A pending proposal restored (uncommitted) for one request, and the slug it gives."""
+
+    review: RevisionReview
+    slug: str
+
+
+def proposal_preview_url(review: RevisionReview, root=None) -> str | None:
+    """The page of the proposal's event or timeline as approving it would make it (staff)."""
+    root = root if root is not None else review.root
+    if review.status != ReviewStatus.PENDING or not isinstance(root, Event | Timeline):
+        return None
+    return f"{root.get_absolute_url()}?{PROPOSAL_PARAMETER}={review.pk}"
+
+
+def pending_proposals(user, model: type, pk) -> list[RevisionReview]:
+    """The pending proposals for an event or timeline, oldest first, that a staff preview links
+    to (none for anyone else)."""
+    if not may_preview(user, model):
+        return []
+    return list(
+        RevisionReview.objects.filter(
+            root_type=ContentType.objects.get_for_model(model),
+            root_id=str(pk),
+            status=ReviewStatus.PENDING,
+        )
+        .select_related("proposed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@contextmanager
+def proposal_applied(request, model: type, slug: str):
+    """Inside: the page's rows as the request's `?proposal=` would make them, or None.
+
+    None (nothing restored, the session unread) without the parameter; None too for anyone but
+    staff who may view the model, who get the public page. For them, a proposal that is not a
+    pending one of this page's object is a 404. The restore runs in a transaction that is
+    always rolled back, rendering included, so the caller renders inside the block.
+    """
+    wanted = request.GET.get(PROPOSAL_PARAMETER)
+    if wanted is None or not may_preview(request.user, model):
+        yield None
+        return
+    root = model._base_manager.filter(slug=slug).first()
+    review = (
+        RevisionReview.objects.filter(
+            pk=int(wanted) if wanted.isdigit() else None,
+            root_type=ContentType.objects.get_for_model(model),
+            root_id=str(root.pk) if root is not None else None,
+            status=ReviewStatus.PENDING,
+        )
+        .select_related("proposed_by", "revision")
+        .first()
+    )
+    if review is None:
+        raise Http404("No pending proposal of that number for this page.")
+    target = revisions.state_at(root, review.revision_id)
+    with transaction.atomic():
+        try:
+            try:
+                revisions.restore(root, target, user=review.proposed_by, version=root.version)
+            except ValidationError as exc:
+                raise Http404(f"This proposal cannot be shown: {' '.join(exc.messages)}") from exc
+            stored = model._base_manager.only("slug").get(pk=root.pk)
+            yield Proposal(review, stored.slug)
+        finally:
+            transaction.set_rollback(True)  # a preview: nothing of it is ever committed

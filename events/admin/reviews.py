@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from events import reviews
+from events import preview, reviews
 from events.choices import ReviewStatus
 from events.models import RevisionReview
 
@@ -69,6 +69,7 @@ class RevisionReviewAdmin(admin.ModelAdmin):
             "review": review,
             "root": root,
             "root_url": _change_url(root),
+            "preview_url": preview.proposal_preview_url(review, root),
             "diff": reviews.proposed_diff(review),
             "can_decide": review.status == ReviewStatus.PENDING
             and reviews.may_review(request.user),

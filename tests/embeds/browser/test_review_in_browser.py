@@ -64,3 +64,30 @@ def test_an_editor_approves_a_pending_change_and_readers_then_see_it(
     assert "approved and is live" in page.locator(".messagelist").inner_text()
     assert "Aid resumed" in _reader_sees(browser, public)
     assert revisions.latest(event).user.username == "eddie"
+
+
+def test_an_editor_previews_a_pending_change_from_its_review_page(
+    browser, page, live_server, taxonomy
+):
+    curator = _user("cora", "view_event", "change_event")
+    _user("eddie", "view_event", "change_event", "publish_event")
+    event = PublishedEventFactory(title="Aid paused", slug="aid-paused")
+    _propose_title(Event.objects.get(pk=event.pk), curator, "Aid resumed")
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "eddie")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/events/revisionreview/")
+    page.locator("#result_list a", has_text="Aid paused").click()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Preview this proposal").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+
+    assert preview.locator("h1").inner_text() == "Aid resumed"
+    banner = preview.get_by_role("status").inner_text()
+    assert "Not public: proposed change by cora, waiting for review." in banner
+    assert "Aid paused" in _reader_sees(browser, f"{live_server.url}/events/aid-paused/")
+    assert Event.objects.get(pk=event.pk).title == "Aid paused"
