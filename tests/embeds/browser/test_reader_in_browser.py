@@ -34,7 +34,7 @@ def serious_violations(page) -> list:
 
 
 def titles(page) -> list[str]:
-    return page.locator("[data-event] h3").all_inner_texts()
+    return page.locator("[data-event] [id^=t-]").all_inner_texts()
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
