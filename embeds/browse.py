@@ -30,6 +30,8 @@ from events.models import Actor, ChangeStamp, Event, EventType
 PAGE_SIZE = 20
 # Parameters of the page that are not filters: left out of facet links and the embed snippet.
 PAGING = ("cursor", "page_size")
+# The form's fields: an error about one of them is shown next to it (its id is `f-<name>`).
+FORM_FIELDS = ("q", "actor", "type", "from", "to", "ordering")
 ORDER_LABELS = {"date": "Oldest first", "-date": "Newest first", "relevance": "Best match"}
 
 
@@ -117,15 +119,10 @@ def _relative(url: str | None) -> str | None:
 
 
 def events_page(request, *, origin: str, snippet_script: str):
-    """The page's response: 200 with the selection, or 400 with what to fix."""
+    """The page's response: 200 with the selection, or 400 with the form and what to fix."""
     filterset = EventFilterSet(data=request.GET, queryset=Event.objects.public())
     if not filterset.is_valid():
-        messages = [
-            f"{name}: {message}" if name != "__all__" else message
-            for name, errors in filterset.errors.items()
-            for message in errors
-        ]
-        return render(request, "embeds/bad_request.html", {"messages": messages}, status=400)
+        return _form_to_fix(request, filterset.errors, origin=origin)
     queryset, ordering = filterset.qs, filterset.ordering_fields
     params = _filter_params(request.GET)
     stamp = getattr(request, "public_stamp", None) or ChangeStamp.current()
@@ -136,8 +133,7 @@ def events_page(request, *, origin: str, snippet_script: str):
     try:
         values = paginator.paginate_values(projected, Request(request), ordering, columns)
     except ValidationError as exc:
-        messages = [f"{name}: {message}" for name, errs in exc.detail.items() for message in errs]
-        return render(request, "embeds/bad_request.html", {"messages": messages}, status=400)
+        return _form_to_fix(request, exc.detail, origin=origin)
     rows = event_rows.build(values)
     prepare_rows(rows, origin=origin)
     attach_fragments(
@@ -159,20 +155,7 @@ def events_page(request, *, origin: str, snippet_script: str):
             {**actor, "remove": _query(_without_actor(params, slugs, actor["slug"]))}
             for actor in selected
         ],
-        "types": type_choices(),
-        "values": {
-            "q": request.GET.get("q", ""),
-            "actor": ",".join(_split(request.GET.getlist("actor"))),
-            "type": request.GET.get("type", ""),
-            "from": request.GET.get("from", ""),
-            "to": request.GET.get("to", ""),
-            "ordering": current_order,
-        },
-        "orderings": [
-            (key, label)
-            for key, label in ORDER_LABELS.items()
-            if key != "relevance" or data.get("q")
-        ],
+        **_form_context(request, current_order, has_text=bool(data.get("q"))),
         "next_url": _relative(paginator.next_url),
         "previous_url": _relative(paginator.previous_url),
         "is_filtered": bool(filters),
@@ -194,6 +177,56 @@ def events_page(request, *, origin: str, snippet_script: str):
         },
     }
     return render(request, "embeds/events.html", context)
+
+
+def _form_context(request, ordering: str, *, has_text: bool) -> dict:
+    """The form's menus and the values to show back in it, as the reader typed them."""
+    return {
+        "types": type_choices(),
+        "values": {
+            "q": request.GET.get("q", ""),
+            "actor": ",".join(_split(request.GET.getlist("actor"))),
+            "type": request.GET.get("type", ""),
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+            "ordering": ordering,
+        },
+        "orderings": [
+            (key, label) for key, label in ORDER_LABELS.items() if key != "relevance" or has_text
+        ],
+    }
+
+
+def _form_to_fix(request, errors, *, origin: str):
+    """The form again (400), as typed, each message next to the field it concerns.
+
+    Messages about parameters the form has no field for (a role, a cursor, several at once) are
+    listed above it, with the parameter's name; every message also heads the page, linked to its
+    field, so a screen reader hears what to fix first.
+    """
+    fields: dict[str, list[str]] = {}
+    others: list[str] = []
+    for name, messages in errors.items():
+        for message in messages:
+            if name in FORM_FIELDS:
+                fields.setdefault(name, []).append(str(message))
+            else:
+                others.append(str(message) if name == "__all__" else f"{name}: {message}")
+    summary = [
+        {"field": f"f-{name}", "message": message}
+        for name in FORM_FIELDS
+        for message in fields.get(name, [])
+    ] + [{"field": "", "message": message} for message in others]
+    text = request.GET.get("q", "").strip()
+    ordering = request.GET.get("ordering") or ("relevance" if text else "date")
+    context = {
+        **_form_context(request, ordering, has_text=bool(text)),
+        "errors": fields,
+        "error_summary": summary,
+        "is_filtered": True,
+        "origin": origin,
+    }
+    return render(request, "embeds/events.html", context, status=400)
 
 
 def _without_actor(params, selected: list[str], slug: str) -> list[tuple[str, str]]:

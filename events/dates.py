@@ -144,7 +144,10 @@ def parse_partial(text: str) -> tuple[dt.date, str]:
             return dt.date(int(year), int(month), 1), DatePrecision.MONTH
         return dt.date(int(year), 1, 1), DatePrecision.YEAR
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a valid calendar date ({exc}).") from exc
+        raise ValueError(
+            f"'{text}' is not a valid calendar date ({exc}): "
+            "give a real year, month or day as YYYY, YYYY-MM or YYYY-MM-DD."
+        ) from exc
 
 
 # Reading a date as a source writes it. One parser for the admin's "date" field and the API's

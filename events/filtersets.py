@@ -58,14 +58,14 @@ class ReferenceListField(forms.Field):
         found = self.resolve(value)
         unknown = [item for item in value if item.lower() not in found]
         if unknown:
-            raise input_error(
-                f"Unknown {self.noun}: {', '.join(unknown)}. "
-                f"Use the {self.noun}'s slug{self._hint()} as listed by the API."
-            )
+            raise input_error(f"Unknown {self.noun}: {', '.join(unknown)}. {self._hint()}")
         return sorted(set(found.values()))
 
     def _hint(self) -> str:
-        return " or ISO 3166 alpha-3 code" if self.noun == "actor" else ""
+        # Read by API clients and by people on the events page alike: say what to type.
+        if self.noun == "actor":
+            return "Use an actor's slug or a state's ISO 3166 alpha-3 code, such as usa or rus."
+        return f"Use the {self.noun}'s slug as listed by the API."
 
 
 def resolve_actors(values: list[str]) -> dict[str, int]:
@@ -158,7 +158,13 @@ class EventFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if start and end and dates.period_end(*end) < start[0]:
-            self.add_error("to", "“to” is before “from”.")
+            self.add_error(
+                "to",
+                input_error(
+                    f"“to” ({self.data.get('to')}) is before “from” ({self.data.get('from')}): "
+                    "give a “to” on or after “from”."
+                ),
+            )
         if data.get("ordering") == "relevance" and not data.get("q"):
             self.add_error("ordering", "Ordering by relevance needs a search text in `q`.")
         slug = data.get("timeline")

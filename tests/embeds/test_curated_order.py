@@ -2,6 +2,7 @@
 `order=date` and saved-query timelines read chronologically, under period headings."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -79,7 +80,31 @@ def test_by_date_the_entries_read_chronologically_under_periods(client, story, u
         "p-2025-01",
         "p-2025-03",
     ]
-    assert '<p class="caption">Sign 1: the outcome</p>' in html
+    assert '<h3 class="caption">Sign 1: the outcome</h3>' in html
+
+
+def headings(html: str) -> list[tuple[int, str]]:
+    """Every heading's level and text, in document order."""
+    found = re.findall(r"<h([1-6])\b[^>]*>(.*?)</h\1>", html, flags=re.S)
+    return [(int(level), re.sub(r"<[^>]+>", "", text).strip()) for level, text in found]
+
+
+@pytest.mark.parametrize("url", [PAGE, EMBED])
+@pytest.mark.parametrize("order", ["curated", "date"])
+def test_captions_are_headings_and_no_level_is_skipped_in_either_order(client, story, url, order):
+    html = client.get(url, {"order": order}).content.decode()
+    found = headings(html)
+    levels = [level for level, _ in found]
+    assert levels[0] <= 2 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), found
+    texts = [text for _, text in found]
+    for caption in ("Sign 1: the outcome", "Sign 2: how it began"):
+        level = found[texts.index(caption)][0]
+        if order == "date":
+            # a caption heads its own entry, one level below the period; its title is next
+            assert level == 3 and found[texts.index(caption) + 1][0] == 4, found
+        else:
+            assert level == 2, found  # a section's heading; its entries' titles are h3
+    assert '<p class="caption">' not in html
 
 
 @pytest.mark.parametrize("url", [PAGE, EMBED])

@@ -145,3 +145,58 @@ def test_the_demo_events_page_transfers_under_50_kb_with_nothing_from_elsewhere(
         if url.startswith("/static/"):
             total += Path(finders.find(url.removeprefix("/static/"))).stat().st_size
     assert total < 50 * 1024, f"{total} bytes"
+
+
+def field_error(html: str, name: str) -> str | None:
+    """The message shown next to a field of the form, if any (tags and entities left as sent)."""
+    found = re.search(rf'<span id="f-{name}-error" class="field-error">([^<]*)</span>', html)
+    return found[1] if found else None
+
+
+def test_a_bad_filter_shows_the_form_again_with_what_to_fix_next_to_its_field(client, world):
+    response = client.get("/events/", {"actor": "atlantis", "from": "2025-13-45", "q": "talks"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Unknown actor: atlantis. Use an actor&#x27;s slug" in field_error(html, "actor")
+    assert "ISO 3166 alpha-3 code, such as usa or rus." in field_error(html, "actor")
+    assert "&#x27;2025-13-45&#x27; is not a valid calendar date" in field_error(html, "from")
+    assert "give a real year, month or day as YYYY, YYYY-MM or YYYY-MM-DD" in html
+    assert field_error(html, "to") is None and field_error(html, "q") is None
+    # each field keeps what was typed and points at its message
+    assert 'name="actor" value="atlantis"' in html
+    assert 'name="from" value="2025-13-45"' in html
+    assert 'name="q" type="search" value="talks"' in html
+    assert 'aria-describedby="f-actor-error f-actor-help"' in html
+    assert 'aria-describedby="f-from-error f-period-help" size="10" aria-invalid="true"' in html
+    # a summary above the form links each message to its field; no results under a bad filter
+    summary = html[html.index('id="errors-heading"') : html.index("</section>")]
+    assert '<a href="#f-actor">Unknown actor: atlantis.' in summary
+    assert '<a href="#f-from">' in summary
+    assert html.index('id="errors-heading"') < html.index('<form method="get"')
+    assert "<title>Check the filters: Events" in html
+    assert 'id="events-heading"' not in html and "Talks in Riyadh" not in html
+
+
+def test_a_to_before_from_is_shown_at_to_with_both_dates(client, world):
+    response = client.get("/events/", {"from": "2025-03", "to": "2024"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, "to") == (
+        "To: “to” (2024) is before “from” (2025-03): give a “to” on or after “from”."
+    )
+    assert field_error(html, "from") is None
+    assert 'name="from" value="2025-03"' in html and 'name="to" value="2024"' in html
+
+
+def test_a_bad_parameter_without_a_field_is_listed_above_the_form(client, world):
+    response = client.get("/events/", {"cursor": "garbage", "type": "summit"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "cursor: Invalid cursor" in html
+    assert '<option value="summit" selected>' in html  # the valid filters are kept
+
+
+def test_an_unknown_type_says_so_next_to_the_menu(client, world):
+    response = client.get("/events/", {"type": "coup"})
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "type").startswith("Unknown event type: coup.")

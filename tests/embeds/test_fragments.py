@@ -146,11 +146,12 @@ def test_sources_show_publisher_stance_and_a_link_only_with_a_url(client, world)
 
 
 def test_a_caption_is_part_of_the_entry(client, world):
-    by_date = f"{EMBED}?order=date"  # in the curator's order a caption is a heading instead
+    by_date = f"{EMBED}?order=date"  # in the curator's order a caption heads a section instead
     client.get(by_date)
     world.timeline.entries.filter(event=world.talks).update(caption="Sign 1: the talks")
     talks = entry(client.get(by_date).content.decode(), "talks-in-riyadh")
-    assert '<p class="caption">Sign 1: the talks</p>' in talks
+    assert '<h3 class="caption">Sign 1: the talks</h3>' in talks
+    assert '<h4 id="t-talks-in-riyadh">' in talks
 
 
 @pytest.mark.parametrize("count", [1, 40])

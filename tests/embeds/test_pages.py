@@ -177,10 +177,10 @@ def test_a_curated_timeline_shows_each_entry_caption_on_its_page_and_embed(clien
     entry.save()
     for url in ("/timelines/signs-of-a-shift/", "/embed/timelines/signs-of-a-shift/"):
         html = client.get(url).content.decode()
-        # In the curator's order a caption heads its entries; by date it sits in its entry.
+        # In the curator's order a caption heads its entries; by date it heads its entry.
         assert '<h2 class="section-label">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</h2>' in html
         html = client.get(url, {"order": "date"}).content.decode()
-        assert '<p class="caption">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</p>' in html, url
+        assert '<h3 class="caption">Sign 4: &lt;b&gt;rebuilding&lt;/b&gt; ties</h3>' in html, url
 
 
 def test_the_embed_box_comes_after_the_timeline(client, world):

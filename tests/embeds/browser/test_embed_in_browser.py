@@ -96,7 +96,7 @@ def test_the_snippet_on_another_origin_embeds_a_working_timeline(
     assert abs(grown - inner) <= 2 and grown > outer
 
     # The demo's events, in chronological order, with dates in their own precision.
-    titles = frame.locator("[data-event] h3").all_inner_texts()
+    titles = frame.locator("[data-event] [id^=t-]").all_inner_texts()  # title, not caption
     dates = frame.locator("[data-event] .meta time").all_inner_texts()
     assert list(zip(titles, dates, strict=True)) == expected_rows(demo)
     riyadh = "The United States and Russia work to restore diplomatic channels and embassy staff"
