@@ -118,7 +118,10 @@ def fetch(
 
 def _request(url: str, deadline: float) -> urllib3.BaseHTTPResponse:
     """One GET, to an address checked for this hop, without following redirects."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FetchRefused(f"The address {url} is not valid.", url=url) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         shown = f"{scheme}:" if scheme else "an address without a scheme"

@@ -72,6 +72,19 @@ class Handler(BaseHTTPRequestHandler):
                     Handler.sent_of_stream += len(chunk)
             except OSError:
                 pass
+        elif path == "/drip":
+            # A byte at a time, each well within a read timeout: only a total limit stops it.
+            self.protocol_version = "HTTP/1.0"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                for _ in range(50):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
         elif path == "/slow":
             time.sleep(3)
             self.send(200, PAGE)
@@ -178,6 +191,10 @@ def test_it_gives_up_on_a_slow_server(server):
     assert "did not send the page in time" in refused.reason
 
 
+def test_the_time_limit_covers_the_whole_fetch_not_each_read(server):
+    assert refusal(f"{server}/drip", timeout=0.5).reason == "The page took too long to fetch."
+
+
 @pytest.mark.parametrize(
     "url",
     ["file:///etc/passwd", "ftp://example.org/a.html", "gopher://example.org/", "example.org/a"],
@@ -209,6 +226,12 @@ def test_it_refuses_an_internal_address_before_connecting(url, settings, no_conn
 def test_the_allow_list_is_per_port(server, no_connections):
     other_port = int(server.rsplit(":", 1)[1]) + 1
     assert "internal address" in refusal(f"http://127.0.0.1:{other_port}/page").reason
+
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://example.org:99999/", "https:///path"])
+def test_it_explains_a_malformed_address(url, no_connections):
+    reason = refusal(url).reason
+    assert reason.startswith("The address") and reason.endswith(("is not valid.", "no host name."))
 
 
 def fake_resolver(*addresses):
