@@ -2,6 +2,8 @@
 
 import hashlib
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -273,6 +275,57 @@ def test_it_connects_to_the_checked_address_and_sends_the_host_name(server, sett
     assert Handler.hosts == [f"news.example.org:{port}"]
     # One resolution, checked; the connection went to that address, not to a second lookup.
     assert lookups.count("news.example.org") == 1
+
+
+@pytest.fixture
+def tls_server(settings, monkeypatch, tmp_path):
+    """The test server over TLS, with a self-signed certificate for news.example.org, a name
+    that resolves (here) to 127.0.0.1."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    request = [
+        "openssl", "req", "-x509", "-nodes", "-days", "1",
+        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-subj", "/CN=news.example.org", "-addext", "subjectAltName=DNS:news.example.org",
+        "-keyout", str(key), "-out", str(cert),
+    ]  # fmt: skip
+    subprocess.run(request, check=True, capture_output=True)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    port = httpd.server_address[1]
+    settings.TIMELINE_FETCH_ALLOW_HOSTS = [f"news.example.org:{port}", f"other.example.org:{port}"]
+    monkeypatch.setattr(socket, "getaddrinfo", fake_resolver("127.0.0.1"))
+    Handler.hosts = []
+    yield port, cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tls_server, monkeypatch):
+    port, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
+    result = fetch(f"https://news.example.org:{port}/page")
+    assert result.body == PAGE
+    assert Handler.hosts == [f"news.example.org:{port}"]
+
+
+def test_https_refuses_a_certificate_for_another_name(tls_server, monkeypatch):
+    port, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    assert refusal(f"https://other.example.org:{port}/page").reason == (
+        "other.example.org's secure connection could not be verified."
+    )
+
+
+def test_https_refuses_an_untrusted_certificate(tls_server):
+    port, _cert = tls_server
+    assert refusal(f"https://news.example.org:{port}/page").reason == (
+        "news.example.org's secure connection could not be verified."
+    )
 
 
 def test_it_explains_an_unresolvable_host(monkeypatch, no_connections):
