@@ -218,8 +218,8 @@ class SourceForm(VersionedModelForm):
                 link = reverse("admin:events_source_change", args=[duplicate.pk])
                 raise ValidationError(
                     format_html(
-                        "This address is already recorded (once tracking parameters and "
-                        'fragments are removed, it is {}) as the source <a href="{}">“{}”</a>. '
+                        "This address is already recorded (written as https, without tracking "
+                        'parameters or fragments, it is {}) as the source <a href="{}">“{}”</a>. '
                         "Cite that source instead of adding it again.",
                         url,
                         link,

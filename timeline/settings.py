@@ -213,6 +213,17 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # Uploads larger than this are refused before they are read (docs/importing.md).
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 50)
 
+# Outside pages (ingestion, archiving, link checks) are never fetched from internal addresses
+# (loopback, private, link-local …) unless their host:port is listed here, e.g. an intranet
+# news mirror "news.internal:443"; tests list their own local server (docs/operations.md).
+TIMELINE_FETCH_ALLOW_HOSTS = [entry.lower() for entry in env_list("TIMELINE_FETCH_ALLOW_HOSTS")]
+for _entry in TIMELINE_FETCH_ALLOW_HOSTS:
+    if not _entry.rpartition(":")[2].isdigit() or not _entry.rpartition(":")[0]:
+        raise ImproperlyConfigured(
+            f"TIMELINE_FETCH_ALLOW_HOSTS entries are host:port, such as news.internal:443, "
+            f"not {_entry!r}"
+        )
+
 # Who the client is: REMOTE_ADDR, or with N trusted proxies in front (nginx: 1) the address the
 # nearest of them saw, from X-Forwarded-For. With 0 that header is ignored, since anyone can send
 # it. Read by timeline.client_ip for throttles (NUM_PROXIES), login lockouts and logs.

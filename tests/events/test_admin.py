@@ -627,6 +627,19 @@ def test_a_duplicate_source_url_is_caught_after_removing_tracking_parameters(cur
     assert "“Original report”" in response.content.decode()
 
 
+def test_the_http_form_of_a_recorded_https_source_is_caught_as_a_duplicate(curator_client):
+    SourceFactory(title="Original report", url="https://news.example.org/story")
+    response = post_form(
+        curator_client,
+        admin_url(Source, "add"),
+        kind="news_article",
+        title="Same story over http",
+        url="http://news.example.org/story",
+    )
+    _assert_refused(response, "is already recorded", Source, 1)
+    assert "“Original report”" in response.content.decode()
+
+
 def test_an_aid_amount_without_a_currency_is_refused(curator_client):
     event = EventFactory(event_type=event_type("aid-suspension"))
     donor, recipient = StateFactory(), StateFactory()

@@ -92,3 +92,15 @@ def test_make_run_asks_for_development_mode_explicitly():
     assert len(commands) >= 4  # migrate, load_demo, ensure_admin, db_worker, runserver
     assert all("$(DEV) $(PY) manage.py" in line for line in commands), commands
     assert "DEV := DEBUG=1" in makefile
+
+
+def test_fetching_reaches_no_internal_host_unless_listed_by_host_and_port():
+    assert read_settings("TIMELINE_FETCH_ALLOW_HOSTS", env=PRODUCTION_ENV) == ["[]"]
+    listed = {**PRODUCTION_ENV, "TIMELINE_FETCH_ALLOW_HOSTS": "News.internal:443, [::1]:8080"}
+    assert read_settings("TIMELINE_FETCH_ALLOW_HOSTS", env=listed) == [
+        "['news.internal:443',",
+        "'[::1]:8080']",
+    ]
+    result = run_manage("check", env={**PRODUCTION_ENV, "TIMELINE_FETCH_ALLOW_HOSTS": "intranet"})
+    assert result.returncode != 0
+    assert "TIMELINE_FETCH_ALLOW_HOSTS entries are host:port" in result.stderr

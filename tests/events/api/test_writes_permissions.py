@@ -170,6 +170,16 @@ def test_a_duplicate_source_url_is_caught_after_normalisation(editor_client):
     assert_json_error(response, 400, field="url", contains="already exists")
 
 
+def test_the_http_form_of_a_recorded_https_source_is_a_duplicate(editor_client):
+    SourceFactory(url="https://example.org/story")
+    response = editor_client.post(
+        "/api/v1/sources/",
+        {"kind": "news_article", "title": "Same story", "url": "http://example.org/story"},
+        content_type="application/json",
+    )
+    assert_json_error(response, 400, field="url", contains="already exists")
+
+
 def test_a_duplicate_slug_is_a_400_on_the_field(editor_client):
     ActorFactory(slug="taken")
     response = editor_client.post(

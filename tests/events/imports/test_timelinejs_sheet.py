@@ -11,7 +11,7 @@ from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
 from events.models import Event, Source
 from tests.events.imports.files import sheet
-from tests.factories import ActorFactory, StateFactory
+from tests.factories import ActorFactory, SourceFactory, StateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,14 @@ def test_it_creates_drafts_with_the_precision_of_the_date(curator):
         "Diplomacy": "type: Diplomacy",
         "United States": "actor: United States",
     }
+
+
+def test_an_http_link_cites_the_source_already_recorded_over_https(curator):
+    recorded = SourceFactory(title="Reuters on Riyadh", url="https://example.org/riyadh")
+    result = run(sheet({**RIYADH, "Media": "http://example.org/riyadh"}), curator)
+    assert (result.created_count, result.rejected_count) == (1, 0)
+    assert Source.objects.get() == recorded
+    assert Event.objects.get().citations.get().source == recorded
 
 
 def test_the_imports_revision_names_the_import_and_the_user(curator):
