@@ -12,7 +12,7 @@ from knox.models import AuthToken
 
 from events import revisions
 from events.choices import ActorKind, EventStatus, TimelineStatus
-from events.models import Actor, Source, Timeline, VoteRecord
+from events.models import Actor, Event, Source, Timeline, VoteRecord
 from tests.events.api.resource_helpers import assert_json_error, if_match
 from tests.factories import (
     ActorFactory,
@@ -88,6 +88,7 @@ MATRIX = [
     ("anonymous", 401, 401, 401),  # no credentials: 401 with WWW-Authenticate: Token
     ("curator", 201, 200, 403),
     ("editor", 201, 200, 204),
+    ("superuser", 201, 200, 204),
 ]
 
 
@@ -278,3 +279,37 @@ def test_deleting_a_vote_record_removes_its_roll(editor_client):
     response = editor_client.delete(f"/api/v1/votes/{record.pk}/", **if_match(record))
     assert response.status_code == 204
     assert not VoteRecord.objects.filter(pk=record.pk).exists()
+
+
+PUBLISHING_MATRIX = [
+    # who, publish a cited draft, unpublish, retract
+    ("anonymous", 401, 401, 401),
+    ("curator", 403, 403, 403),
+    ("editor", 200, 200, 200),
+    ("superuser", 200, 200, 200),
+]
+
+
+@pytest.mark.parametrize(("who", "publish", "unpublish", "retract"), PUBLISHING_MATRIX)
+def test_the_publishing_permission_matrix(request, who, publish, unpublish, retract):
+    client = Client() if who == "anonymous" else request.getfixturevalue(f"{who}_client")
+    CitationFactory(event=EventFactory(slug="cited-draft"))
+    PublishedEventFactory(slug="to-unpublish")
+    PublishedEventFactory(slug="to-retract")
+    base = "/api/v1/events/"
+    answers = [
+        client.post(f"{base}cited-draft/publish/"),
+        client.post(f"{base}to-unpublish/unpublish/"),
+        client.post(
+            f"{base}to-retract/retract/",
+            {"reason": "Misreported."},
+            content_type="application/json",
+        ),
+    ]
+    assert [a.status_code for a in answers] == [publish, unpublish, retract], [
+        a.content for a in answers
+    ]
+    published = who in ("editor", "superuser")
+    statuses = dict(Event.objects.values_list("slug", "status"))
+    assert statuses["cited-draft"] == ("published" if published else "draft")
+    assert statuses["to-retract"] == ("retracted" if published else "published")
