@@ -22,6 +22,7 @@ from events.api.shapes import ChangesPage
 from events.choices import PublicChangeKind
 
 NULL_CHARACTER = "\x00"
+MAX_CURSOR = 2**63 - 1
 
 
 @extend_schema_field(
@@ -38,7 +39,9 @@ class SinceParam(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data).strip()
         if value.isascii() and value.isdigit():
-            return int(value)
+            # No change id can exceed the largest 64-bit integer: a larger cursor means
+            # "after everything", not a number the database cannot compare.
+            return min(int(value), MAX_CURSOR)
         try:
             when = parse_datetime(value) if NULL_CHARACTER not in value else None
         except ValueError:

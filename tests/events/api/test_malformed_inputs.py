@@ -73,9 +73,16 @@ def build_cases() -> list[pytest.param]:
             count = CORPUS["values_per_parameter"]
             for value in _rotating(CORPUS["query_values"], parameter_index, count):
                 add("query", method, path, {parameter["name"]: value})
+            # Numbers beyond 64 bits reach the database only if a parameter forgets to bound
+            # them: every parameter gets them.
+            for value in CORPUS["values_for_every_parameter"]:
+                add("query", method, path, {parameter["name"]: value})
             parameter_index += 1
         for value in CORPUS["formats"]:
             add("format", method, path, {"format": value})
+        if "{" in path:  # a hostile identifier in place of the real one
+            for value in CORPUS["path_values"]:
+                add("path", method, path.replace("{slug}", value).replace("{id}", value))
 
     write_index = 0
     for method, path, _ in operations:
