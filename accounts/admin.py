@@ -10,10 +10,14 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from knox.models import AuthToken, get_digest_token
 from knox.settings import CONSTANTS
+
+from accounts import one_time
 
 admin.site.unregister(AuthToken)  # knox's own admin lists every user's tokens to anyone allowed
 
@@ -80,3 +84,28 @@ class TokenAdmin(admin.ModelAdmin):
                 "expiry": obj.expiry,
             },
         )
+
+
+# --- Users: a password someone sets for another person works once ----------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, but a password set here for someone else (a new account, or "Set
+    password" on theirs) is one they must replace at their next sign-in (accounts/one_time.py)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():
+            one_time.issue(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.filter(pk=id).first()
+            if user is not None and user.pk != request.user.pk:
+                one_time.issue(user)
+        return response

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import lockout, schema  # noqa: F401  connect receivers; register the token scheme
+        from accounts import lockout, one_time, schema  # noqa: F401  receivers; the token scheme

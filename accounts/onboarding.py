@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts import one_time
+
 # The groups events/migrations/0002 creates: curators add and change, editors also publish.
 CURATOR_GROUP = "Curator"
 EDITOR_GROUP = "Editor"
@@ -40,6 +42,7 @@ def curator_create(*, username: str, editor: bool = False, email: str = "") -> t
     password = generated_password()
     user.set_password(password)
     user.save()
+    one_time.issue(user)  # theirs to replace at the first sign-in
     group_name = EDITOR_GROUP if editor else CURATOR_GROUP
     group = Group.objects.filter(name=group_name).first()
     if group is None:
@@ -48,11 +51,19 @@ def curator_create(*, username: str, editor: bool = False, email: str = "") -> t
     return user, password
 
 
-def password_reset(*, user, password: str | None = None) -> str:
-    """Give `user` a new password (generated unless given) and lift any login lockout."""
+def password_reset(*, user, password: str | None = None, one_time_use: bool = True) -> str:
+    """Give `user` a new password (generated unless given) and lift any login lockout.
+
+    A password handed to the person works once (`one_time_use`): at their next sign-in the
+    admin asks for their own. An operator's own choice (TIMELINE_ADMIN_PASSWORD) is not.
+    """
     password = password or generated_password()
     user.set_password(password)
     user.save(update_fields=["password"])
+    if one_time_use:
+        one_time.issue(user)
+    else:
+        one_time.IssuedPassword.objects.filter(user=user).delete()
     # Forgetting the failed attempts lets the person sign in now, not in 15 minutes.
     AccessAttempt.objects.filter(username=user.get_username()).delete()
     return password

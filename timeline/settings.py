@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password someone else gave you leads to "Change password" first (accounts/one_time.py).
+    "accounts.one_time.ReplaceIssuedPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timeline.middleware.RevisionMiddleware",
     # Last, as django-axes requires: turns a refused login into its lockout page.

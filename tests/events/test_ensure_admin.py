@@ -120,7 +120,7 @@ def test_reset_password_gives_the_admin_a_new_one_and_lifts_a_lockout(monkeypatc
 
     output = ensure_admin("--reset-password")
 
-    password = re.search(r"Admin login: admin / (\S+) \(shown once", output)[1]
+    password = re.search(r"Login: admin / (\S+) \(shown once, and it works once", output)[1]
     admin = User.objects.get(username="admin")
     assert admin.check_password(password) and not admin.check_password("forgotten long ago 91")
     assert not AccessAttempt.objects.exists()
@@ -151,12 +151,13 @@ def test_add_curator_creates_a_staff_account_in_the_group_and_shows_the_password
     assert user.is_staff and not user.is_superuser
     assert user.email == "maria@example.org"
     assert [g.name for g in user.groups.all()] == [group]
-    assert "Sign in at /admin/ with:" in output and "shown only now" in output
-    # They can sign in and reach the event list right away.
+    assert "Sign in at /admin/ with:" in output and "shown only now and works once" in output
+    # They can sign in right away; choosing their own password comes first
+    # (tests/accounts/test_one_time_passwords.py).
     assert client.login(
         request=RequestFactory().post("/admin/login/"), username="maria", password=password
     )
-    assert client.get("/admin/events/event/").status_code == 200
+    assert client.get("/admin/events/event/")["Location"] == "/admin/password_change/"
 
 
 def test_add_curator_refuses_a_name_already_taken():

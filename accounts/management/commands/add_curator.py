@@ -37,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  username: {user.get_username()}")
         self.stdout.write(f"  password: {password}")
         self.stdout.write(
-            "The password is shown only now. Pass it on privately; they change it under "
-            "“Change password” after signing in."
+            "The password is shown only now and works once: pass it on privately; at their "
+            "first sign-in the admin asks them to choose their own."
         )

@@ -50,8 +50,8 @@ class Command(BaseCommand):
             if existing is None:
                 raise CommandError(f"No account “{username}”; nothing was changed.")
             password, generated = self._password(User, existing.get_username())
-            password_reset(user=existing, password=password)
-            self._sign_in(existing.get_username(), password if generated else None, "New")
+            password_reset(user=existing, password=password, one_time_use=generated)
+            self._sign_in(existing.get_username(), password if generated else None, "Reset")
             return
         if existing is not None:
             self.stdout.write(
@@ -84,13 +84,20 @@ class Command(BaseCommand):
         rule = "=" * 72
         self.stdout.write(rule)
         self.stdout.write(self.style.SUCCESS(f"Curators' admin: {self.url}"))
-        if password:
+        if password and state == "Reset":
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Login: {username} / {password} (shown once, and it works once: at "
+                    "sign-in the admin asks for a password of their own)"
+                )
+            )
+        elif password:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Admin login: {username} / {password} (shown once; change it in the admin)"
                 )
             )
-        elif state == "New":
+        elif state in ("New", "Reset"):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Admin login: {username} with the password from TIMELINE_ADMIN_PASSWORD."
