@@ -62,6 +62,19 @@ def period_end(value: dt.date, precision: str) -> dt.date:
     return value
 
 
+def reversed_period(start, end, *, start_text: str = "", end_text: str = "") -> str | None:
+    """The one message for a `from`/`to` pair whose end comes before its start, or None.
+
+    `start` and `end` are (date, precision) pairs as the partial-date parameters parse them;
+    the texts, when given, quote what the person typed.
+    """
+    if not (start and end) or period_end(*end) >= start[0]:
+        return None
+    to = f"“to” ({end_text})" if end_text else "“to”"
+    since = f"“from” ({start_text})" if start_text else "“from”"
+    return f"{to} is before {since}: give a “to” on or after “from”."
+
+
 def bounds(
     start: dt.date, start_precision: str, end: dt.date | None, end_precision: str | None
 ) -> tuple[dt.date, dt.date]:

@@ -116,12 +116,11 @@ OTHER_EVENT = [
     ("relation", "x.kind"),
     *((column, f"o.{column}") for column in ("slug", "title", *rows.DATE_COLUMNS)),
 ]
-# The posts a person held on the event's first possible day (open ends count as held).
+# The posts a person held on the event's first possible day: the rule of events.rows.
 POSTS = JSONSet(
     [("title", "r.title"), ("organisation", actor("ra"))],
-    "events_role r JOIN events_actor ra ON ra.id = r.organisation_id WHERE r.person_id = a.id "
-    "AND (r.start_date IS NULL OR r.start_date <= {day}) "
-    "AND (r.end_date IS NULL OR r.end_date >= {day})",
+    "events_role r JOIN events_actor ra ON ra.id = r.organisation_id WHERE "
+    + rows.POSTS_CONDITION.format(person="a.id", day="{day}"),
     "r.start_date, r.id",
 )
 RELATED_SETS = {

@@ -156,15 +156,14 @@ class EventFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("from"), data.get("to")
-        if start and end and dates.period_end(*end) < start[0]:
-            self.add_error(
-                "to",
-                input_error(
-                    f"“to” ({self.data.get('to')}) is before “from” ({self.data.get('from')}): "
-                    "give a “to” on or after “from”."
-                ),
-            )
+        reversed_period = dates.reversed_period(
+            data.get("from"),
+            data.get("to"),
+            start_text=self.data.get("from", ""),
+            end_text=self.data.get("to", ""),
+        )
+        if reversed_period:
+            self.add_error("to", input_error(reversed_period))
         if data.get("ordering") == "relevance" and not data.get("q"):
             self.add_error("ordering", "Ordering by relevance needs a search text in `q`.")
         slug = data.get("timeline")

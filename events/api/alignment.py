@@ -80,9 +80,9 @@ class AlignmentQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["a"].pk == attrs["b"].pk:
             raise serializers.ValidationError({"b": "Choose two different states."})
-        start, end = attrs.get("from"), attrs.get("to")
-        if start and end and dates.period_end(*end) < start[0]:
-            raise serializers.ValidationError({"to": "“to” is before “from”."})
+        reversed_period = dates.reversed_period(attrs.get("from"), attrs.get("to"))
+        if reversed_period:
+            raise serializers.ValidationError({"to": reversed_period})
         return attrs
 
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from events import dates
 from events.api.actor_serializers import ActorRefField
-from events.api.writing import FullCleanModelSerializer, VersionedWriteSerializer
+from events.api.writing import FullCleanModelSerializer, TextValue, VersionedWriteSerializer
 from events.choices import ActorKind
 from events.models import Actor, Citation, Event, EventType, Participation, Source
 
@@ -142,4 +142,4 @@ class CitationSerializer(FullCleanModelSerializer):
 
 
 class RetractSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why it is retracted; readers will see it.")
+    reason = TextValue(help_text="Why it is retracted; readers will see it.")

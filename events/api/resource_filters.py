@@ -93,9 +93,9 @@ class VoteDateFilter(EventPartialDateFilter):
 class VoteFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
-        start, end = data.get("from"), data.get("to")
-        if start and end and dates.period_end(*end) < start[0]:
-            self.add_error("to", "“to” is before “from”.")
+        reversed_period = dates.reversed_period(data.get("from"), data.get("to"))
+        if reversed_period:
+            self.add_error("to", reversed_period)
         if data.get("option") and not data.get("actor"):
             self.add_error("option", "Give `actor` too: option filters on how that actor voted.")
         return data

@@ -19,6 +19,7 @@ from events.api.browsable import BrowsableAPIRenderer
 from events.api.openapi import error_responses, shape
 from events.api.renderers import ORJSONRenderer
 from events.api.shapes import Review
+from events.api.writing import TextValue
 from events.choices import ReviewStatus
 from events.models import RevisionReview
 
@@ -67,7 +68,7 @@ class ReviewedWriteMixin:
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why it is rejected; the curator sees it.")
+    reason = TextValue(help_text="Why it is rejected; the curator sees it.")
 
 
 STATUS_FILTER = OpenApiParameter(

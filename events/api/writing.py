@@ -40,6 +40,17 @@ class SlugRefField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class TextValue(serializers.CharField):
+    """Text, as the schema says: a number or true/false is refused, not quietly made text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                "Give text here (in quotes), not a number or true/false."
+            )
+        return super().to_internal_value(data)
+
+
 class FullCleanModelSerializer(serializers.ModelSerializer):
     """A write serializer that validates through the model and records who wrote.
 
@@ -49,6 +60,8 @@ class FullCleanModelSerializer(serializers.ModelSerializer):
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.CharField:
+            field_class = TextValue
         validators = [v for v in kwargs.get("validators", []) if not isinstance(v, UniqueValidator)]
         if "validators" in kwargs:
             kwargs["validators"] = validators

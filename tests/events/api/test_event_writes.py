@@ -130,6 +130,10 @@ def test_retracting_needs_a_reason_and_keeps_the_event_visible(editor_client):
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
 
+    response = post(editor_client, f"{URL}claim/retract/", {"reason": 0})
+    assert response.status_code == 400  # the schema says text; a number is not quietly "0"
+    assert "not a number" in response.json()["errors"]["reason"][0]
+
     response = post(editor_client, f"{URL}claim/retract/", {"reason": "Misreported."})
     assert response.status_code == 200
     public = Client().get(f"{URL}claim/").json()
@@ -330,3 +334,13 @@ def test_the_history_endpoint_lists_revisions_with_a_field_diff_for_staff_only(
     reader.force_login(UserFactory(username="reader"))
     assert reader.get(f"{URL}draft-event/history/").status_code == 403
     assert editor_client.get(f"{URL}no-such-event/history/").status_code == 404
+
+
+@pytest.mark.parametrize("value", [5, 4.5, True])
+def test_a_text_field_given_a_number_or_boolean_is_refused_and_nothing_is_written(
+    editor_client, value
+):
+    response = post(editor_client, URL, {**NEW_EVENT, "title": value})
+    assert response.status_code == 400
+    assert "Give text here" in response.json()["errors"]["title"][0]
+    assert not Event.objects.filter(slug="intel-pause").exists()
