@@ -64,15 +64,19 @@ class ReferenceListField(forms.Field):
     def _hint(self) -> str:
         # Read by API clients and by people on the events page alike: say what to type.
         if self.noun == "actor":
-            return "Use an actor's slug or a state's ISO 3166 alpha-3 code, such as usa or rus."
+            return (
+                "Use an actor's slug, name or alias, or a state's ISO 3166 alpha-3 code, "
+                "such as usa or rus."
+            )
         return f"Use the {self.noun}'s slug as listed by the API."
 
 
 def resolve_actors(values: list[str]) -> dict[str, int]:
-    """Map each given reference (lower-cased) to an actor id (see ActorQuerySet.resolve)."""
-    return {
-        reference.lower(): actor.pk for reference, actor in Actor.objects.resolve(*values).items()
-    }
+    """Map each given reference (lower-cased) to an actor id (see ActorQuerySet.resolve).
+
+    Names count too (a reader on /events/ types “Ukraine”; a slug or code still wins)."""
+    found = Actor.objects.resolve(*values, names=True)
+    return {reference.lower(): actor.pk for reference, actor in found.items()}
 
 
 def resolve_types(values: list[str]) -> dict[str, int]:

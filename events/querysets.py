@@ -204,19 +204,24 @@ class ActorQuerySet(models.QuerySet):
         given = [reference.strip() for reference in references]
         codes = [key.upper() for key in wanted]
         condition = Q(slug__in={*wanted, *given}) | Q(iso3__in=codes) | Q(wikidata_id__in=codes)
+        candidates = self.filter(condition).order_by("id")
         if names:
             # search_names holds the name, short name and aliases, one a line: a name is a
-            # candidate when its text appears there; the exact line is checked below.
+            # candidate when its text appears there; the exact line is checked below. Codes
+            # and slugs alone (the usual case) cost this one query.
             condition |= Q(name__in=given) | Q(short_name__in=given)
+            candidates = list(self.filter(condition).order_by("id"))
             unseen = set(wanted) - {
                 key
-                for actor in self.filter(condition).only("slug", "iso3", "wikidata_id")
+                for actor in candidates
                 for key in reference_keys(actor.slug, actor.iso3, actor.wikidata_id)
             }
-            for key in sorted(unseen):
-                condition |= Q(search_names__icontains=key)
+            if unseen:
+                for key in sorted(unseen):
+                    condition |= Q(search_names__icontains=key)
+                candidates = self.filter(condition).order_by("id")
         best: dict[str, tuple[tuple[int, int], object]] = {}
-        for actor in self.filter(condition).order_by("id"):
+        for actor in candidates:
             codes = (actor.slug, actor.iso3, actor.wikidata_id)
             keys = [(rank, code.lower()) for rank, code in enumerate(codes) if code]
             if names:  # name, short name, aliases: the order search_names keeps them in

@@ -53,6 +53,21 @@ def test_actor_filter_accepts_slug_and_iso3_in_any_case(client, usa, russia):
     assert slugs(client, "actor=uSa") == ["us-only"]
 
 
+def test_actor_filter_accepts_a_name_or_alias_as_a_person_types_it(client, usa, russia):
+    """The events page's actor box says a name works: it is the same filter as the API's."""
+    russia.aliases = "Moscow\nthe Kremlin"
+    russia.save()
+    ParticipationFactory(event=PublishedEventFactory(slug="us-only"), actor=usa)
+    ParticipationFactory(event=PublishedEventFactory(slug="ru-only"), actor=russia)
+
+    assert slugs(client, "actor=United States") == ["us-only"]
+    assert slugs(client, "actor=russian federation") == ["ru-only"]
+    assert slugs(client, "actor=the Kremlin") == ["ru-only"]
+    page = client.get("/events/?actor=United+States")
+    assert page.status_code == 200 and "us-only" in page.content.decode()
+    assert "Use an actor's slug, name or alias" in str(errors(client, "actor=Atlantis"))
+
+
 def test_several_actors_match_any_by_default_and_all_on_request(client, usa, russia):
     both = PublishedEventFactory(slug="both", start_date=dt.date(2025, 2, 18))
     ParticipationFactory(event=both, actor=usa)
