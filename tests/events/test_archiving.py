@@ -383,3 +383,16 @@ def test_the_dashboard_counts_dead_links_and_links_to_them(editor_client):
     listed = editor_client.get(link)
     assert listed.status_code == 200
     assert len(listed.context["cl"].result_list) == 2
+
+
+def test_a_link_going_dead_or_a_first_copy_moves_the_public_etag(client):
+    source = SourceFactory()
+    event = public_event_citing(source)
+    url = f"/events/{event.slug}/"
+    before = client.get(url)["ETag"]
+
+    store_snapshot(source=source, result=fetched(url=source.url))
+    archived = client.get(url)["ETag"]
+    make_dead(source)
+
+    assert len({before, archived, client.get(url)["ETag"]}) == 3
