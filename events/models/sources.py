@@ -1,15 +1,27 @@
 """The evidence: sources, and the citations that tie a claim about an event to a source."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from events import dates
-from events.choices import CitationStance, DatePrecision, SourceKind
+from events.choices import CitationStance, DatePrecision, LinkStatus, SourceKind
 from events.models.base import TrackedModel, VersionedModel
 from events.models.events import Event
 from events.querysets import SourceQuerySet
 from events.urls_normalise import normalise_url
+
+
+def link_dead_since(link_status: str, failing_since) -> dt.date | None:
+    """The day a dead link started failing; None unless the link is dead. `failing_since` as
+    the database gives it: a datetime, or ISO text from a JSON projection (events.rows)."""
+    if link_status != LinkStatus.DEAD or not failing_since:
+        return None
+    if isinstance(failing_since, str):
+        return dt.date.fromisoformat(failing_since[:10])
+    return failing_since.date()
 
 
 class Source(TrackedModel, VersionedModel):
@@ -52,6 +64,35 @@ class Source(TrackedModel, VersionedModel):
         "archived copy URL", max_length=1000, blank=True, help_text="e.g. a Wayback Machine copy."
     )
     full_text = models.TextField(blank=True, help_text="The text, where we may keep it.")
+    # Kept by events.archiving (the archiver and the link checker), never edited by hand, and
+    # not part of the source's history (revisions.NOT_RECORDED): readers see them as
+    # "archived copy" and "link dead since …" next to the source.
+    archived_at = models.DateTimeField(
+        "archived",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the latest snapshot of the page was taken; empty when there is none.",
+    )
+    link_status = models.CharField(
+        max_length=10,
+        choices=LinkStatus.choices,
+        default=LinkStatus.UNCHECKED,
+        editable=False,
+        db_index=True,
+    )
+    link_failures = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Failed checks in a row, since the last success."
+    )
+    link_failing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The first failure of the current run of failures: for a dead link, since when.",
+    )
+    link_checked_at = models.DateTimeField(
+        "link last checked", null=True, blank=True, editable=False, db_index=True
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -84,6 +125,11 @@ class Source(TrackedModel, VersionedModel):
         return dates.display_date(
             self.published_on, self.published_precision, self.published_approximate
         )
+
+    @property
+    def link_dead_since(self) -> dt.datetime | None:
+        """When the link started failing, for a dead link; None otherwise."""
+        return self.link_failing_since if self.link_status == LinkStatus.DEAD else None
 
     def clean(self) -> None:
         # Normalise before Django's unique check, so a pasted duplicate is caught as one.
