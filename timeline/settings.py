@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "events",
     "events.imports",
+    "events.ingestion",
     "embeds",
     "accounts",
 ]
