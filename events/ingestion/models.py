@@ -96,7 +96,7 @@ class Candidate(models.Model):
         Ingestion, on_delete=models.CASCADE, related_name="candidates"
     )  # CASCADE: a candidate means nothing without its article.
     sentence = models.TextField()
-    paragraph = models.PositiveIntegerField(help_text="Index of its paragraph, from 0.")
+    paragraph = models.PositiveIntegerField(help_text="Its paragraph, counted from 1.")
     fingerprint = models.CharField(
         max_length=64, help_text="Of the sentence, normalised: how a rejection is remembered."
     )
