@@ -50,9 +50,7 @@ class Ingestion(models.Model):
         "SHA-256", max_length=64, db_index=True, help_text="Of the page's bytes or the text."
     )
     # PROTECT: the article cited by the events accepted from it stays.
-    source = models.ForeignKey(
-        "events.Source", on_delete=models.PROTECT, related_name="ingestions"
-    )
+    source = models.ForeignKey("events.Source", on_delete=models.PROTECT, related_name="ingestions")
     title = models.CharField(max_length=500, blank=True)
     author = models.CharField(max_length=500, blank=True)
     published = models.DateField("publication date", null=True, blank=True)

@@ -56,7 +56,11 @@ def test_pasted_text_and_uploaded_html_are_read_too(curator):
     assert pasted.source.reference.startswith("sha256:")
     assert pasted.candidates.get().start_date == dt.date(2025, 3, 3)
     uploaded = ingest_html(data=ARTICLE.encode(), file_name="saved.html", user=curator)
-    assert (uploaded.kind, uploaded.file_name, uploaded.candidate_count) == ("file", "saved.html", 2)
+    assert (uploaded.kind, uploaded.file_name, uploaded.candidate_count) == (
+        "file",
+        "saved.html",
+        2,
+    )
 
 
 def test_readers_may_not_ingest(server):
