@@ -57,6 +57,15 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class LinkStatus(models.TextChoices):
+    """What the link checker last concluded about a source's URL (events.archiving)."""
+
+    UNCHECKED = "unchecked", "Not checked yet"
+    ALIVE = "alive", "Alive"
+    FAILING = "failing", "Failed once"  # one failure is not yet dead: sites have bad minutes
+    DEAD = "dead", "Dead"
+
+
 class CitationStance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     CONTRADICTS = "contradicts", "Contradicts"

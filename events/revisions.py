@@ -50,9 +50,23 @@ FOLLOW: dict[str, tuple[str, ...]] = {
 NOT_RECORDED: dict[str, tuple[str, ...]] = {
     "events.event": ("search_actors",),
     "events.actor": ("search_names",),
+    # The archiver's and the link checker's conclusions (events.archiving), not curators' edits.
+    "events.source": (
+        "archived_at",
+        "link_status",
+        "link_failures",
+        "link_failing_since",
+        "link_checked_at",
+    ),
 }
 # Logs derived from changes, and the reviews of proposed revisions: never versioned themselves.
-UNVERSIONED = ("events.changestamp", "events.publicchange", "events.revisionreview")
+UNVERSIONED = (
+    "events.changestamp",
+    "events.publicchange",
+    "events.revisionreview",
+    "events.sourcesnapshot",
+    "events.linkcheck",
+)
 # Bookkeeping a diff does not show: it moves with every save or is derived from what is shown.
 HIDDEN_IN_DIFFS = {
     "id",

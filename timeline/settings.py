@@ -5,6 +5,7 @@ SQLite in ./var/. Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABAS
 `manage.py check --deploy` then passes.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,8 +151,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
+# Archived copies of sources (events.archiving): local files under TIMELINE_ARCHIVE_DIR by default
+# (inside var/, which git ignores); ARCHIVE_STORAGE_BACKEND and ARCHIVE_STORAGE_OPTIONS (a JSON
+# object) select any Django storage instead, such as S3 (docs/operations.md, "Archived copies").
+ARCHIVE_DIR = Path(env_str("TIMELINE_ARCHIVE_DIR", str(VAR_DIR / "archive")))
+_ARCHIVE_BACKEND = env_str("ARCHIVE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+try:
+    _ARCHIVE_OPTIONS = json.loads(env_str("ARCHIVE_STORAGE_OPTIONS", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ARCHIVE_STORAGE_OPTIONS must be a JSON object: {exc}") from exc
+if not isinstance(_ARCHIVE_OPTIONS, dict):
+    raise ImproperlyConfigured("ARCHIVE_STORAGE_OPTIONS must be a JSON object.")
+if _ARCHIVE_BACKEND.endswith(".FileSystemStorage"):
+    _ARCHIVE_OPTIONS = {"location": str(ARCHIVE_DIR), **_ARCHIVE_OPTIONS}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "archive": {"BACKEND": _ARCHIVE_BACKEND, "OPTIONS": _ARCHIVE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count
 
 from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, VersionedAdmin
+from events.archiving import archive_later
 from events.forms import SourceForm
 from events.models import Citation, Source
 
@@ -44,6 +45,11 @@ class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "url" in form.changed_data:
+            archive_later(obj)  # archived in the background once this save commits
 
     @admin.display(description="published", ordering="published_on")
     def display_published(self, obj: Source) -> str:

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from events.api.writing import VersionedWriteSerializer
+from events.archiving import archive_later
 from events.models import Source
 
 
@@ -36,3 +37,15 @@ class SourceWriteSerializer(VersionedWriteSerializer):
         if "authors" in attrs:
             attrs["authors"] = "\n".join(a.strip() for a in attrs["authors"] if a.strip())
         return attrs
+
+    def create(self, validated_data):
+        source = super().create(validated_data)
+        archive_later(source)  # a source added by hand is archived in the background
+        return source
+
+    def update(self, instance, validated_data):
+        old_url = instance.url
+        source = super().update(instance, validated_data)
+        if source.url != old_url:
+            archive_later(source)
+        return source

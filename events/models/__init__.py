@@ -1,5 +1,6 @@
 from events.models.actors import Actor, Role
 from events.models.aid import AidMeasure
+from events.models.archive import LinkCheck, SourceSnapshot
 from events.models.base import ConcurrentEditError
 from events.models.changes import ChangeStamp, PublicChange
 from events.models.demo import DemoFingerprint
@@ -20,11 +21,13 @@ __all__ = [
     "Event",
     "EventRelation",
     "EventType",
+    "LinkCheck",
     "Participation",
     "PublicChange",
     "RevisionReview",
     "Role",
     "Source",
+    "SourceSnapshot",
     "Timeline",
     "TimelineEntry",
     "VoteRecord",

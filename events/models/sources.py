@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from events import dates
-from events.choices import CitationStance, DatePrecision, SourceKind
+from events.choices import CitationStance, DatePrecision, LinkStatus, SourceKind
 from events.models.base import TrackedModel, VersionedModel
 from events.models.events import Event
 from events.querysets import SourceQuerySet
@@ -52,6 +52,35 @@ class Source(TrackedModel, VersionedModel):
         "archived copy URL", max_length=1000, blank=True, help_text="e.g. a Wayback Machine copy."
     )
     full_text = models.TextField(blank=True, help_text="The text, where we may keep it.")
+    # Kept by events.archiving (the archiver and the link checker), never edited by hand, and
+    # not part of the source's history (revisions.NOT_RECORDED): readers see them as
+    # "archived copy" and "link dead since …" next to the source.
+    archived_at = models.DateTimeField(
+        "archived",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the latest snapshot of the page was taken; empty when there is none.",
+    )
+    link_status = models.CharField(
+        max_length=10,
+        choices=LinkStatus.choices,
+        default=LinkStatus.UNCHECKED,
+        editable=False,
+        db_index=True,
+    )
+    link_failures = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Failed checks in a row, since the last success."
+    )
+    link_failing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The first failure of the current run of failures: for a dead link, since when.",
+    )
+    link_checked_at = models.DateTimeField(
+        "link last checked", null=True, blank=True, editable=False, db_index=True
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -84,6 +113,11 @@ class Source(TrackedModel, VersionedModel):
         return dates.display_date(
             self.published_on, self.published_precision, self.published_approximate
         )
+
+    @property
+    def link_dead_since(self):
+        """When the link started failing, for a dead link; None otherwise."""
+        return self.link_failing_since if self.link_status == LinkStatus.DEAD else None
 
     def clean(self) -> None:
         # Normalise before Django's unique check, so a pasted duplicate is caught as one.

@@ -25,6 +25,7 @@ from events.models import (
     EventType,
     Role,
     Source,
+    SourceSnapshot,
     VoteRecord,
 )
 from tests.factories import (
@@ -214,6 +215,23 @@ CASES = {
         )
         for digest in ("a", "b")
     ],
+    # SourceSnapshot
+    "events_sourcesnapshot_unique_content": lambda: (
+        (source := SourceFactory())
+        and [
+            SourceSnapshot.objects.create(
+                source=source,
+                file=f"snapshots/{n}.html",
+                sha256="0" * 64,
+                fetched_at=timezone.now(),
+                status=200,
+                final_url=source.url,
+                content_type="text/html",
+                size=1,
+            )
+            for n in (1, 2)
+        ]
+    ),
 }
 
 # Further bad values for constraints whose rule has more than one way to be broken.
