@@ -52,7 +52,12 @@ NOT_RECORDED: dict[str, tuple[str, ...]] = {
     "events.actor": ("search_names",),
 }
 # Logs derived from changes, and the reviews of proposed revisions: never versioned themselves.
-UNVERSIONED = ("events.changestamp", "events.publicchange", "events.revisionreview")
+UNVERSIONED = (
+    "events.changestamp",
+    "events.publicchange",
+    "events.revisionreview",
+    "events.slugredirect",
+)
 # Bookkeeping a diff does not show: it moves with every save or is derived from what is shown.
 HIDDEN_IN_DIFFS = {
     "id",
