@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the revisions: a request to a merged record's old address is redirected.
+    "timeline.middleware.MergedRedirectMiddleware",
     "timeline.middleware.RevisionMiddleware",
     # Last, as django-axes requires: turns a refused login into its lockout page.
     "axes.middleware.AxesMiddleware",
