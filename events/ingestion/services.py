@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events import dates, revisions
+from events.archiving import store_snapshot
 from events.authorship import stamp_author
 from events.choices import CitationStance, DatePrecision, EventStatus, SourceKind
+from events.duplicates import similar_events
 from events.fetching import FetchRefused, FetchResult, fetch
 from events.imports.records import event_slug
 from events.ingestion import extraction
@@ -159,8 +161,8 @@ def _ingest(
             published=article.published,
             text=article.text,
         )
-        if fetched is not None:
-            _archive(source, fetched)
+        if fetched is not None:  # archived by default: the evidence outlives the link
+            store_snapshot(source=source, result=fetched, text=article.text)
         _store_candidates(ingestion, extracted)
     return ingestion
 
@@ -168,18 +170,6 @@ def _ingest(
 def _extraction_text(text: str) -> str:
     """The stored text (one paragraph a line) as the extractor reads it."""
     return text
-
-
-def _archive(source: Source, fetched: FetchResult) -> None:
-    from events.archiving import store_snapshot
-
-    store_snapshot(source=source, result=fetched)
-
-
-def _similar(**kwargs) -> list[Event]:
-    from events.duplicates import similar_events
-
-    return similar_events(**kwargs)
 
 
 def article_key(source: Source) -> str:
@@ -239,13 +229,16 @@ def _store_candidates(ingestion: Ingestion, extracted: list) -> None:
         found = [actors[slug] for slug in item.actors if slug in actors]
         event_type = types.get(item.type) if item.type else None
         start = _fit(item.start, item.precision) if item.start else None
+        # The extractor gives the last day a written date covers ("in February": the 28th);
+        # only an end beyond the start's own period is a span.
+        end = item.end if start and item.end and item.end > _period_end(start, item) else None
         candidate = Candidate.objects.create(
             ingestion=ingestion,
             sentence=item.sentence,
             paragraph=item.paragraph,
             fingerprint=print_,
             start_date=start,
-            end_date=item.end if item.end and start and item.end >= start else None,
+            end_date=end,
             precision=item.precision or DatePrecision.DAY,
             approximate=item.approximate,
             event_type=event_type,
@@ -254,7 +247,7 @@ def _store_candidates(ingestion: Ingestion, extracted: list) -> None:
         candidate.actors.set(found)
         if start is not None:
             candidate.duplicates.set(
-                _similar(
+                similar_events(
                     title=item.sentence,
                     start=start,
                     end=candidate.end_date,
@@ -267,6 +260,10 @@ def _store_candidates(ingestion: Ingestion, extracted: list) -> None:
     ingestion.skipped_count = skipped
     ingestion.status = IngestionStatus.PENDING if stored else IngestionStatus.REVIEWED
     ingestion.save(update_fields=["candidate_count", "skipped_count", "status"])
+
+
+def _period_end(start: dt.date, item) -> dt.date:
+    return dates.period_end(start, item.precision or DatePrecision.DAY)
 
 
 def _fit(value: dt.date, precision: str) -> dt.date:

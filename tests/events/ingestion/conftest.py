@@ -116,16 +116,3 @@ def actors(db):
         "ukraine": StateFactory(slug="ukraine", name="Ukraine", iso3="UKR"),
         "united-states": StateFactory(slug="united-states", name="United States", iso3="USA"),
     }
-
-
-@pytest.fixture(autouse=True)
-def _helpers_not_merged_yet(monkeypatch):
-    """Until the archiving and duplicates branches are merged, their calls do nothing."""
-    import importlib.util
-
-    from events.ingestion import services
-
-    if importlib.util.find_spec("events.archiving") is None:
-        monkeypatch.setattr(services, "_archive", lambda source, fetched: None)
-    if importlib.util.find_spec("events.duplicates") is None:
-        monkeypatch.setattr(services, "_similar", lambda **kwargs: [])

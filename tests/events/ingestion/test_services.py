@@ -17,7 +17,7 @@ from events.ingestion.services import (
     ingest_url,
     reject,
 )
-from events.models import Citation, Event, RevisionReview, Source
+from events.models import Citation, Event, RevisionReview, Source, SourceSnapshot
 from tests.conftest import *  # noqa: F403
 from tests.events.ingestion.conftest import ARTICLE
 from tests.factories import EventFactory, PublishedEventFactory, UserFactory
@@ -150,6 +150,7 @@ def test_bad_pages_are_refused_with_a_reason_and_nothing_written(server, curator
     with pytest.raises(IngestRefused, match=reason):
         ingest_url(url=f"{server}{path}", user=curator)
     assert not Ingestion.objects.exists() and not Source.objects.exists()
+    assert not SourceSnapshot.objects.exists()
 
 
 def test_unreachable_and_internal_addresses_are_refused(curator, settings):
@@ -165,3 +166,21 @@ def test_non_utf8_text_is_refused(curator):
     with pytest.raises(IngestRefused, match="not UTF-8"):
         ingest_text(text="Kyiv caf\u00e9".encode("latin-1"), user=curator)
     assert not Citation.objects.exists() and not Ingestion.objects.exists()
+
+
+def test_a_fetched_article_is_archived_with_its_hash(server, curator):
+    ingestion = ingest_url(url=f"{server}/article", user=curator)
+    snapshot = SourceSnapshot.objects.get(source=ingestion.source)
+    assert snapshot.sha256 == ingestion.sha256
+    assert "paused all military aid" in snapshot.text
+
+
+def test_candidates_name_the_existing_events_they_may_repeat(server, curator, actors):
+    existing = EventFactory(
+        title="United States pauses military aid to Ukraine",
+        slug="us-pauses-aid",
+        start_date=dt.date(2025, 3, 4),
+    )
+    existing.actors.add(actors["ukraine"], actors["united-states"])
+    first = ingest_url(url=f"{server}/article", user=curator).candidates.first()
+    assert list(first.duplicates.values_list("slug", flat=True)) == ["us-pauses-aid"]
