@@ -8,6 +8,7 @@ Bad input is refused before anything is written: `IngestRefused` carries a one-l
 
 import datetime as dt
 import hashlib
+import logging
 import re
 
 from django.contrib.auth.models import AnonymousUser
@@ -38,6 +39,7 @@ from events.models import Actor, Citation, Event, EventType, Participation, Sour
 from events.reviews import write_or_propose
 from events.urls_normalise import normalise_url
 
+logger = logging.getLogger(__name__)
 INGEST_PERMISSION = "ingestion.add_ingestion"
 TITLE_CHARS = 120
 
@@ -162,9 +164,23 @@ def _ingest(
             text=article.text,
         )
         if fetched is not None:  # archived by default: the evidence outlives the link
-            store_snapshot(source=source, result=fetched, text=article.text)
+            _archive(ingestion, fetched)
         _store_candidates(ingestion, extracted)
     return ingestion
+
+
+def _archive(ingestion: Ingestion, fetched: FetchResult) -> None:
+    """A storage that fails (a full disk, an unreachable bucket) does not lose the reading: the
+    ingestion says so, and the source can be archived again from its admin page."""
+    try:
+        with transaction.atomic():
+            store_snapshot(source=ingestion.source, result=fetched, text=ingestion.text)
+    except OSError:
+        logger.exception("Archiving %s failed", fetched.url)
+        ingestion.error = (
+            "The page could not be archived (the storage failed): archive the source again later."
+        )
+        ingestion.save(update_fields=["error"])
 
 
 def _extraction_text(text: str) -> str:

@@ -128,6 +128,11 @@ def test_a_curators_citation_on_a_published_event_waits_for_an_editor(candidate,
 def test_a_rejected_sentence_is_not_proposed_again(server, candidate, curator):
     reject(candidate=candidate, user=curator)
     assert Rejection.objects.get().sentence == candidate.sentence
+    revision = Version.objects.get_for_object(candidate).get().revision
+    assert (revision.user, revision.comment.split(";")[0]) == (
+        curator,
+        "Rejected a candidate from an article",
+    )
     again = ingest_url(url=f"http://{server.split('://')[1]}/article", user=curator)
     assert again.skipped_count == 1
     assert candidate.sentence not in again.candidates.values_list("sentence", flat=True)
@@ -184,3 +189,15 @@ def test_candidates_name_the_existing_events_they_may_repeat(server, curator, ac
     existing.actors.add(actors["ukraine"], actors["united-states"])
     first = ingest_url(url=f"{server}/article", user=curator).candidates.first()
     assert list(first.duplicates.values_list("slug", flat=True)) == ["us-pauses-aid"]
+
+
+def test_a_failing_archive_storage_is_noted_not_fatal(server, curator, monkeypatch):
+    from events.ingestion import services
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "store_snapshot", broken)
+    ingestion = ingest_url(url=f"{server}/article", user=curator)
+    assert "could not be archived" in ingestion.error
+    assert ingestion.candidate_count == 2 and not SourceSnapshot.objects.exists()
