@@ -7,7 +7,8 @@ a curator to review. No model is downloaded: everything it knows, curators can e
 How a candidate is found:
 1. The text is split into paragraphs and sentences (sentences.py).
 2. Each sentence gets its date (dates_in_text.py: the most precise date it writes, resolved
-   against the publication date), its actors (gazetteer.py) and a suggested type (lexicon.py).
+   against the publication date; "the same day" or "hours later" take the last single day
+   written before them), its actors (gazetteer.py) and a suggested type (lexicon.py).
 3. A sentence that continues the one before it is merged into it: same paragraph, no date of
    its own (or the same one), and it starts with a pronoun ("He suggested …", "The decision
    …") or names one of the same actors. At most three sentences are merged.
@@ -31,6 +32,11 @@ from events.ingestion.lexicon import Lexicon, default_lexicon
 from events.ingestion.sentences import sentences
 
 MAX_MERGED = 3
+# These take the date of the last sentence before them that names a single day.
+_SAME_DAY = re.compile(
+    r"\b(?:(?:on|of)\s+the\s+same\s+day|that\s+same\s+day|later\s+that\s+day|hours\s+later)\b",
+    re.IGNORECASE,
+)
 # A sentence opening with one of these continues the one before it.
 _ANAPHORA = re.compile(
     r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|the\s+(?:move|decision|"
@@ -120,11 +126,17 @@ def extract_candidates(
     gazetteer = gazetteer if gazetteer is not None else Gazetteer.from_database()
     lexicon = lexicon if lexicon is not None else default_lexicon()
     readings: list[_Reading] = []
+    last_day: DateMention | None = None
     for sentence in sentences(text):
+        mention = main_date(sentence.text, published=published)
+        if mention is None and last_day is not None and _SAME_DAY.search(sentence.text):
+            mention = last_day
+        if mention is not None and mention.precision == "day" and mention.start == mention.end:
+            last_day = mention
         reading = _Reading(
             texts=[sentence.text],
             paragraph=sentence.paragraph,
-            date=main_date(sentence.text, published=published),
+            date=mention,
             actors=gazetteer.find(sentence.text),
             type=lexicon.suggest(sentence.text),
         )

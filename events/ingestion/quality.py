@@ -5,6 +5,7 @@ articles were written for the project about real events). Run it with
 
     DEBUG=1 python -m events.ingestion.quality            # actors from the demo data file
     DEBUG=1 python -m events.ingestion.quality --database # actors as curators have them now
+    DEBUG=1 python -m events.ingestion.quality --verbose  # and every candidate and miss
 
 How each figure is counted (docs/ingestion.md, "How well the extractor does"):
 - a candidate is about a labelled event when its sentence contains one of the event's
@@ -27,6 +28,7 @@ import json
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,9 +145,16 @@ def load_labelled_set(directory: Path = LABELLED_SET) -> list[LabelledArticle]:
 
 
 def score(
-    articles: list[LabelledArticle], *, gazetteer: Gazetteer, lexicon: Lexicon | None = None
+    articles: list[LabelledArticle],
+    *,
+    gazetteer: Gazetteer,
+    lexicon: Lexicon | None = None,
+    log: Callable[[str], object] | None = None,
 ) -> Scores:
-    """Run the extractor on every article and count its hits (see the module docstring)."""
+    """Run the extractor on every article and count its hits (see the module docstring).
+
+    `log`, when given, receives a line for each candidate and each missed event.
+    """
     lexicon = lexicon or default_lexicon()
     scores = Scores(articles=len(articles))
     p, r = scores.precision, scores.recall
@@ -173,10 +182,14 @@ def score(
             if candidate.type is not None:
                 p["types"].total += 1
                 p["types"].hits += bool(event and candidate.type == event.type)
+            if log:
+                log(_describe(article, candidate, event))
         for index, event in enumerate(article.events):
             found = told[index]
             r["candidates"].total += 1
             r["candidates"].hits += bool(found)
+            if log and not found:
+                log(f"{article.file}: MISSED {event.about}")
             if event.start is not None:
                 r["dates"].total += 1
                 r["dates"].hits += any(event.dated_as(candidate) for candidate in found)
@@ -187,6 +200,30 @@ def score(
                 r["types"].total += 1
                 r["types"].hits += any(candidate.type == event.type for candidate in found)
     return scores
+
+
+def _describe(
+    article: LabelledArticle, candidate: ExtractedCandidate, event: LabelledEvent | None
+) -> str:
+    if event is None:
+        verdict = "NOT AN EVENT"
+    else:
+        wrong = [
+            what
+            for what, right in (
+                ("date", event.start is None or event.dated_as(candidate)),
+                ("actors", set(candidate.actors) == event.actors),
+                ("type", candidate.type == event.type),
+            )
+            if not right
+        ]
+        verdict = f"{event.about}" + (f" (differs: {', '.join(wrong)})" if wrong else "")
+    date = f"{candidate.start}/{candidate.end} {candidate.precision}" if candidate.start else "-"
+    return (
+        f"{article.file} ¶{candidate.paragraph}: {verdict}\n"
+        f"    {date} {candidate.actors} {candidate.type} {candidate.confidence}: "
+        f"{candidate.sentence[:100]}"
+    )
 
 
 def _event_of(candidate: ExtractedCandidate, events: tuple[LabelledEvent, ...]) -> int | None:
@@ -226,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         "the demo data file.",
     )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="Also print every candidate (with the labelled event it is about, if any, and "
+        "what differs) and every missed event.",
+    )
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
     import django
@@ -235,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     if not len(gazetteer):
         print("No actors in the database: run `manage.py load_demo` first.", file=sys.stderr)
         return 1
-    scores = score(load_labelled_set(), gazetteer=gazetteer)
+    scores = score(load_labelled_set(), gazetteer=gazetteer, log=print if options.verbose else None)
     print(json.dumps(scores.as_dict(), indent=2) if options.json else scores.table())
     return 0
 
