@@ -11,6 +11,7 @@ urlpatterns = [
     path("timelines/<slug:slug>/", views.timeline_page, name="timeline"),
     path("events/<slug:slug>/", views.event_page, name="event"),
     path("actors/<slug:slug>/", views.actor_page, name="actor"),
+    path("sources/<int:pk>/archived-copy/", views.archived_copy, name="archived_copy"),
     path("embed/timelines/<slug:slug>/", views.embed_timeline, name="embed_timeline"),
     path("embed/events/<slug:slug>/", views.embed_event, name="embed_event"),
     path("embed/timeline/", views.embed_query, name="embed_query"),

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -32,11 +33,12 @@ from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
 from embeds.share import share_meta
 from embeds.svg import agreement_chart
-from events import dates
+from events import archiving, dates
 from events.alignment import agreement_by_year, vote_partners
 from events.choices import (
     ActorKind,
     CitationStance,
+    DatePrecision,
     EventStatus,
     ParticipantRole,
     TimelineKind,
@@ -47,7 +49,7 @@ from events.choices import (
 from events.detail import EventDetail, load_event_detail
 from events.filtersets import EventFilterSet
 from events.markdown import render_markdown
-from events.models import Actor, Event, Role, Timeline
+from events.models import Actor, Event, Role, Source, Timeline
 from events.preview import (
     PROPOSAL_PARAMETER,
     Proposal,
@@ -383,6 +385,11 @@ def _event_page_context(detail: EventDetail) -> dict:
                 if citation["source"]["published_on"]
                 else ""
             ),
+            "display_dead_since": (
+                dates.display_date(citation["source"]["dead_since"], DatePrecision.DAY)
+                if citation["source"]["dead_since"]
+                else ""
+            ),
         }
         for citation in detail.citations
     ]
@@ -598,3 +605,15 @@ def _preview_embed_event(request, slug, proposal: Proposal | None):
         visible=visible,
     )
     return private_preview(response)
+
+
+@require_safe
+def archived_copy(request, pk):
+    """Our copy of a source: readers may open it once a public event cites the source; staff
+    who may view sources, any source's (a draft's preview links here too)."""
+    private = request.user.has_perm("events.view_source")
+    sources = Source.objects.all() if private else Source.objects.public()
+    snapshot = archiving.latest_snapshot(sources.filter(pk=pk))
+    if snapshot is None:
+        raise Http404("No archived copy of this source is public.")
+    return archiving.snapshot_response(snapshot, request, private=private)

@@ -15,11 +15,12 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
 from events.choices import LinkStatus
 from events.fetching import HTML_TYPES, FetchRefused, FetchResult, fetch
-from events.freshness import stamp_change
+from events.freshness import Validators, stamp_change
 from events.models import LinkCheck, Source, SourceSnapshot
 from events.models.archive import archive_storage
 
@@ -190,8 +191,8 @@ def record_check(
         link_failing_since=source.link_failing_since,
         link_checked_at=at,
     )
-    if LinkStatus.DEAD in (before, source.link_status) and before != source.link_status:
-        stamp_change(source)  # readers see "link dead since …" appear or go
+    if before != source.link_status:
+        stamp_change(source)  # readers see "link dead since …" come or go, the API the status
     return check
 
 
@@ -210,3 +211,52 @@ def _answered(refused: FetchRefused) -> bool:
     """Whether a refused fetch still shows a live link: the server answered below 400 (the
     page was too large or of a type not wanted), rather than an error, a timeout or a refusal."""
     return refused.status is not None and refused.status < 400
+
+
+# --- serving a copy --------------------------------------------------------------------------
+
+# An archived page is someone else's HTML served from our origin: it must not run scripts here,
+# read our cookies, submit forms or load anything (a tracker would learn who reads it). The CSP
+# sandbox gives the document an opaque origin with scripts, forms and plugins off; everything
+# but inline styles and data: images is refused; the bytes are served as they were stored.
+SANDBOX_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def latest_snapshot(sources) -> SourceSnapshot | None:
+    """The newest snapshot of the one source in `sources` (a visibility already applied)."""
+    return SourceSnapshot.objects.filter(source__in=sources).order_by("-fetched_at", "-id").first()
+
+
+def snapshot_response(snapshot: SourceSnapshot, request, *, private: bool) -> HttpResponse:
+    """The stored bytes, never trusted: HTML in a sandbox, plain text as text, anything else
+    (a PDF) as a download. The ETag is the content's hash; `private` responses are not kept."""
+    validators = Validators(snapshot.sha256[:32], weak=False)
+    cache_control = "private, no-store" if private else "public, no-cache"
+    if validators.not_modified(request.headers):
+        response = HttpResponseNotModified()
+    else:
+        with snapshot.file.open("rb") as stored:
+            body = stored.read()
+        kind = snapshot.content_type
+        charset = f"; charset={snapshot.charset}" if snapshot.charset else ""
+        extension = _EXTENSIONS.get(kind, ".bin")
+        disposition = "inline"
+        if kind in HTML_TYPES:
+            content_type = f"text/html{charset}"
+        elif kind == "text/plain":
+            content_type = f"text/plain{charset}"
+        else:
+            content_type, disposition = kind or "application/octet-stream", "attachment"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'{disposition}; filename="archived-{snapshot.sha256[:12]}{extension}"'
+        )
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    validators.apply(response, cache_control=cache_control, vary=("Cookie",))
+    return response

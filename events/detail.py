@@ -19,6 +19,7 @@ from django.db import NotSupportedError
 from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES
 from events.merging import check_merged_event
+from events.models.sources import link_dead_since
 
 # The event's own columns: a row's (events.rows.COLUMNS, the one projection every list uses) plus
 # what only the detail shows; then its vote record's (null when it records no vote).
@@ -154,6 +155,9 @@ RELATED_SETS = {
                             "published_precision",
                             "published_approximate",
                             "language",
+                            "archived_at",
+                            "link_status",
+                            "link_failing_since",
                         )
                     ]
                 ),
@@ -227,6 +231,9 @@ class EventDetail:
                     c["source"]["url"],
                     c["source"]["publisher"],
                     c["stance"],
+                    c["source"]["archived_at"],
+                    c["source"]["link_status"],
+                    c["source"]["link_failing_since"],
                 )
                 for c in self.citations
             ],
@@ -250,6 +257,8 @@ def load_event_detail(events, **lookup) -> EventDetail | None:
         source = citation["source"]
         source["published_on"] = _date(source["published_on"])
         source["published_approximate"] = bool(source["published_approximate"])
+        source["archived"] = source["archived_at"] is not None
+        source["dead_since"] = link_dead_since(source["link_status"], source["link_failing_since"])
     for measure in sets["aid_measures"]:
         amount = measure["amount"]
         measure["amount"] = None if amount is None else Decimal(str(amount)).quantize(CENTS)

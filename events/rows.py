@@ -27,8 +27,16 @@ from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from events import dates
-from events.choices import PUBLIC_EVENT_STATUSES, CitationStance, EventStatus, Verification
+from events.choices import (
+    PUBLIC_EVENT_STATUSES,
+    CitationStance,
+    DatePrecision,
+    EventStatus,
+    LinkStatus,
+    Verification,
+)
 from events.models import Citation, Participation
+from events.models.sources import link_dead_since
 
 # An event's dates as stored (what events.dates renders), in the order of its helpers' arguments.
 DATE_COLUMNS = (
@@ -65,7 +73,16 @@ COLUMNS = (
 # An actor's brief form (the detail's actors too), in the order of the Participant fields.
 ACTOR_KEYS = ("slug", "name", "short_name", "kind", "iso3")
 PARTICIPANT_COLUMNS = (*(f"actor__{key}" for key in ACTOR_KEYS), "role")
-SOURCE_COLUMNS = ("source_id", "source__title", "source__url", "source__publisher", "stance")
+SOURCE_COLUMNS = (
+    "source_id",
+    "source__title",
+    "source__url",
+    "source__publisher",
+    "stance",
+    "source__archived_at",
+    "source__link_status",
+    "source__link_failing_since",
+)
 
 # Claims no independent source confirms; the pages mark them.
 DOUBTFUL = (Verification.REPORTED, Verification.DISPUTED, Verification.UNVERIFIED)
@@ -110,11 +127,29 @@ class CitedSource:
     url: str | None
     publisher: str
     stance: str
+    # What the archiver and the link checker found (events.archiving), as the database gives it.
+    archived_at: object = None
+    link_status: str = LinkStatus.UNCHECKED
+    link_failing_since: object = None
 
     @property
     def stance_label(self) -> str:
         """Lower case, as a timeline entry shows it: "(contradicts)"."""
         return STANCE_LABELS.get(self.stance, self.stance).lower()
+
+    @property
+    def archived(self) -> bool:
+        """Whether we hold a copy readers can open (embeds:archived_copy)."""
+        return self.archived_at is not None
+
+    @property
+    def dead_since(self) -> dt.date | None:
+        return link_dead_since(self.link_status, self.link_failing_since)
+
+    @property
+    def display_dead_since(self) -> str:
+        dead = self.dead_since
+        return dates.display_date(dead, DatePrecision.DAY) if dead else ""
 
 
 @dataclass(slots=True)
@@ -255,7 +290,8 @@ PARTICIPANTS_JSON = """(SELECT coalesce(json_agg(json_build_array(
     posts=POSTS_JSON["postgresql"].format(person="a.id", day="ev.date_lower")
 )
 SOURCES_JSON = """(SELECT coalesce(json_agg(json_build_array(
-    s.id, s.title, s.url, s.publisher, c.stance) ORDER BY c.id), '[]')::text
+    s.id, s.title, s.url, s.publisher, c.stance,
+    s.archived_at, s.link_status, s.link_failing_since) ORDER BY c.id), '[]')::text
   FROM events_citation c JOIN events_source s ON s.id = c.source_id
  WHERE c.event_id = {event_id})"""
 

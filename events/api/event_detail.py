@@ -8,7 +8,7 @@ from rest_framework.fields import DateTimeField
 
 from events import dates
 from events.api import shapes
-from events.api.rows import event_url_prefix, row_json
+from events.api.rows import event_url_prefix, row_json, source_archive
 from events.detail import EventDetail
 from events.markdown import render_markdown
 
@@ -64,7 +64,7 @@ def event_detail_data(detail: EventDetail, request) -> shapes.EventDetail:
                 "quote": citation["quote"],
                 "locator": citation["locator"],
                 "note": citation["note"],
-                "source": _source(citation["source"]),
+                "source": _source(citation["source"], prefix),
             }
             for citation in detail.citations
         ],
@@ -102,7 +102,7 @@ def event_detail_data(detail: EventDetail, request) -> shapes.EventDetail:
     }
 
 
-def _source(source: dict) -> shapes.SourceBrief:
+def _source(source: dict, prefix: str) -> shapes.SourceBrief:
     published = source["published_on"]
     return {
         "id": source["id"],
@@ -118,6 +118,9 @@ def _source(source: dict) -> shapes.SourceBrief:
             else None
         ),
         "language": source["language"],
+        **source_archive(
+            prefix, source["id"], source["archived"], source["link_status"], source["dead_since"]
+        ),
     }
 
 

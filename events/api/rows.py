@@ -5,6 +5,8 @@ and embeds use too. No serializer runs per object (`events.api.shapes.EventRow`
 declares this shape for the OpenAPI schema); orjson renders the dicts.
 """
 
+from urllib.parse import urlsplit
+
 from django.urls import reverse
 
 from events.rows import EventRow
@@ -13,6 +15,21 @@ from events.rows import EventRow
 def event_url_prefix(request) -> str:
     """Absolute URL of the event list; a row's URL is this plus its slug (no reverse per row)."""
     return request.build_absolute_uri(reverse("event-list"))
+
+
+def archived_copy_url(absolute_prefix: str, source_id: int) -> str:
+    """Our public copy of a source (embeds:archived_copy), on the host of an absolute URL."""
+    parts = urlsplit(absolute_prefix)
+    return f"{parts.scheme}://{parts.netloc}{reverse('embeds:archived_copy', args=[source_id])}"
+
+
+def source_archive(absolute_prefix: str, source_id: int, archived: bool, status, dead) -> dict:
+    """The archive fields of every source shape (shapes.SourceArchive)."""
+    return {
+        "archived_copy": archived_copy_url(absolute_prefix, source_id) if archived else None,
+        "link_status": status,
+        "dead_since": dead.isoformat() if dead else None,
+    }
 
 
 def row_json(row: EventRow, url_prefix: str) -> dict:
@@ -66,6 +83,7 @@ def row_json(row: EventRow, url_prefix: str) -> dict:
                 "url": s.url,
                 "publisher": s.publisher,
                 "stance": s.stance,
+                **source_archive(url_prefix, s.id, s.archived, s.link_status, s.dead_since),
             }
             for s in row.sources
         ],

@@ -20,6 +20,7 @@ from events.choices import (
     CitationStance,
     DatePrecision,
     EventStatus,
+    LinkStatus,
     ParticipantRole,
     PublicChangeKind,
     ReviewStatus,
@@ -110,7 +111,13 @@ class RowActor(TypedDict):
     role: ParticipantRole
 
 
-class RowSource(TypedDict):
+class SourceArchive(TypedDict):
+    archived_copy: str | None  # our copy of the page (public once a public event cites it)
+    link_status: LinkStatus  # unchecked, alive, failing (once), dead (twice in a row)
+    dead_since: str | None  # ISO date of the first failure, for a dead link
+
+
+class RowSource(SourceArchive):
     id: int
     title: str
     url: str | None
@@ -216,7 +223,7 @@ class VoteDetail(VoteRow):
 # Sources (events.api.source_views) -------------------------------------------------------------
 
 
-class SourceRow(TypedDict):
+class SourceRow(SourceArchive):
     id: int
     api_url: str  # this source in the API
     kind: SourceKind
@@ -228,7 +235,8 @@ class SourceRow(TypedDict):
     published: str | None  # publication date in its precision: “Feb 2025”
     published_edtf: str | None  # EDTF: 2025-02
     language: str
-    archive_url: str
+    archive_url: str  # a copy elsewhere that curators entered, e.g. the Wayback Machine's
+    archived_at: str | None  # when our latest copy was taken
 
 
 class CitingEvent(TypedDict):
@@ -303,7 +311,7 @@ class Participant(TypedDict):
     posts: list[Post]
 
 
-class SourceBrief(TypedDict):
+class SourceBrief(SourceArchive):
     id: int
     kind: str
     title: str

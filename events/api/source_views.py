@@ -7,12 +7,13 @@ from events.api.caching import VersionedWriteMixin
 from events.api.openapi import crud_schema
 from events.api.resource_filters import SourceFilterSet
 from events.api.resources import ResourceViewSet
-from events.api.rows import event_url_prefix
+from events.api.rows import event_url_prefix, source_archive
 from events.api.shapes import SourceDetail, SourceRow
 from events.api.source_serializers import SourceWriteSerializer
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES
 from events.models import Citation, Source
+from events.models.sources import link_dead_since
 
 SOURCE_COLUMNS = (
     "id",
@@ -27,6 +28,9 @@ SOURCE_COLUMNS = (
     "published_approximate",
     "language",
     "archive_url",
+    "archived_at",
+    "link_status",
+    "link_failing_since",
 )
 
 
@@ -47,6 +51,14 @@ def source_row(value: dict, api_prefix: str) -> SourceRow:
         "published_edtf": dates.edtf_date(published, precision, approximate) if published else None,
         "language": value["language"],
         "archive_url": value["archive_url"],
+        "archived_at": value["archived_at"].isoformat() if value["archived_at"] else None,
+        **source_archive(
+            api_prefix,
+            value["id"],
+            value["archived_at"] is not None,
+            value["link_status"],
+            link_dead_since(value["link_status"], value["link_failing_since"]),
+        ),
     }
 
 

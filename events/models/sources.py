@@ -1,5 +1,7 @@
 """The evidence: sources, and the citations that tie a claim about an event to a source."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,16 @@ from events.models.base import TrackedModel, VersionedModel
 from events.models.events import Event
 from events.querysets import SourceQuerySet
 from events.urls_normalise import normalise_url
+
+
+def link_dead_since(link_status: str, failing_since) -> dt.date | None:
+    """The day a dead link started failing; None unless the link is dead. `failing_since` as
+    the database gives it: a datetime, or ISO text from a JSON projection (events.rows)."""
+    if link_status != LinkStatus.DEAD or not failing_since:
+        return None
+    if isinstance(failing_since, str):
+        return dt.date.fromisoformat(failing_since[:10])
+    return failing_since.date()
 
 
 class Source(TrackedModel, VersionedModel):
@@ -115,7 +127,7 @@ class Source(TrackedModel, VersionedModel):
         )
 
     @property
-    def link_dead_since(self):
+    def link_dead_since(self) -> dt.datetime | None:
         """When the link started failing, for a dead link; None otherwise."""
         return self.link_failing_since if self.link_status == LinkStatus.DEAD else None
 

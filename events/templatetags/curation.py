@@ -5,16 +5,16 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from events import reviews
-from events.choices import EventStatus, ReviewStatus
-from events.models import Event
+from events.choices import EventStatus, LinkStatus, ReviewStatus
+from events.models import Event, Source
 
 register = template.Library()
 
 
 @register.inclusion_tag("admin/events/dashboard.html", takes_context=True)
 def curator_dashboard(context):
-    """Drafts and events in review (one query) and proposed changes waiting for an editor, each
-    linked to its filtered list."""
+    """Drafts and events in review (one query), proposed changes waiting for an editor and
+    sources whose link is dead (one query each), each linked to its filtered list."""
     request = context["request"]
     if not request.user.has_perm("events.view_event"):
         return {"counts": []}
@@ -35,5 +35,15 @@ def curator_dashboard(context):
             ),
             # Editors: the queue to decide; curators: their own changes still waiting.
             (waiting, "Proposed changes waiting", f"{reviews_url}?status__exact=pending"),
+            *_dead_links(request.user),
         ]
     }
+
+
+def _dead_links(user) -> list[tuple[int, str, str]]:
+    """Sources the link checker found dead (manage.py check_links), for whoever sees sources."""
+    if not user.has_perm("events.view_source"):
+        return []
+    dead = Source.objects.filter(link_status=LinkStatus.DEAD).count()
+    sources = reverse("admin:events_source_changelist")
+    return [(dead, "Dead links", f"{sources}?link_status__exact={LinkStatus.DEAD}")]

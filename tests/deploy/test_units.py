@@ -49,3 +49,17 @@ def test_timeouts_nest_so_the_inner_one_answers_first(gunicorn_conf):
     assert seconds > gunicorn_conf["timeout"]
     stop = int(_unit("timeline.service")["Service"]["TimeoutStopSec"])
     assert stop > gunicorn_conf["graceful_timeout"]
+
+
+def test_the_link_check_timer_runs_check_links_with_options_it_accepts():
+    from django.core.management import load_command_class
+
+    service = _unit("timeline-check-links.service")["Service"]
+    assert _unit("timeline-check-links.timer")["Timer"]["OnCalendar"]
+    _program, manage, command, *options = service["ExecStart"].split()
+    assert (manage, command) == ("manage.py", "check_links")
+    parsed = load_command_class("events", "check_links").create_parser("manage.py", command)
+    parsed = parsed.parse_args(options)
+    assert (parsed.older_than, parsed.limit) == (20, 2000)
+    worker = _unit("timeline-worker.service")["Service"]["ExecStart"]
+    assert worker.endswith("manage.py db_worker")
