@@ -5,12 +5,13 @@ from django.db import models
 from django.db.models import Count
 
 from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, VersionedAdmin
+from events.admin.merging import MergeActionMixin
 from events.forms import SourceForm
 from events.models import Citation, Source
 
 
 @admin.register(Source)
-class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
+class SourceAdmin(MergeActionMixin, DeletionRulesMixin, VersionedAdmin):
     form = SourceForm
     # Curators paste addresses without a scheme; assume https (Django 6's default) not http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -19,7 +20,19 @@ class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
     search_fields = ("title", "url", "publisher", "reference")
     readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
     fieldsets = (
-        (None, {"fields": ("kind", "title", "url", "reference", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "title",
+                    "url",
+                    "reference",
+                    "loaded_version",
+                    "confirm_duplicate",
+                )
+            },
+        ),
         (
             "Publication",
             {
