@@ -307,3 +307,49 @@ def similar_sources(
         found.append(source)
     found.sort(key=lambda source: (-source.duplicate_score, source.pk))
     return found[:limit]
+
+
+def duplicates_of(obj, *, actor_ids: list[int] | None = None, limit: int = 5) -> list:
+    """The likely duplicates of an actor, source or event as it is about to be saved (its
+    own row left out). `actor_ids`: an event's participants, when they are not stored yet
+    (a form's inline rows, an API body); by default its stored ones."""
+    from events import dates
+    from events.models import Actor, Event, Source
+
+    if isinstance(obj, Event):
+        if obj.start_date is None:
+            return []
+        start, end = dates.bounds(
+            obj.start_date, obj.start_precision, obj.end_date, obj.end_precision or None
+        )
+        if actor_ids is None:
+            actor_ids = (
+                list(obj.participations.values_list("actor_id", flat=True)) if obj.pk else []
+            )
+        return similar_events(
+            title=obj.title,
+            start=start,
+            end=end,
+            actor_ids=actor_ids,
+            type_id=obj.event_type_id,
+            exclude_pk=obj.pk,
+            limit=limit,
+        )
+    if isinstance(obj, Actor):
+        return similar_actors(
+            name=obj.name,
+            short_name=obj.short_name,
+            aliases=obj.aliases,
+            iso3=obj.iso3,
+            wikidata_id=obj.wikidata_id,
+            exclude_pk=obj.pk,
+            limit=limit,
+        )
+    if isinstance(obj, Source):
+        return similar_sources(url=obj.url, full_text=obj.full_text, exclude_pk=obj.pk, limit=limit)
+    return []
+
+
+def is_likely(record) -> bool:
+    """Whether a duplicate found is likely enough that a person must confirm the save."""
+    return record.duplicate_score >= LIKELY

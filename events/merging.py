@@ -383,10 +383,31 @@ def address_of(obj) -> str:
     return _address(obj)
 
 
-def history_link_ids(obj) -> list[int]:
-    """The ids of records merged into `obj`, whose histories stay under those ids."""
-    return list(
+@dataclass
+class MergedRecord:
+    """A record merged away, for its history page: a stand-in carrying its id and name, the
+    redirect (who merged it, when) and the record kept."""
+
+    placeholder: models.Model
+    redirect: SlugRedirect
+    target: models.Model | None
+
+
+def merged_record(model, old_id: str) -> MergedRecord | None:
+    """The record of `model` with this id that was merged into another, or None."""
+    if not str(old_id).isdigit():
+        return None
+    redirect = (
         SlugRedirect.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), target_id=obj.pk
-        ).values_list("old_id", flat=True)
+            content_type=ContentType.objects.get_for_model(model), old_id=int(old_id)
+        )
+        .select_related("merged_by")
+        .first()
     )
+    if redirect is None:
+        return None
+    placeholder = model(pk=redirect.old_id)
+    for name in ("name", "title"):
+        if hasattr(placeholder, name):
+            setattr(placeholder, name, redirect.old_name)
+    return MergedRecord(placeholder, redirect, redirect.target)
