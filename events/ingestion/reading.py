@@ -16,7 +16,8 @@ import htmldate
 import trafilatura
 
 MAX_TEXT_CHARS = 1_000_000
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# In a Content-Type header, or in the page's <meta charset> / <meta http-equiv> near its top.
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 
 
 class Refused(Exception):
@@ -60,9 +61,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _charset(data: bytes) -> str:
-    match = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", data, re.I)
-    if match is None:
-        match = _META_CHARSET.search(data)
+    match = _CHARSET.search(data)
     return match.group(1).decode("ascii") if match else ""
 
 

@@ -63,6 +63,12 @@ def default_routes() -> dict:
         "/photo.png": (200, "image/png", b"\x89PNG\r\n", []),
         "/empty": (200, html, b"<html><body><nav>Home</nav></body></html>", []),
         "/latin1": (200, "text/html", "<p>Caf\u00e9 Kyiv</p>".encode("latin-1") * 20, []),
+        "/declared-latin1": (
+            200,
+            "text/html; charset=iso-8859-1",
+            ARTICLE.replace("Ukraine", "Ukra\u00efne").encode("latin-1"),
+            [],
+        ),
     }
 
 

@@ -201,3 +201,8 @@ def test_a_failing_archive_storage_is_noted_not_fatal(server, curator, monkeypat
     ingestion = ingest_url(url=f"{server}/article", user=curator)
     assert "could not be archived" in ingestion.error
     assert ingestion.candidate_count == 2 and not SourceSnapshot.objects.exists()
+
+
+def test_a_page_in_the_charset_it_declares_is_read(server, curator):
+    ingestion = ingest_url(url=f"{server}/declared-latin1", user=curator)
+    assert "military aid to Ukra\u00efne" in ingestion.text
