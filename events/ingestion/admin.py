@@ -64,7 +64,7 @@ class NewFromArticleForm(forms.Form):
 
 class AcceptForm(forms.Form):
     title = forms.CharField(required=False, max_length=300)
-    event_type = forms.ModelChoiceField(EventType.objects.all(), label="type")
+    event_type = forms.ModelChoiceField(EventType.objects.all(), label="Type")
     date = forms.CharField(required=False, max_length=10, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
 
 
@@ -74,6 +74,7 @@ class AcceptIntoForm(forms.Form):
         self.fields["event"] = forms.ModelChoiceField(
             Event.objects.all(),
             label="Or another event",
+            required=False,  # a duplicate's own button submits the form without it
             widget=AutocompleteSelect(Candidate._meta.get_field("event"), admin_site),
         )
 

@@ -32,6 +32,8 @@ def test_new_from_article_reads_the_url_and_shows_the_review_page(curator_client
     # The sentence is highlighted inside its paragraph, escaped as text.
     assert "<mark>The United States paused all military aid to Ukraine on Monday" in page
     assert "Accept as draft" in page and ">Reject</button>" in page
+    # A duplicate's button must submit without the autocomplete field filled in.
+    assert 'name="i' in page and 'required id="id_i' not in page
 
 
 def test_pasted_text_and_html_files_are_accepted_too(curator_client):
