@@ -17,7 +17,7 @@ How a candidate is found:
    date nor type is commentary. A candidate with no date of its own is kept (many articles,
    the demo's seed among them, state facts without dates) with start, end None, precision ""
    and a low confidence: the curator supplies the date.
-5. Confidence adds up the evidence (see `confidence`).
+5. Confidence adds up the evidence, less for conjecture (see `confidence`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ _DATE_WEIGHT = {"day": 0.35, "month": 0.3, "year": 0.2}
 _ONE_ACTOR, _MORE_ACTORS = 0.2, 0.15
 _TYPE_WEIGHT, _STATEMENT_WEIGHT = 0.25, 0.1  # "said" alone is weak evidence of an event
 _APPROXIMATE_PENALTY = 0.05
+# Conjecture rather than report: "If the U.S. continues …", "Kyiv may struggle …".
+_HEDGE = re.compile(r"^(?:if|whether|perhaps)\b|\b(?:could|might|may)\b", re.IGNORECASE)
+_HEDGE_PENALTY = 0.15
 
 
 @dataclass(frozen=True)
@@ -161,10 +164,15 @@ def _specific(type_slug: str | None) -> bool:
     return type_slug is not None and type_slug != "statement"
 
 
-def confidence(*, precision: str, approximate: bool, actors: int, type_slug: str | None) -> float:
+def confidence(
+    *, precision: str, approximate: bool, actors: int, type_slug: str | None, hedged: bool = False
+) -> float:
     """How much evidence a candidate has: a date (more for a precise one, less when
-    approximate), one actor and more than one, a suggested type (little for "statement")."""
+    approximate), one actor and more than one, a suggested type (little for "statement"), less
+    when its first sentence conjectures ("if", "could", "may", "might")."""
     score = _DATE_WEIGHT.get(precision, 0.0)
+    if hedged:
+        score -= _HEDGE_PENALTY
     if precision and approximate:
         score -= _APPROXIMATE_PENALTY
     if actors >= 1:
@@ -175,7 +183,7 @@ def confidence(*, precision: str, approximate: bool, actors: int, type_slug: str
         score += _STATEMENT_WEIGHT
     elif type_slug:
         score += _TYPE_WEIGHT
-    return round(min(score, 1.0), 2)
+    return round(min(max(score, 0.0), 1.0), 2)
 
 
 def _candidate(reading: _Reading) -> ExtractedCandidate:
@@ -197,5 +205,6 @@ def _candidate(reading: _Reading) -> ExtractedCandidate:
             approximate=candidate.approximate,
             actors=len(candidate.actors),
             type_slug=candidate.type,
+            hedged=bool(_HEDGE.search(reading.texts[0])),
         ),
     )

@@ -32,7 +32,11 @@ class ActorNames:
 
 
 class Gazetteer:
-    """Finds actor slugs in text; build it once per extraction run (it compiles one pattern)."""
+    """Finds actor slugs in text; build it once per extraction run.
+
+    Names are grouped by their first word, so finding them costs a dictionary look-up per word
+    of text and a short pattern where a name may start, however many actors there are.
+    """
 
     def __init__(self, actors: Iterable[ActorNames]) -> None:
         owners: dict[str, set[str]] = {}
@@ -40,21 +44,24 @@ class Gazetteer:
         for actor in actors:
             for name in actor.names:
                 form = _form(name)
-                if len(form) < 2:
+                if len(form) < 2 or not _WORD.match(form):
                     continue
                 key = form if _exact_case(form) else form.lower()
                 owners.setdefault(key, set()).add(actor.slug)
                 spelled.setdefault(key, form)
         self._slug = {key: slugs.pop() for key, slugs in owners.items() if len(slugs) == 1}
-        alternatives = [
-            _alternative(spelled[key])
-            for key in sorted(self._slug, key=lambda key: (-len(key), key))
-        ]
-        self._pattern = (
-            re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
-            if alternatives
-            else None
-        )
+        # First word (as written for one-word names, lowercased for longer ones) -> names.
+        buckets: dict[tuple[bool, str], list[str]] = {}
+        for key in self._slug:
+            exact = _exact_case(spelled[key])
+            first = _WORD.match(key).group(0)
+            buckets.setdefault((exact, first), []).append(key)
+        # Compiled when first needed: most names never occur in a given article.
+        self._sources = {
+            bucket: [spelled[key] for key in sorted(keys, key=len, reverse=True)]
+            for bucket, keys in buckets.items()
+        }
+        self._patterns: dict[tuple[bool, str], re.Pattern] = {}
 
     @classmethod
     def from_actors(cls, actors) -> Gazetteer:
@@ -75,20 +82,40 @@ class Gazetteer:
 
     def find(self, text: str) -> list[str]:
         """The slugs of the actors `text` names, in order of first mention."""
-        if self._pattern is None:
-            return []
         slugs: list[str] = []
-        for match in self._pattern.finditer(text):
-            written = match.group(0)
+        position = 0
+        for word in _WORD.finditer(text):
+            if word.start() < position:
+                continue  # inside a name already read
+            longest = None
+            for bucket in ((True, word.group(0)), (False, word.group(0).lower())):
+                pattern = self._pattern(bucket)
+                match = pattern.match(text, word.start()) if pattern else None
+                if match and (longest is None or match.end() > longest.end()):
+                    longest = match
+            if longest is None:
+                continue
+            position = longest.end()
+            written = _form(longest.group(0))
             slug = self._slug.get(written) or self._slug.get(written.lower())
-            if slug is None:
-                slug = self._slug.get(_form(written)) or self._slug.get(_form(written).lower())
             if slug and slug not in slugs:
                 slugs.append(slug)
         return slugs
 
+    def _pattern(self, bucket: tuple[bool, str]) -> re.Pattern | None:
+        if bucket not in self._patterns:
+            forms = self._sources.get(bucket)
+            if not forms:
+                return None
+            alternatives = "|".join(_alternative(form) for form in forms)
+            self._patterns[bucket] = re.compile(f"(?:{alternatives})(?![\\w])")
+        return self._patterns[bucket]
+
     def __len__(self) -> int:
         return len(self._slug)
+
+
+_WORD = re.compile(r"(?<![\w])\w+")
 
 
 def _form(name: str) -> str:

@@ -73,6 +73,15 @@ def test_an_undated_candidate_has_no_date_and_a_low_confidence(gazetteer):
     assert candidate.confidence < 0.5
 
 
+def test_conjecture_lowers_the_confidence(gazetteer):
+    reported, conjectured = extract(
+        "Washington paused aid to Kyiv on Monday.\n\n"
+        "If Washington pauses aid to Kyiv on Monday, Russia could gain.",
+        gazetteer,
+    )
+    assert conjectured.confidence == pytest.approx(reported.confidence - 0.15)
+
+
 def test_headings_are_not_candidates(gazetteer):
     assert extract("Halting Military Aid to Ukraine\n\nNothing else here.", gazetteer) == []
 
@@ -126,6 +135,10 @@ def test_confidence_adds_up_the_evidence():
     assert confidence(precision="month", approximate=False, actors=1, type_slug=None) == 0.5
     assert confidence(precision="year", approximate=True, actors=1, type_slug=None) == 0.35
     assert confidence(precision="", approximate=False, actors=1, type_slug="statement") == 0.3
+    hedged = confidence(
+        precision="day", approximate=False, actors=2, type_slug="un-vote", hedged=True
+    )
+    assert hedged == 0.8
     day = confidence(precision="day", approximate=False, actors=1, type_slug=None)
     month = confidence(precision="month", approximate=False, actors=1, type_slug=None)
     assert day > month
