@@ -6,7 +6,7 @@ added by hand) is stored as a `SourceSnapshot`: its exact bytes in the "archive"
 once however many sources or fetches share it. The raw bytes are kept rather than a WARC: they
 are what curators and readers open, the hash proves them, and the HTTP facts a WARC would add
 (status, final URL, media type, charset, time) are columns here. The text is never trusted as
-HTML: archived pages are served in a sandbox (events.archive_views).
+HTML: archived pages are served in a sandbox (`snapshot_response`, below).
 """
 
 import re

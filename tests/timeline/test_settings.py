@@ -104,3 +104,19 @@ def test_fetching_reaches_no_internal_host_unless_listed_by_host_and_port():
     result = run_manage("check", env={**PRODUCTION_ENV, "TIMELINE_FETCH_ALLOW_HOSTS": "intranet"})
     assert result.returncode != 0
     assert "TIMELINE_FETCH_ALLOW_HOSTS entries are host:port" in result.stderr
+
+
+def test_archived_copies_go_to_local_files_by_default_or_to_any_configured_storage(tmp_path):
+    code = (
+        "from django.core.files.storage import storages; s = storages['archive']; "
+        "print(type(s).__name__, s.location)"
+    )
+    env = {**PRODUCTION_ENV, "TIMELINE_ARCHIVE_DIR": str(tmp_path)}
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.split() == ["FileSystemStorage", str(tmp_path)], result.stderr
+    elsewhere = {**env, "ARCHIVE_STORAGE_OPTIONS": f'{{"location": "{tmp_path / "other"}"}}'}
+    result = run_manage("shell", "--no-imports", "-c", code, env=elsewhere)
+    assert result.stdout.split()[1] == str(tmp_path / "other"), result.stderr
+    result = run_manage("check", env={**PRODUCTION_ENV, "ARCHIVE_STORAGE_OPTIONS": "bucket=x"})
+    assert result.returncode != 0
+    assert "ARCHIVE_STORAGE_OPTIONS must be a JSON object" in result.stderr
