@@ -303,3 +303,11 @@ def test_after_a_merge_the_etag_moves_and_a_stale_one_is_not_answered_304(client
     assert client.get(kept_url)["ETag"] != kept_etag
     assert client.get(kept_url, HTTP_IF_NONE_MATCH=kept_etag).status_code == 200
     assert client.get(old_url, HTTP_IF_NONE_MATCH=old_etag).status_code == 301
+
+
+def test_imports_find_the_kept_actor_by_the_old_slug(editor):
+    kept, second = _two_european_unions()
+    merge(keep=kept, remove=second, user=editor)
+
+    assert Actor.objects.resolve("european-union-2", names=True) == {"european-union-2": kept}
+    assert Actor.objects.resolve("european-union-2") == {}  # the API answers with a redirect
