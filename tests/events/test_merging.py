@@ -265,6 +265,8 @@ def test_old_event_addresses_redirect_for_deleted_and_retracted_duplicates(clien
         assert (api.status_code, api["Location"]) == (301, "/api/v1/events/riyadh-talks/")
         assert (page.status_code, page["Location"]) == (301, "/events/riyadh-talks/")
         assert embed["Location"] == "/embed/events/riyadh-talks/?theme=dark"
+    share = client.get("/share/events/riyadh-draft.png")
+    assert (share.status_code, share["Location"]) == (301, "/share/events/riyadh-talks.png")
 
 
 def test_a_write_to_an_old_address_is_redirected_with_its_method_kept(editor_client, editor):
