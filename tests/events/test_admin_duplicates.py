@@ -172,3 +172,24 @@ def test_the_history_of_a_merged_away_record_stays_reachable(editor_client, edit
     page = response.content.decode()
     assert "created" in page
     assert admin_url(Actor, "change", kept.pk) in page
+
+
+def test_a_merge_the_rules_refuse_is_an_error_message_and_changes_nothing(editor_client):
+    state, organisation = StateFactory(), ActorFactory()
+
+    response = _merge(editor_client, Actor, [state, organisation], apply="yes", keep=state.pk)
+
+    shown = messages_of(editor_client.get(admin_url(Actor, "changelist")))
+    assert response.status_code == 302
+    assert any(message.startswith("Not merged:") for message in shown)
+    assert Actor.objects.filter(pk=organisation.pk).exists()
+
+
+def test_an_editor_merges_two_events_from_the_event_list(editor_client):
+    kept = PublishedEventFactory(slug="kept")
+    draft = EventFactory(slug="duplicate-draft")
+
+    _merge(editor_client, Event, [kept, draft], apply="yes", keep=kept.pk)
+
+    assert not Event.objects.filter(pk=draft.pk).exists()
+    assert editor_client.get("/events/duplicate-draft/")["Location"] == "/events/kept/"

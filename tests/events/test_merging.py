@@ -265,6 +265,8 @@ def test_old_event_addresses_redirect_for_deleted_and_retracted_duplicates(clien
         assert (api.status_code, api["Location"]) == (301, "/api/v1/events/riyadh-talks/")
         assert (page.status_code, page["Location"]) == (301, "/events/riyadh-talks/")
         assert embed["Location"] == "/embed/events/riyadh-talks/?theme=dark"
+    share = client.get("/share/events/riyadh-draft.png")
+    assert (share.status_code, share["Location"]) == (301, "/share/events/riyadh-talks.png")
 
 
 def test_a_write_to_an_old_address_is_redirected_with_its_method_kept(editor_client, editor):
@@ -303,3 +305,11 @@ def test_after_a_merge_the_etag_moves_and_a_stale_one_is_not_answered_304(client
     assert client.get(kept_url)["ETag"] != kept_etag
     assert client.get(kept_url, HTTP_IF_NONE_MATCH=kept_etag).status_code == 200
     assert client.get(old_url, HTTP_IF_NONE_MATCH=old_etag).status_code == 301
+
+
+def test_imports_find_the_kept_actor_by_the_old_slug(editor):
+    kept, second = _two_european_unions()
+    merge(keep=kept, remove=second, user=editor)
+
+    assert Actor.objects.resolve("european-union-2", names=True) == {"european-union-2": kept}
+    assert Actor.objects.resolve("european-union-2") == {}  # the API answers with a redirect
