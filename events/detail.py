@@ -18,6 +18,7 @@ from django.db import NotSupportedError
 
 from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES
+from events.merging import check_merged_event
 from events.models.sources import link_dead_since
 
 # The event's own columns: a row's (events.rows.COLUMNS, the one projection every list uses) plus
@@ -248,6 +249,8 @@ def load_event_detail(events, **lookup) -> EventDetail | None:
     value = value.first()
     if value is None:
         return None
+    if "slug" in lookup:  # a duplicate merged away answers with the event kept
+        check_merged_event(value["slug"], value["status"])
     sets = {name: orjson.loads(value.pop(f"{name}_json")) for name in RELATED_SETS}
     for citation in sets["citations"]:
         source = citation["source"]

@@ -1,15 +1,18 @@
 """Admin forms: optimistic locking for versioned rows, vote rolls that agree with their counts,
 and messages that say what to fix."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from events import dates, revisions
 from events.choices import CitationStance, VoteOption
+from events.duplicates import duplicates_of, is_likely
 from events.models import CountryVote, Source, VoteRecord
 from events.models.base import aggregate_root
 from events.urls_normalise import normalise_url
@@ -90,7 +93,79 @@ def conflict_message(obj, loaded: int, current: int):
     )
 
 
-class EventForm(VersionedModelForm):
+def describe_duplicates(records) -> str:
+    """“<a>“Talks in Riyadh”</a> (event, published, 18 Feb 2025: same title, overlapping
+    dates)”, joined: the records found, each linked to its admin page."""
+
+    def parts(record):
+        opts = record._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        facts = [opts.verbose_name]
+        if hasattr(record, "status"):
+            facts += [record.get_status_display().lower(), record.display_date]
+        return url, str(record), ", ".join(facts), ", ".join(record.duplicate_reasons)
+
+    return format_html_join("; ", '<a href="{}">“{}”</a> ({}: {})', (parts(r) for r in records))
+
+
+class DuplicateCheckedForm(VersionedModelForm):
+    """Warns of a likely duplicate (events.duplicates) when a record is added, or when what
+    identifies it changes: the save is refused with links to the records it may repeat until
+    the curator ticks “I checked”; possible duplicates below that bar are shown after the save
+    (`duplicates`, read by the admin) without stopping it."""
+
+    # Changes to these fields are checked again; other edits of a stored record are not.
+    identifying_fields: tuple[str, ...] = ()
+
+    confirm_duplicate = forms.BooleanField(
+        label="I checked: this is not a duplicate, save it anyway",
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="Tick after opening the records listed above and making sure they are "
+        "different (if one is the same, edit or merge it instead).",
+    )
+
+    def participant_ids(self) -> list[int] | None:
+        """Participants as posted with the form, for events (None: use the stored ones)."""
+        return None
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.duplicates = []
+        if self._errors or not self._identity_changed():
+            return
+        self.duplicates = duplicates_of(self.instance, actor_ids=self.participant_ids())
+        likely = [record for record in self.duplicates if is_likely(record)]
+        if likely and not self.cleaned_data.get("confirm_duplicate"):
+            self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+            self.add_error(
+                None,
+                ValidationError(
+                    format_html(
+                        "This may be a duplicate of {}. If it is the same, edit that record "
+                        "instead (editors can merge the two); if it is not, tick “I checked” "
+                        "below and save again.",
+                        describe_duplicates(likely),
+                    ),
+                    code="likely_duplicate",
+                ),
+            )
+
+    def _identity_changed(self) -> bool:
+        if self.instance.pk is None:
+            return True
+        return bool(set(self.changed_data) & set(self.identifying_fields)) or (
+            self.participant_ids() is not None
+            and set(self.participant_ids())
+            != set(self.instance.participations.values_list("actor_id", flat=True))
+        )
+
+
+class ActorForm(DuplicateCheckedForm):
+    identifying_fields = ("name", "short_name", "aliases", "iso3", "wikidata_id")
+
+
+class EventForm(DuplicateCheckedForm):
     """The event form: one `date` typed as the source says it, and a tick for an unusual year.
 
     `date` is read by dates.parse_written_date into the stored start/end, precision and
@@ -108,6 +183,8 @@ class EventForm(VersionedModelForm):
         "end_precision",
         "end_approximate",
     )
+
+    identifying_fields = ("title", "date", "event_type")
 
     date = forms.CharField(
         label="Date",
@@ -127,6 +204,21 @@ class EventForm(VersionedModelForm):
         event = self.instance
         if event.start_date and "date" not in self.initial:
             self.initial["date"] = event.display_date
+
+    def participant_ids(self) -> list[int] | None:
+        # The participations inline as posted (prefix "participations"), deleted rows left out.
+        if not self.is_bound or "participations-TOTAL_FORMS" not in self.data:
+            return None
+        ids = []
+        for key, value in self.data.items():
+            row = re.fullmatch(r"participations-(\d+)-actor", key)
+            if (
+                row
+                and str(value).isdigit()
+                and not self.data.get(f"participations-{row[1]}-DELETE")
+            ):
+                ids.append(int(value))
+        return ids
 
     def clean_date(self):
         try:
@@ -191,7 +283,9 @@ def https_by_default(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class SourceForm(VersionedModelForm):
+class SourceForm(DuplicateCheckedForm):
+    identifying_fields = ("url", "full_text")
+
     class Meta:
         model = Source
         formfield_callback = https_by_default

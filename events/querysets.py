@@ -192,7 +192,8 @@ class ActorQuerySet(models.QuerySet):
         case (imports, which read what people typed: “Russia”, “Zelenskyy”). If one reference
         names two actors (one's slug is another's code), the slug wins, then the ISO code, the
         Wikidata id, the name, the short name, an alias; between equals, the older actor.
-        Unknown references are left out. Every place that turns a reference into an actor
+        With `names`, the slug of an actor merged into another (events.merging) names the one
+        kept. Unknown references are left out. Every place that turns a reference into an actor
         (API lookups, filters, write fields, pages, imports) asks here.
         """
         wanted: dict[str, list[str]] = {}
@@ -230,8 +231,30 @@ class ActorQuerySet(models.QuerySet):
             for rank, key in keys:
                 if key in wanted and (key not in best or (rank, actor.pk) < best[key][0]):
                     best[key] = ((rank, actor.pk), actor)
+        if names:  # what people typed may be the slug of an actor since merged into another
+            best.update(self._merged_into({key for key in wanted if key not in best}))
         return {
             reference: actor for key, (_rank, actor) in best.items() for reference in wanted[key]
+        }
+
+    def _merged_into(self, slugs: set[str]) -> dict:
+        """{old slug: ((rank, pk), actor kept)} for slugs of actors merged away."""
+        if not slugs:
+            return {}
+        from django.contrib.contenttypes.models import ContentType
+
+        from events.models import SlugRedirect
+
+        targets = dict(
+            SlugRedirect.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), old_slug__in=slugs
+            ).values_list("old_slug", "target_id")
+        )
+        actors = self.in_bulk(set(targets.values())) if targets else {}
+        return {
+            slug: ((99, target), actors[target])
+            for slug, target in targets.items()
+            if target in actors
         }
 
     def public(self) -> "ActorQuerySet":

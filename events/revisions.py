@@ -66,6 +66,7 @@ UNVERSIONED = (
     "events.revisionreview",
     "events.sourcesnapshot",
     "events.linkcheck",
+    "events.slugredirect",
 )
 # Bookkeeping a diff does not show: it moves with every save or is derived from what is shown.
 HIDDEN_IN_DIFFS = {

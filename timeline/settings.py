@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "events",
     "events.imports",
+    "events.ingestion",
     "embeds",
     "accounts",
 ]
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     # A password someone else gave you leads to "Change password" first (accounts/one_time.py).
     "accounts.one_time.ReplaceIssuedPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the revisions: a request to a merged record's old address is redirected.
+    "timeline.middleware.MergedRedirectMiddleware",
     "timeline.middleware.RevisionMiddleware",
     # Last, as django-axes requires: turns a refused login into its lockout page.
     "axes.middleware.AxesMiddleware",

@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, PreloadedInline, VersionedAdmin
+from events.admin.merging import MergeActionMixin
 from events.choices import ActorKind
+from events.forms import ActorForm
 from events.models import Actor, Role
 
 
@@ -22,7 +24,8 @@ class RoleInline(PreloadedInline, admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(DeletionRulesMixin, VersionedAdmin):
+class ActorAdmin(MergeActionMixin, DeletionRulesMixin, VersionedAdmin):
+    form = ActorForm
     list_display = ("name", "kind", "short_name", "iso3", "parent", "events_link")
     list_select_related = ("parent",)
     list_filter = ("kind",)
@@ -31,7 +34,20 @@ class ActorAdmin(DeletionRulesMixin, VersionedAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("created_by", "created_at", "updated_by", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "slug", "kind", "parent", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "parent",
+                    "loaded_version",
+                    "confirm_duplicate",
+                )
+            },
+        ),
         ("Identifiers and names", {"fields": ("iso3", "wikidata_id", "aliases")}),
         ("Description", {"fields": ("description",)}),
         (

@@ -17,9 +17,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from events import reviews, revisions, services
+from events import merging, reviews, revisions, services
 from events.authorship import stamp_author
-from events.forms import VersionedModelForm
+from events.forms import VersionedModelForm, describe_duplicates
 from events.models import ConcurrentEditError
 from events.models.base import VersionedModel, aggregate_root
 
@@ -84,6 +84,16 @@ class CuratedAdmin(admin.ModelAdmin):
         _add_reason(form.cleaned_data.get("change_reason", ""))
         stamp_author(obj, request.user)
         super().save_model(request, obj, form, change)
+        found = getattr(form, "duplicates", None)
+        if found:  # possible duplicates, or likely ones the curator confirmed: said, not stopped
+            messages.warning(
+                request,
+                format_html(
+                    "“{}” resembles {}. Check that they are different records.",
+                    obj,
+                    describe_duplicates(found),
+                ),
+            )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -120,8 +130,13 @@ class CuratedAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
+        merged = None
         if obj is None:
-            raise Http404(f"No {self.opts.verbose_name} with the id “{object_id}”.")
+            # A record merged into another keeps its history under its own id.
+            merged = merging.merged_record(self.model, unquote(object_id))
+            if merged is None:
+                raise Http404(f"No {self.opts.verbose_name} with the id “{object_id}”.")
+            obj = merged.placeholder
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         root, root_history_url = aggregate_root(obj), None
@@ -136,7 +151,8 @@ class CuratedAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "object": obj,
             "entries": revisions.history(obj),
-            "can_revert": self._can_revert(request, obj),
+            "can_revert": merged is None and self._can_revert(request, obj),
+            "merged": merged,
             "has_parts": bool(revisions.FOLLOW.get(self.opts.label_lower)),
             "root": root,
             "root_history_url": root_history_url,

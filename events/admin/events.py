@@ -24,6 +24,7 @@ from events.admin.base import (
     VersionedAdmin,
 )
 from events.admin.filters import ActorFilter, ActorKindFilter, PeriodFilter
+from events.admin.merging import MergeActionMixin
 from events.choices import EventStatus
 from events.forms import EventForm, SupportingCitationFormSetMixin, VoteRecordInlineForm
 from events.models import (
@@ -123,7 +124,7 @@ class RelatedEventInline(PreloadedInline, admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(DeletionRulesMixin, VersionedAdmin):
+class EventAdmin(MergeActionMixin, DeletionRulesMixin, VersionedAdmin):
     form = EventForm
     list_display = (
         "title",
@@ -165,7 +166,19 @@ class EventAdmin(DeletionRulesMixin, VersionedAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "event_type", "summary", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "event_type",
+                    "summary",
+                    "loaded_version",
+                    "confirm_duplicate",
+                )
+            },
+        ),
         ("When", {"fields": ("date", "confirm_unusual_date")}),
         ("Where", {"fields": ("location_country", "location_name")}),
         ("Assessment", {"fields": ("verification", "importance")}),

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from events.admin.base import REASON_FIELDSET, DeletionRulesMixin, VersionedAdmin
+from events.admin.merging import MergeActionMixin
 from events.archiving import archive_later, snapshot_response
 from events.choices import LinkStatus
 from events.forms import SourceForm
@@ -17,7 +18,7 @@ from events.models import Citation, Source, SourceSnapshot
 
 
 @admin.register(Source)
-class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
+class SourceAdmin(MergeActionMixin, DeletionRulesMixin, VersionedAdmin):
     form = SourceForm
     # Curators paste addresses without a scheme; assume https (Django 6's default) not http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -40,7 +41,19 @@ class SourceAdmin(DeletionRulesMixin, VersionedAdmin):
         "archived_copies",
     )
     fieldsets = (
-        (None, {"fields": ("kind", "title", "url", "reference", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "title",
+                    "url",
+                    "reference",
+                    "loaded_version",
+                    "confirm_duplicate",
+                )
+            },
+        ),
         (
             "Publication",
             {

@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from events.api.openapi import shape
+from events.api.shapes import DuplicateWarning
 from events.api.writing import SlugRefField, VersionedWriteSerializer
 from events.models import Actor
 
@@ -142,3 +144,17 @@ class ActorWriteSerializer(VersionedWriteSerializer):
         if "alias_list" in attrs:
             attrs["aliases"] = "\n".join(a.strip() for a in attrs.pop("alias_list") if a.strip())
         return attrs
+
+
+@extend_schema_field(shape(list[DuplicateWarning]))
+class DuplicateWarningsField(serializers.ListField):
+    """events.api.warnings: the records the one written may repeat."""
+
+
+class ActorWrittenSerializer(ActorDetailSerializer):
+    """The answer to a write (schema only): the actor as saved, and what it may duplicate."""
+
+    warnings = DuplicateWarningsField(read_only=True)
+
+    class Meta(ActorDetailSerializer.Meta):
+        fields = [*ActorDetailSerializer.Meta.fields, "warnings"]

@@ -10,6 +10,7 @@ from events.api.actor_serializers import (
     ActorDetailSerializer,
     ActorListSerializer,
     ActorWriteSerializer,
+    ActorWrittenSerializer,
 )
 from events.api.caching import VersionedWriteMixin
 from events.api.event_views import (
@@ -86,6 +87,7 @@ class ActorLookup:
     plural="actors",
     row=ActorListSerializer(many=True),
     detail=ActorDetailSerializer,
+    written=ActorWrittenSerializer,
     summaries={"retrieve": "One actor, with posts over time"},
     descriptions={
         "list": "States, organisations and their organs, people … ordered by name. Readers "
@@ -97,6 +99,7 @@ class ActorLookup:
 class ActorViewSet(VersionedWriteMixin, ActorLookup, FormatNegotiationMixin, ResourceViewSet):
     queryset = Actor.objects.all()
     write_serializer_class = ActorWriteSerializer
+    warns_of_duplicates = True
     schema_list_actions = ("events",)
     filterset_class = ActorFilterSet
     list_columns = ACTOR_COLUMNS

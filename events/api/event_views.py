@@ -49,7 +49,7 @@ from events.api.renderers import (
 from events.api.resources import ResourceViewSet
 from events.api.review_views import ReviewedWriteMixin
 from events.api.rows import event_url_prefix, rows_json
-from events.api.shapes import EventDetail, EventHistory, EventRow, GroupedTimeline
+from events.api.shapes import EventDetail, EventHistory, EventRow, EventWritten, GroupedTimeline
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.authorship import stamp_author
 from events.choices import EventStatus
@@ -72,6 +72,7 @@ STATUS_PARAMETER = OpenApiParameter(
     "list instead of the public ones, e.g. `draft,in_review`.",
 )
 EVENT_DETAIL = shape(EventDetail)
+EVENT_WRITTEN = shape(EventWritten)
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
@@ -165,15 +166,15 @@ def export_page_size(request) -> int | None:
     create=extend_schema(
         summary="Create an event (as a draft)",
         request=EventWriteSerializer,
-        responses={201: EVENT_DETAIL, **error_responses(*WRITE_ERRORS)},
+        responses={201: EVENT_WRITTEN, **error_responses(*WRITE_ERRORS)},
     ),
     update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_WRITTEN, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EVENT_DETAIL, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: EVENT_WRITTEN, **pending_review(), **error_responses(*WRITE_ERRORS, 404)},
     ),
     destroy=extend_schema(
         summary="Delete an unpublished event (published ones are retracted instead)",
@@ -189,6 +190,7 @@ class EventViewSet(
 
     queryset = Event.objects.all()
     write_serializer_class = EventWriteSerializer  # reads answer shapes.EventDetail
+    warns_of_duplicates = True
     filterset_class = EventFilterSet
     filter_backends = [DjangoFilterBackend]  # documents the filters; list() applies them
     lookup_field = "slug"

@@ -174,6 +174,7 @@ def crud_schema(
     summaries: dict[str, str] | None = None,
     descriptions: dict[str, str] | None = None,
     reviewed: bool = False,
+    written=None,
 ):
     """The schema of a ResourceViewSet's standard actions, with their errors, in one call.
 
@@ -181,7 +182,8 @@ def crud_schema(
     the standard texts per action ("list", "retrieve", "create", "update", "partial_update",
     "destroy"). Every change names the version it changes (its own, or its aggregate root's):
     428 without one, 412 when it is stale. `reviewed`: writes to published content by someone
-    who may not publish answer 202 with the pending change (ReviewedWriteMixin).
+    who may not publish answer 202 with the pending change (ReviewedWriteMixin). `written`:
+    the shape of a write's answer when it is not the detail's (the detail with `warnings`).
     """
     held = pending_review() if reviewed else {}
     article = "an" if name[0] in "aeiou" else "a"
@@ -190,6 +192,9 @@ def crud_schema(
         row = shape(row)  # list views wrap it in the page
     if is_typeddict(detail):
         detail = shape(detail)
+    if is_typeddict(written):
+        written = shape(written)
+    written = written or detail
     texts = {
         "list": f"List {plural}",
         "retrieve": f"One {name}",
@@ -203,10 +208,10 @@ def crud_schema(
     responses = {
         "list": {200: row, **NOT_MODIFIED, **error_responses(*READ_ERRORS)},
         "retrieve": {200: detail, **NOT_MODIFIED, **error_responses(*DETAIL_READ_ERRORS)},
-        "create": {201: detail, **held, **error_responses(400, 401, 403, 409)},
-        "update": {200: detail, **held, **error_responses(400, 401, 403, 404, 409, *stale)},
+        "create": {201: written, **held, **error_responses(400, 401, 403, 409)},
+        "update": {200: written, **held, **error_responses(400, 401, 403, 404, 409, *stale)},
         "partial_update": {
-            200: detail,
+            200: written,
             **held,
             **error_responses(400, 401, 403, 404, 409, *stale),
         },

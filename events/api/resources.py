@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from events.api.caching import ConditionalReadMixin
 from events.api.pagination import KeysetPagination
+from events.api.warnings import duplicate_warnings
 from events.authorship import stamp_author
 
 WRITE_ACTIONS = ("create", "update", "partial_update")
@@ -37,6 +38,8 @@ class ResourceViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
     write_serializer_class: type[serializers.Serializer]
     list_columns: tuple[str, ...]
     ordering: tuple[str, ...]
+    # Write answers carry `warnings` (events.api.warnings): the records this one may repeat.
+    warns_of_duplicates = False
 
     def get_serializer_class(self):
         # Reads are built without serializers; the write form also serves the browsable API.
@@ -60,14 +63,21 @@ class ResourceViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = serializer.save()
-        return Response(self.detail_data(obj, request), status=status.HTTP_201_CREATED)
+        return Response(self.written_data(obj, request), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         obj = serializer.save()
-        return Response(self.detail_data(obj, request))
+        return Response(self.written_data(obj, request))
+
+    def written_data(self, obj, request) -> dict:
+        """The answer to a write: the detail, and the duplicate warnings where they apply."""
+        data = self.detail_data(obj, request)
+        if self.warns_of_duplicates:
+            data["warnings"] = duplicate_warnings(obj, request)
+        return data
 
     def perform_destroy(self, instance):
         stamp_author(instance, self.request.user)

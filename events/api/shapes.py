@@ -476,3 +476,37 @@ class Review(TypedDict):
     decision_reason: str  # why it was rejected; the curator sees it
     diff: RevisionDiff  # what approving would change now (the live version against it)
     url: str
+
+
+# Warnings on writes (events.api.warnings) -----------------------------------------------------
+
+
+class DuplicateRecord(TypedDict):
+    kind: Literal["actor", "source", "event"]
+    id: int
+    slug: str | None  # actors and events
+    title: str  # its name or title
+    url: str  # this record in the API
+
+
+class DuplicateWarning(TypedDict):
+    """A record the one written may repeat. Writes are not refused for it: check, and if it
+    is the same, merge the two (editors, in the admin) or delete the one just made."""
+
+    code: Literal["likely_duplicate", "possible_duplicate"]
+    message: str
+    score: float  # 0..1; "likely" from 0.7
+    reasons: list[str]  # "same title", "overlapping dates", "1 shared actor" …
+    record: DuplicateRecord
+
+
+class EventWritten(EventDetail):
+    """The answer to a write: the event as saved, and what it may duplicate."""
+
+    warnings: list[DuplicateWarning]
+
+
+class SourceWritten(SourceDetail):
+    """The answer to a write: the source as saved, and what it may duplicate."""
+
+    warnings: list[DuplicateWarning]

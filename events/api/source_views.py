@@ -8,7 +8,7 @@ from events.api.openapi import crud_schema
 from events.api.resource_filters import SourceFilterSet
 from events.api.resources import ResourceViewSet
 from events.api.rows import event_url_prefix, source_archive
-from events.api.shapes import SourceDetail, SourceRow
+from events.api.shapes import SourceDetail, SourceRow, SourceWritten
 from events.api.source_serializers import SourceWriteSerializer
 from events.api.writing import can_see_unpublished, guard_deletion
 from events.choices import PUBLIC_EVENT_STATUSES
@@ -119,6 +119,7 @@ def _citing_event(citation: dict, event_prefix: str) -> dict:
     plural="sources",
     row=SourceRow,
     detail=SourceDetail,
+    written=SourceWritten,
     summaries={"retrieve": "One source, with the public events citing it"},
     descriptions={
         "list": "Sources cited by at least one public event (curators see every source), "
@@ -129,6 +130,7 @@ def _citing_event(citation: dict, event_prefix: str) -> dict:
 class SourceViewSet(VersionedWriteMixin, ResourceViewSet):
     queryset = Source.objects.all()
     write_serializer_class = SourceWriteSerializer
+    warns_of_duplicates = True
     filterset_class = SourceFilterSet
     list_columns = SOURCE_COLUMNS
     ordering = ("title", "id")

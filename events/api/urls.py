@@ -9,6 +9,7 @@ from events.api import (
     dataset_export,
     event_views,
     import_views,
+    ingestion_views,
     review_views,
     source_views,
     timeline_views,
@@ -36,5 +37,11 @@ urlpatterns = [
     path("events/changes/", changes_feed.ChangesFeedView.as_view(), name="event-changes"),
     path("imports/", import_views.ImportListView.as_view(), name="import-list"),
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
+    path("ingestions/", ingestion_views.IngestionListView.as_view(), name="ingestion-list"),
+    path(
+        "ingestions/<int:pk>/",
+        ingestion_views.IngestionDetailView.as_view(),
+        name="ingestion-detail",
+    ),
     *router.urls,
 ]

@@ -81,6 +81,7 @@ class ImportAdmin(admin.ModelAdmin):
         "outcome",
         "counts",
         "problems",
+        "duplicates",
         "notes",
         "sha256",
         "options",
@@ -145,6 +146,31 @@ class ImportAdmin(admin.ModelAdmin):
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 ((p["row"], p["column"], p["message"]) for p in problems[:1000]),
+            ),
+        )
+
+    @admin.display(description="may repeat recorded events")
+    def duplicates(self, obj: Import) -> str:
+        found = obj.report.get("duplicates", [])
+        if not found:
+            return "None found"
+
+        def cells(entry):
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("embeds:event", args=[o["slug"]]), o["title"]) for o in entry["of"]),
+            )
+            why = ("likely: " if entry["likely"] else "") + ", ".join(entry["of"][0]["reasons"])
+            return entry["row"], entry["slug"], links, why
+
+        return format_html(
+            '<table class="import-duplicates"><thead><tr><th>Row</th><th>New event</th>'
+            "<th>May repeat</th><th>Why</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (cells(entry) for entry in found[:1000]),
             ),
         )
 

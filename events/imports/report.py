@@ -42,6 +42,9 @@ class Report:
     groups: dict[str, str] = field(default_factory=dict)
     published: int = 0
     refused: str = ""
+    # Rows that would create an event that may already be recorded (events.duplicates):
+    # {"row", "slug", "likely", "of": [{"slug", "title", "status", "score", "reasons"}]}.
+    duplicates: list[dict] = field(default_factory=list)
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(RowProblem(row, column, message))

@@ -33,6 +33,21 @@ class ProblemJSON(TypedDict):
     message: str
 
 
+class DuplicateOfJSON(TypedDict):
+    slug: str
+    title: str
+    status: str
+    score: float
+    reasons: list[str]
+
+
+class RowDuplicatesJSON(TypedDict):
+    row: int
+    slug: str  # the event the row would create
+    likely: bool
+    of: list[DuplicateOfJSON]  # stored events it may repeat, likeliest first
+
+
 class ImportJSON(TypedDict):
     """An import as the API shows it: its state, counts and report."""
 
@@ -56,6 +71,7 @@ class ImportJSON(TypedDict):
     actors_created: list[str]
     unmatched_actors: list[str]
     groups: dict[str, str]
+    duplicates: list[RowDuplicatesJSON]
     created_at: str
     finished_at: str | None
 
@@ -83,6 +99,7 @@ def import_json(import_run: Import, url: str) -> ImportJSON:
         "actors_created": report.get("actors_created", []),
         "unmatched_actors": report.get("unmatched_actors", []),
         "groups": report.get("groups", {}),
+        "duplicates": report.get("duplicates", []),
         "created_at": import_run.created_at.isoformat(),
         "finished_at": import_run.finished_at.isoformat() if import_run.finished_at else None,
     }

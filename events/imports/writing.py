@@ -24,6 +24,7 @@ from events.choices import (
     EventStatus,
     VoteResult,
 )
+from events.duplicates import is_likely, similar_events
 from events.freshness import stamp_change
 from events.imports.models import ExternalId, Import, ImportItem, ImportItemAction
 from events.imports.records import EventRecord
@@ -42,6 +43,9 @@ from events.models.votes import COUNT_FIELDS
 from events.services import PUBLISH_PERMISSION, event_publish, vote_roll_replace
 from events.urls_normalise import normalise_url
 
+# New rows of one import checked for duplicates (two queries each): a dry run of a file of a
+# few hundred events lists them all; a bulk load of thousands is not slowed by it.
+DUPLICATE_CHECKS = 1000
 # The fields of an event a record sets; comparing them tells an update from no change.
 EVENT_FIELDS = (
     "title",
@@ -135,6 +139,7 @@ class EventWriter:
                 "--publish-cited was ignored: only editors publish, so every row stays a draft."
             )
         self._sources: dict[str, Source] = {}
+        self._checked: set[int] = set()  # rows checked for duplicates
 
     # --- planning (reads only) ----------------------------------------------------------
 
@@ -146,7 +151,53 @@ class EventWriter:
         for record in records:
             event = existing.get(id(record))
             plans.append(self._plan_one(record, event))
+        self._note_duplicates([plan for plan in plans if plan.action == "created"])
         return plans
+
+    def _note_duplicates(self, plans: list[Plan]) -> None:
+        """List, per row that creates an event, the stored events it may repeat (a dry run
+        shows them before anything is written). Two queries a row, so only the first
+        DUPLICATE_CHECKS new rows of an import are checked; a note says so beyond that."""
+        for plan in plans:
+            if len(self._checked) >= DUPLICATE_CHECKS:
+                self.report.note(
+                    f"Only the first {DUPLICATE_CHECKS} new rows were checked for duplicates."
+                )
+                return
+            record = plan.record
+            self._checked.add(record.row)
+            start, end = dates.bounds(
+                record.start_date,
+                record.start_precision,
+                record.end_date,
+                record.end_precision if record.end_date else None,
+            )
+            found = similar_events(
+                title=record.title,
+                start=start,
+                end=end,
+                actor_ids=[actor.pk for actor, _role in plan.participants],
+                type_id=self.matching.types[record.event_type].pk,
+                limit=3,
+            )
+            if found:
+                self.report.duplicates.append(
+                    {
+                        "row": record.row,
+                        "slug": record.slug,
+                        "likely": any(is_likely(event) for event in found),
+                        "of": [
+                            {
+                                "slug": event.slug,
+                                "title": event.title,
+                                "status": event.status,
+                                "score": event.duplicate_score,
+                                "reasons": event.duplicate_reasons,
+                            }
+                            for event in found
+                        ],
+                    }
+                )
 
     def _existing(self, records: list[EventRecord]) -> dict[int, Event]:
         """The stored event each record names: by external id, then slug, then the one event

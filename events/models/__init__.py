@@ -5,6 +5,7 @@ from events.models.base import ConcurrentEditError
 from events.models.changes import ChangeStamp, PublicChange
 from events.models.demo import DemoFingerprint
 from events.models.events import Event, EventRelation, EventType, Participation
+from events.models.redirects import SlugRedirect
 from events.models.reviews import RevisionReview
 from events.models.sources import Citation, Source
 from events.models.timelines import Timeline, TimelineEntry
@@ -26,6 +27,7 @@ __all__ = [
     "PublicChange",
     "RevisionReview",
     "Role",
+    "SlugRedirect",
     "Source",
     "SourceSnapshot",
     "Timeline",

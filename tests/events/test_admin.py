@@ -27,6 +27,7 @@ from events.models import (
     PublicChange,
     RevisionReview,
     Role,
+    SlugRedirect,
     Source,
     Timeline,
     TimelineEntry,
@@ -171,7 +172,7 @@ FACTORIES = {
 }
 # Logs written by the code, never by people: read-only in the admin, so not curated models
 # (proposed changes are decided with their own buttons: tests/events/test_reviews.py).
-READ_ONLY_LOGS = {PublicChange, RevisionReview}
+READ_ONLY_LOGS = {PublicChange, RevisionReview, SlugRedirect}
 EVENTS_MODELS = sorted(
     (
         model

@@ -24,6 +24,7 @@ from events.models import (
     Event,
     EventType,
     Role,
+    SlugRedirect,
     Source,
     SourceSnapshot,
     VoteRecord,
@@ -208,6 +209,17 @@ CASES = {
     # RevisionReview
     "events_revisionreview_rejection_has_reason": lambda: _review(status="rejected", reason=""),
     "events_revisionreview.revision": lambda: _review(revision=_review().revision),
+    # SlugRedirect
+    "events_slugredirect_one_per_slug": lambda: [
+        SlugRedirect.objects.create(
+            content_type=ContentType.objects.get_for_model(Actor),
+            old_slug="eu",
+            old_id=old_id,
+            old_name="EU",
+            target_id=1,
+        )
+        for old_id in (2, 3)
+    ],
     # DemoFingerprint
     "events_demofingerprint_one_per_row": lambda: [
         DemoFingerprint.objects.create(

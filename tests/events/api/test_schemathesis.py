@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, settings
 from knox.models import AuthToken
 from rest_framework.throttling import AnonRateThrottle
 
+from events import fetching
 from timeline.wsgi import application
 
 MAX_EXAMPLES = 3
@@ -61,10 +62,17 @@ def demo_data(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def _unresolved(url: str, host: str, port: int):
+    raise fetching.FetchRefused(f"The host name {host} could not be resolved.", url=url)
+
+
 @pytest.fixture(autouse=True)
 def each_example_on_the_demo_data(demo_data, db, monkeypatch):
     # Throttling is tested on its own; here every example should reach the view.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
+    # POST /ingestions/ fetches the URLs it is given: no name is looked up outside (no network
+    # in tests), so every generated host answers as one that does not resolve.
+    monkeypatch.setattr(fetching, "_resolve", _unresolved)
     # Like Django's test client: the WSGI app must not close the test's connection (and
     # with it the transaction the test runs in) at the end of each request.
     request_started.disconnect(close_old_connections)

@@ -149,6 +149,21 @@ class Command(BaseCommand):
             console.print(problem_table)
             if len(problems) > 200:
                 console.print(f"… and {len(problems) - 200} more (see the import in the admin).")
+        duplicates = report.get("duplicates", [])
+        if duplicates:
+            duplicate_table = Table(title="Rows that may repeat a recorded event")
+            for column in ("row", "new event", "may repeat", "why"):
+                duplicate_table.add_column(column)
+            for entry in duplicates[:200]:
+                best = entry["of"][0]
+                likely = "likely: " if entry["likely"] else ""
+                duplicate_table.add_row(
+                    str(entry["row"]),
+                    entry["slug"],
+                    ", ".join(other["slug"] for other in entry["of"]),
+                    likely + ", ".join(best["reasons"]),
+                )
+            console.print(duplicate_table)
         for title, key in (
             ("Notes", "notes"),
             ("Actors created", "actors_created"),
