@@ -14,6 +14,8 @@ events.signals on every public save and delete, and by `stamp_change()` for bulk
 any public write makes every stored response unreachable at once; the entries left behind
 expire (`RESPONSE_CACHE_TIMEOUT`) or are culled. Reading the stamp is the one query a hit
 costs; a miss hands that stamp to the view (`request.public_stamp`), so it is read once.
+Within a process, a request for a response another thread is already building waits for it
+(on /api/ and /embed/, at most `SINGLE_FLIGHT_WAIT` s) instead of building it again.
 
 Only what is safe to share is stored or served:
 - GET requests with neither an `Authorization` nor a `Cookie` header (no token, no session:
@@ -35,6 +37,7 @@ REDIS_URL), `RESPONSE_CACHE_TIMEOUT` (s), `RESPONSE_CACHE_MAX_BYTES`.
 """
 
 import hashlib
+import threading
 
 from django.conf import settings
 from django.core.cache import caches
@@ -43,6 +46,11 @@ from django.http import HttpResponse, HttpResponseNotModified
 from events.freshness import Validators
 
 SHAREABLE = "_shareable_at_public_stamp"
+# Paths whose anonymous GETs are (almost) always shareable, where a thread waits for another
+# building the same response; elsewhere (a login page sets a cookie) waiting would not help.
+SINGLE_FLIGHT_PATHS = ("/api/", "/embed/")
+SINGLE_FLIGHT_WAIT = 30  # s; then the request builds its own response
+_in_flight: dict[str, threading.Event] = {}
 NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires")
 
 
@@ -79,12 +87,30 @@ class StampedResponseCacheMiddleware:
         key = self.key(request, stamp)
         cache = caches[settings.RESPONSE_CACHE_ALIAS]
         stored = cache.get(key)
+        if stored is None and request.path.startswith(SINGLE_FLIGHT_PATHS):
+            stored = self.wait_for_another_thread(cache, key)
         if stored is not None and self.throttle_allows(request):
             return self.replay(request, stored)
-        response = self.get_response(request)
-        if self.shareable(response):
-            cache.set(key, self.record(response), settings.RESPONSE_CACHE_TIMEOUT)
+        mine = threading.Event()
+        leading = _in_flight.setdefault(key, mine) is mine  # others wait for this thread
+        try:
+            response = self.get_response(request)
+            if self.shareable(response):
+                cache.set(key, self.record(response), settings.RESPONSE_CACHE_TIMEOUT)
+        finally:
+            if leading:
+                _in_flight.pop(key, None)
+                mine.set()
         return response
+
+    @staticmethod
+    def wait_for_another_thread(cache, key):
+        """When a thread of this process is building the same response, wait for it rather
+        than build it again beside it (a cold grouped timeline costs seconds of CPU)."""
+        building = _in_flight.get(key)
+        if building is None or not building.wait(SINGLE_FLIGHT_WAIT):
+            return None
+        return cache.get(key)
 
     def key(self, request, stamp) -> str:
         meta = request.META
