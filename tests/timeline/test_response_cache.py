@@ -1,17 +1,25 @@
 """timeline.response_cache: anonymous public reads kept until the public stamp moves."""
 
+import threading
+import time
+
 import pytest
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
 
 from events.choices import EventStatus
+from events.models import ChangeStamp
 from tests.factories import (
     EventFactory,
     PublishedEventFactory,
     TimelineEntryFactory,
     TimelineFactory,
 )
+from timeline.response_cache import StampedResponseCacheMiddleware, mark_shareable
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +140,32 @@ def test_the_cache_can_be_turned_off(client, settings):
     PublishedEventFactory()
     client.get(LIST)
     assert queries(client, LIST) > 1
+
+
+def test_concurrent_misses_of_one_response_build_it_once(monkeypatch):
+    """A thread asking for a response another thread of the process is building waits for it."""
+    stamp = ChangeStamp(pk=ChangeStamp.PUBLIC, counter=7, changed_at=timezone.now())
+    monkeypatch.setattr(ChangeStamp, "current", classmethod(lambda cls, staff=False: stamp))
+    built = []
+
+    def slow_view(request):
+        built.append(request.path)
+        time.sleep(0.3)
+        response = HttpResponse(b"<p>built once</p>")
+        response["Cache-Control"] = "public, max-age=60"
+        mark_shareable(response)
+        return response
+
+    middleware = StampedResponseCacheMiddleware(slow_view)
+    results = []
+
+    def ask():
+        results.append(middleware(RequestFactory().get("/embed/timelines/slow/")).content)
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert built == ["/embed/timelines/slow/"]
+    assert results == [b"<p>built once</p>"] * 3
