@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 
 from events.freshness import canonical_query, stamp_validators
 from events.models import ChangeStamp
+from timeline.response_cache import mark_shareable
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 PREVIEW_CACHE_CONTROL = "private, no-store"
@@ -41,7 +42,9 @@ def cached_public(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         # Kept on the request for views that key a cache on it (embeds.browse's facets).
-        request.public_stamp = stamp = ChangeStamp.current()
+        # (timeline.response_cache reads it first for an anonymous GET: it is not read twice.)
+        stamp = getattr(request, "public_stamp", None) or ChangeStamp.current()
+        request.public_stamp = stamp
         validators = stamp_validators(
             stamp, (view.__name__, request.path, canonical_query(request.GET))
         )
@@ -52,6 +55,7 @@ def cached_public(view):
             if response.status_code != 200 or getattr(response, "is_preview", False):
                 return response
         validators.apply(response, cache_control=PUBLIC_CACHE_CONTROL)
+        mark_shareable(response)  # the public answer: timeline.response_cache may keep it
         return response
 
     return wrapped

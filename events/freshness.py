@@ -104,6 +104,16 @@ class Validators:
         since = parse_http_date_safe(headers.get("If-Modified-Since", ""))
         return since is not None and self.last_modified <= since
 
+    @classmethod
+    def from_headers(cls, headers) -> "Validators | None":
+        """The validators a stored response carries (its ETag and Last-Modified), or None."""
+        etag = headers.get("ETag")
+        if not etag:
+            return None
+        weak = etag.startswith("W/")
+        opaque = etag.removeprefix("W/").strip('"')
+        return cls(opaque, parse_http_date_safe(headers.get("Last-Modified", "")), weak)
+
     def apply(self, response, *, cache_control: str, vary: Iterable[str] = ()) -> None:
         response["ETag"] = self.etag
         if self.last_modified is not None:

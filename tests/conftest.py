@@ -13,10 +13,12 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttling counts live in the cache: start every test with none, so none leak."""
-    from django.core.cache import cache
+    """Throttling counts and stored responses live in the caches: start every test with none,
+    so none leak (a rolled-back test leaves the change stamp where the next one finds it)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -50,21 +50,22 @@ def cache_config(redis_url: str) -> dict:
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "timeline",
-            }
+            },
+            # timeline.response_cache: its own space, so pages never cull throttle counts.
+            "responses": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "timeline-responses",
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            },
         }
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
             f"REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
         )
+    options = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "OPTIONS": options}
     return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": "timeline",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+        "default": {**redis, "KEY_PREFIX": "timeline"},
+        # timeline.response_cache: entries expire (RESPONSE_CACHE_TIMEOUT) rather than cull.
+        "responses": {**redis, "KEY_PREFIX": "timeline-responses"},
     }

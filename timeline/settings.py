@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous GETs answered from the public-stamp-keyed cache skip everything below.
+    "timeline.response_cache.StampedResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,6 +184,11 @@ STORAGES = {
 
 # Per-process memory by default; REDIS_URL shares throttling and facet counts (docs/scaling.md).
 CACHES = cache_config(env_str("REDIS_URL"))
+# Anonymous public reads kept until public data moves (timeline.response_cache).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", default=True)
+RESPONSE_CACHE_ALIAS = "responses"
+RESPONSE_CACHE_TIMEOUT = env_int("RESPONSE_CACHE_TIMEOUT", 600)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 2_000_000)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # an outage is logged, and reads go on uncached
 
 # Security: strict by default outside development.

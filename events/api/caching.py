@@ -43,6 +43,7 @@ from events.freshness import (
 )
 from events.models import ChangeStamp, ConcurrentEditError
 from events.models.base import VersionedModel, aggregate_root, root_path
+from timeline.response_cache import mark_shareable
 
 READ_METHODS = ("GET", "HEAD")
 WRITE_METHODS = ("PUT", "PATCH", "DELETE")
@@ -62,7 +63,10 @@ class ConditionalReadMixin:
         super().initial(request, *args, **kwargs)
         if request.method not in READ_METHODS:
             return
-        self._change_stamp = ChangeStamp.current(staff=request.user.is_authenticated)
+        staff = request.user.is_authenticated
+        # The public stamp the response cache already read for this request, when it did.
+        stamp = None if staff else getattr(request._request, "public_stamp", None)
+        self._change_stamp = stamp or ChangeStamp.current(staff=staff)
         self._validators: Validators = stamp_validators(
             self._change_stamp, self.etag_parts(request), version=self.version_for_etag()
         )
@@ -85,6 +89,8 @@ class ConditionalReadMixin:
                 else ANONYMOUS_CACHE_CONTROL
             )
             validators.apply(response, cache_control=cache_control, vary=VARY)
+            if not request.user.is_authenticated:
+                mark_shareable(response)  # timeline.response_cache may keep it
         return response
 
     def etag_parts(self, request) -> list[str]:
