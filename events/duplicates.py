@@ -273,16 +273,24 @@ def similar_sources(
     limit: int = 5,
 ) -> list:
     """Existing sources the described one may repeat: the same normalised URL, the same URL
-    but for `www.` or a trailing slash, or the same text (compared by `content_hash`, so
+    but for `www.` or a trailing slash, the same text (compared by `content_hash`, so
     spacing does not matter; the candidates are those whose text is equal as stored or with
-    its whitespace collapsed)."""
-    from events.models import Source
+    its whitespace collapsed), or, for a stored source (`exclude_pk`), an archived copy with
+    the same SHA-256 as one of its own (the same page under two addresses)."""
+    from events.models import Source, SourceSnapshot
 
     loose = _loose_url(url) if url and url.strip() else ""
     text = full_text.strip()
-    if not loose and not text:
+    pages = (
+        set(SourceSnapshot.objects.filter(source_id=exclude_pk).values_list("sha256", flat=True))
+        if exclude_pk is not None
+        else set()
+    )
+    if not loose and not text and not pages:
         return []
     condition = Q(pk__in=[])
+    if pages:
+        condition |= Q(snapshots__sha256__in=pages)
     if loose:
         bare = re.sub(r"^https?://", "", loose)
         for prefix in ("https://", "https://www.", "http://", "http://www."):
@@ -294,8 +302,19 @@ def similar_sources(
         qs = qs.exclude(pk=exclude_pk)
     digest = content_hash(text) if text else None
     found = []
-    for source in qs.order_by("pk")[:100]:
+    same_page = (
+        set(
+            SourceSnapshot.objects.filter(sha256__in=pages)
+            .exclude(source_id=exclude_pk)
+            .values_list("source_id", flat=True)
+        )
+        if pages
+        else set()
+    )
+    for source in qs.distinct().order_by("pk")[:100]:
         reasons = []
+        if source.pk in same_page:
+            reasons.append("same archived page")
         if loose and source.url and _loose_url(source.url) == loose:
             reasons.append("same address" if source.url == normalise_url(url) else "same page")
         if digest and source.full_text and content_hash(source.full_text) == digest:

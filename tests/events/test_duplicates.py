@@ -9,6 +9,7 @@ from events.choices import ActorKind
 from events.duplicates import (
     LIKELY,
     content_hash,
+    duplicates_of,
     similar_actors,
     similar_events,
     similar_sources,
@@ -178,3 +179,20 @@ def test_sources_match_by_normalised_url_www_trailing_slash_and_text():
     assert similar_sources(url="https://reuters.com/world/other") == []
     assert similar_sources(url=source.url, exclude_pk=source.pk) == []
     assert content_hash("Talks  began.\n") == content_hash("Talks began.")
+
+
+def test_two_addresses_whose_archived_pages_are_the_same_bytes_are_one_source():
+    from events.archiving import store_snapshot
+    from tests.events.test_archiving import fetched
+
+    page = b"<html><p>The talks began in Riyadh.</p></html>"
+    first = SourceFactory(url="https://news.example.org/story?id=7")
+    second = SourceFactory(url="https://amp.news.example.org/story-7")
+    store_snapshot(source=first, result=fetched(page, url=first.url))
+    store_snapshot(source=second, result=fetched(page, url=second.url))
+    SourceFactory(url="https://news.example.org/other")
+
+    found = duplicates_of(second)
+
+    assert [s.pk for s in found] == [first.pk]
+    assert found[0].duplicate_reasons == ["same archived page"]
