@@ -352,6 +352,12 @@ def _snapshot(items, root_model, root_pk) -> Snapshot:
     return Snapshot(root_model, index.get((root_model, root_pk), {}), dict(parts), reprs)
 
 
+def snapshot_from_items(items, root_model, root_pk) -> Snapshot:
+    """The aggregate of (root_model, root_pk) among (model, pk, fields, name) items: rows
+    kept in a revision's form elsewhere (an import keeps what it replaced)."""
+    return _snapshot(items, root_model, root_pk)
+
+
 def _version_items(versions):
     for version in versions:
         model = version._model
