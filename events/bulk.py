@@ -8,7 +8,26 @@ in one query and sends the rows with `COPY` (psycopg formats them in C); elsewhe
 `auto_now`/`auto_now_add` fields are filled as `bulk_create` fills them.
 """
 
-from django.db import connections, router
+from django.db import connections, models, router
+
+# Fields whose stored value is the attribute as it is (psycopg adapts the Python value): the
+# rows skip Django's per-value preparation. Others (auto_now, JSON, arrays, decimals…) take it.
+PLAIN_FIELDS = (
+    models.IntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.DateField,
+)
+
+
+def _plain(field) -> bool:
+    return isinstance(field, PLAIN_FIELDS) and not (
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    )
 
 
 def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
@@ -33,13 +52,15 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
             )
             for obj, (pk,) in zip(new, cursor.fetchall(), strict=True):
                 obj.pk = pk
+        plain = [(field.attname, _plain(field), field) for field in fields]
         with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                values = [field.pre_save(obj, True) for field in fields]
                 copy.write_row(
                     [
-                        field.get_db_prep_save(value, connection)
-                        for field, value in zip(fields, values, strict=True)
+                        getattr(obj, attname)
+                        if is_plain
+                        else field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for attname, is_plain, field in plain
                     ]
                 )
     for obj in objs:
