@@ -1,5 +1,8 @@
 """Undoing an import: possible while nothing it wrote has been edited since."""
 
+import json
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -7,6 +10,7 @@ from django.utils import timezone
 
 from events import revisions
 from events.authorship import stamp_author
+from events.choices import PUBLIC_EVENT_STATUSES
 from events.imports.models import ExternalId, Import, ImportItemAction, ImportStatus
 from events.models import (
     Actor,
@@ -105,6 +109,10 @@ def _restore(event, before: dict, user) -> None:
     """Put back the fields an update changed (of an event, or of any row a dataset import
     updated), and remove the parts it added."""
     before = dict(before or {})
+    aggregate = before.pop("aggregate", None)
+    if aggregate is not None:
+        _restore_aggregate(event, aggregate, before, user)
+        return
     vote = before.pop("vote_record", None)
     added = before.pop("added", {})
     for model, ids in (
@@ -140,3 +148,31 @@ def _restore(event, before: dict, user) -> None:
         )
         record.roll_complete = complete
         record.save(update_fields=["roll_complete"])
+
+
+def _restore_aggregate(root, aggregate: list, before: dict, user) -> None:
+    """A dataset import replaced the parts of this aggregate (an event's participants,
+    citations, aid, vote and relations; a timeline's entries and query): make it again what
+    the import found, from the rows it kept (in the form of a revision; events.revisions
+    `restore`), then put back the root's publication fields, which a revert never moves.
+    Going back to a draft, those go first: a draft needs no supporting citation."""
+    target = revisions.snapshot_from_items(
+        [
+            (apps.get_model(label), pk, json.loads(data)[0]["fields"], shown)
+            for label, pk, data, shown in aggregate
+        ],
+        type(root),
+        root.pk,
+    )
+    status_first = target.root.get("status") not in PUBLIC_EVENT_STATUSES
+
+    def put_back_fields():
+        if before:
+            _restore(root, before, user)
+
+    if status_first:
+        put_back_fields()
+    root.refresh_from_db()
+    revisions.restore(root, target, user=user, version=root.version)
+    if not status_first:
+        put_back_fields()

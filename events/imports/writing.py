@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from events import dates, revisions
 from events.authorship import stamp_author
+from events.bulk import insert_rows
 from events.choices import (
     CitationStance,
     EventStatus,
@@ -88,8 +89,9 @@ def import_writes(import_run: Import, *, rollback: bool = False) -> Iterator[Non
 
 
 def _bulk_create(objs: list, model, batch_size: int = 1000) -> None:
-    """One INSERT per batch; bulk writes send no signals, so the revision is told by hand."""
-    model.objects.bulk_create(objs, batch_size=batch_size)
+    """One INSERT (a COPY on PostgreSQL, events.bulk) per batch; bulk writes send no signals,
+    so the revision is told by hand."""
+    insert_rows(model, objs, batch_size=batch_size)
     for obj in objs:
         revisions.touch(obj, bulk=True)
 
@@ -348,8 +350,9 @@ class EventWriter:
             if plan.action == "updated":
                 self._write_one(plan)
         touched = [plan for plan in plans if plan.action != "unchanged"]
-        if touched:
-            Event.objects.filter(pk__in=[plan.event.pk for plan in touched]).refresh_search_actors()
+        updated = [plan.event.pk for plan in touched if plan.action == "updated"]
+        if updated:  # new events had their search text written with them
+            Event.objects.filter(pk__in=updated).refresh_search_actors()
         if self.publish_cited:
             for plan in touched:
                 self._publish_if_cited(plan)
@@ -373,7 +376,8 @@ class EventWriter:
             _bulk_create(list(new.values()), Source, batch_size=1000)
             self._sources.update(new)
             source_type = ContentType.objects.get_for_model(Source)
-            ImportItem.objects.bulk_create(
+            insert_rows(
+                ImportItem,
                 [
                     ImportItem(
                         import_run=self.import_run,
@@ -384,7 +388,6 @@ class EventWriter:
                     )
                     for source in new.values()
                 ],
-                batch_size=1000,
             )
 
     def _user(self):
@@ -404,6 +407,12 @@ class EventWriter:
         if not plans:
             return
         events = [self._new_event(plan) for plan in plans]
+        for plan, event in zip(plans, events, strict=True):
+            # The participants' names for search, as EventQuerySet.refresh_search_actors
+            # derives them (distinct, sorted, one a line), written with the INSERT.
+            event.search_actors = "\n".join(
+                sorted({actor.search_names for actor, _role in plan.participants})
+            )
         _bulk_create(events, Event, batch_size=1000)
         participations, citations, externals = [], [], []
         for plan, event in zip(plans, events, strict=True):
@@ -419,7 +428,7 @@ class EventWriter:
         for objs, model in ((participations, Participation), (citations, Citation)):
             if objs:
                 _bulk_create(objs, model, batch_size=1000)
-        ExternalId.objects.bulk_create(externals, batch_size=1000)
+        insert_rows(ExternalId, externals)
         stamp_change(events[0])  # drafts: the staff stamp moves, once for the batch
 
     def _citations(self, plan: Plan) -> list[Citation]:
@@ -575,7 +584,7 @@ class EventWriter:
             )
             for plan in plans
         ]
-        ImportItem.objects.bulk_create(items, batch_size=1000)
+        insert_rows(ImportItem, items)
 
     def _item(self, obj, action: str, row: int | None) -> None:
         ImportItem.objects.create(

@@ -16,6 +16,7 @@ import orjson
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from events import revisions
 from events.authorship import stamp_author
 from events.choices import EventStatus
 from events.dataset import records as dataset
@@ -197,30 +198,38 @@ class DatasetImport:
         elif kind == "timeline":
             self._timeline(record, number, unchanged)
 
-    def _upsert(self, model, key: dict, values: dict, number: int, unchanged: bool):
+    def _upsert(self, model, key: dict, values: dict, number: int, unchanged: bool, *, parts=False):
+        """Create or update one row. `parts`: the record also carries the parts of the row's
+        aggregate (an event's participants, citations, vote…; a timeline's entries), which
+        the caller syncs next; the whole aggregate as stored now is kept on the ImportItem so
+        that undo puts back exactly what the import replaced."""
         obj = model._default_manager.filter(**key).first()
         if obj is not None and unchanged:
             return obj
-        before = {}
+        before, aggregate = {}, None
         if obj is None:
             obj = model(**key, **values)
             action = ImportItemAction.CREATED
         else:
             before = {n: getattr(obj, n) for n, v in values.items() if getattr(obj, n) != v}
-            if not before:
+            aggregate = revisions.serialize_aggregate(obj) if parts else None
+            if not before and aggregate is None:
+                return obj
+            action = ImportItemAction.UPDATED
+            if not before:  # only its parts change
+                self._item(obj, action, number, before, aggregate)
                 return obj
             for name in before:
                 setattr(obj, name, values[name])
-            action = ImportItemAction.UPDATED
         if hasattr(obj, "confirm_unusual_date"):
             obj.confirm_unusual_date = True
         obj.clean()
         stamp_author(obj, self.user)
         obj.save()
-        self._item(obj, action, number, before)
+        self._item(obj, action, number, before, aggregate)
         return obj
 
-    def _item(self, obj, action: str, number: int, before: dict) -> None:
+    def _item(self, obj, action: str, number: int, before: dict, aggregate=None) -> None:
         from django.contrib.contenttypes.models import ContentType
 
         from events.imports.writing import _jsonable
@@ -233,12 +242,25 @@ class DatasetImport:
             row=number,
             version_after=getattr(obj, "version", None),
             # Foreign keys by their column (`parent_id`), so undo can set them back.
-            before=_jsonable(
-                {
-                    (f"{k}_id" if hasattr(v, "pk") else k): getattr(v, "pk", v)
-                    for k, v in before.items()
-                }
-            ),
+            before={
+                **_jsonable(
+                    {
+                        (f"{k}_id" if hasattr(v, "pk") else k): getattr(v, "pk", v)
+                        for k, v in before.items()
+                    }
+                ),
+                # (model, pk, the version text, its name) of every row, as a revision has them
+                **(
+                    {
+                        "aggregate": [
+                            [model._meta.label_lower, pk, data, shown]
+                            for model, pk, data, shown in aggregate
+                        ]
+                    }
+                    if aggregate is not None
+                    else {}
+                ),
+            },
         )
 
     def _source(self, record: dict, number: int, unchanged: bool) -> None:
@@ -282,7 +304,7 @@ class DatasetImport:
         }
         if not self.keep_status:
             values.update(status=EventStatus.DRAFT, published_at=None, first_published_at=None)
-        event = self._upsert(Event, {"slug": record["slug"]}, values, number, unchanged)
+        event = self._upsert(Event, {"slug": record["slug"]}, values, number, unchanged, parts=True)
         self.events[record["slug"]] = event
         if unchanged:
             return
@@ -414,7 +436,9 @@ class DatasetImport:
             "query_from": _date(record["query_from"]),
             "query_to": _date(record["query_to"]),
         }
-        timeline = self._upsert(Timeline, {"slug": record["slug"]}, values, number, unchanged)
+        timeline = self._upsert(
+            Timeline, {"slug": record["slug"]}, values, number, unchanged, parts=True
+        )
         if unchanged:
             return
         timeline.query_actors.set([self.actors[slug] for slug in record["query_actors"]])

@@ -99,3 +99,35 @@ def test_a_dataset_import_that_published_events_cannot_be_undone(export_dataset,
     empty_database()
     result = start_import(data=data, file_name="d.jsonl", user=editor)
     assert any("never deleted" in problem for problem in undo_problems(result))
+
+
+def test_undoing_a_dataset_import_restores_the_parts_it_replaced(export_dataset, editor):
+    """Participants, citations, relations, a vote's roll and a timeline's entries that the
+    import replaced come back exactly: the dataset exports to the same bytes as before."""
+    import orjson
+
+    from events.imports.undo import import_undo, undo_problems
+
+    before = export(include_drafts=True)
+    records = [orjson.loads(line) for line in before.splitlines()]
+    for record in records:
+        if record["type"] == "event" and record["slug"] == "summit":
+            record["title"] = "Summit, renamed"
+            record["participations"] = record["participations"][:1]
+            record["participations"][0]["note"] = "changed"
+            record["citations"] = [c for c in record["citations"] if c["stance"] != "context"]
+            record["relations"] = record["relations"][:1]
+        elif record["type"] == "event" and record["slug"] == "a-vote":  # parts only
+            roll = record["vote_record"]["roll"]
+            roll[0]["option"], roll[1]["option"] = roll[1]["option"], roll[0]["option"]
+        elif record["type"] == "timeline" and record["slug"] == "tl-public":
+            record["entries"] = record["entries"][:1]
+            record["query_actors"] = ["alpha"]
+    changed = b"".join(orjson.dumps(record) + b"\n" for record in records)
+    result = start_import(data=changed, file_name="d.jsonl", user=editor)
+    assert result.status == ImportStatus.DONE
+    assert result.updated_count == 3
+    assert export(include_drafts=True) != before
+    assert undo_problems(result) == []
+    import_undo(import_run=result, user=editor)
+    assert export(include_drafts=True) == before
