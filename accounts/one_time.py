@@ -49,6 +49,10 @@ class ReplaceIssuedPasswordMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Only the admin is held back, and only the admin's requests look at the session: a
+        # look elsewhere would make public pages and embeds vary on cookies.
+        if not request.path.startswith(reverse("admin:index")):
+            return self.get_response(request)
         session = getattr(request, "session", None)
         if session is None or not session.get(SESSION_KEY):
             return self.get_response(request)
@@ -56,7 +60,7 @@ class ReplaceIssuedPasswordMiddleware:
         if not user.is_authenticated or not still_issued(user):
             del session[SESSION_KEY]
             return self.get_response(request)
-        if request.path.startswith(reverse("admin:index")) and request.path not in _allowed():
+        if request.path not in _allowed():
             messages.warning(request, MESSAGE)
             return redirect("admin:password_change")
         return self.get_response(request)

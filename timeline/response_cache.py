@@ -139,11 +139,14 @@ class StampedResponseCacheMiddleware:
 
     @staticmethod
     def record(response) -> tuple:
-        return (response.status_code, tuple(response.items()), response.content)
+        # django-csp reads what a view asked of the policy (`_csp_replace`, `_csp_exempt` …)
+        # from attributes of the response; the CSP middleware above runs on hits too.
+        policy = {name: value for name, value in vars(response).items() if name.startswith("_csp")}
+        return (response.status_code, tuple(response.items()), response.content, policy)
 
     @staticmethod
     def replay(request, stored):
-        status, headers, body = stored
+        status, headers, body, policy = stored
         headers = dict(headers)
         validators = Validators.from_headers(headers)
         if validators is not None and validators.not_modified(request.headers):
@@ -155,6 +158,8 @@ class StampedResponseCacheMiddleware:
         response = HttpResponse(body, status=status)
         for name, value in headers.items():
             response[name] = value
+        for name, value in policy.items():
+            setattr(response, name, value)
         return response
 
     @staticmethod
