@@ -261,16 +261,15 @@ def _store_candidates(ingestion: Ingestion, extracted: list) -> None:
             confidence=min(max(float(item.confidence), 0.0), 1.0),
         )
         candidate.actors.set(found)
-        if start is not None:
-            candidate.duplicates.set(
-                similar_events(
-                    title=item.sentence,
-                    start=start,
-                    end=candidate.end_date,
-                    actor_ids=[actor.pk for actor in found],
-                    type_id=event_type.pk if event_type else None,
-                )
+        candidate.duplicates.set(
+            similar_events(
+                title=item.sentence,
+                start=start,
+                end=candidate.end_date,
+                actor_ids=[actor.pk for actor in found],
+                type_id=event_type.pk if event_type else None,
             )
+        )
         stored += 1
     ingestion.candidate_count = stored
     ingestion.skipped_count = skipped

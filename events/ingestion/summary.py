@@ -12,7 +12,7 @@ class CandidateJSON(TypedDict):
     paragraph: int
     date: str | None  # ISO, cut to its precision: 2025-02-18, 2025-02, 2025
     end: str | None
-    precision: str
+    precision: str | None  # null when no date was found
     approximate: bool
     actors: list[str]  # slugs
     type: str | None  # event-type slug
@@ -58,7 +58,7 @@ def candidate_json(candidate: Candidate) -> CandidateJSON:
         if candidate.start_date
         else None,
         "end": candidate.end_date.isoformat() if candidate.end_date else None,
-        "precision": candidate.precision,
+        "precision": candidate.precision if candidate.start_date else None,  # no date, none
         "approximate": candidate.approximate,
         "actors": sorted(actor.slug for actor in candidate.actors.all()),
         "type": candidate.event_type.slug if candidate.event_type else None,

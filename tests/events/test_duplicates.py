@@ -196,3 +196,36 @@ def test_two_addresses_whose_archived_pages_are_the_same_bytes_are_one_source():
 
     assert [s.pk for s in found] == [first.pk]
     assert found[0].duplicate_reasons == ["same archived page"]
+
+
+def test_an_undated_sentence_finds_events_of_its_type_with_two_of_its_actors():
+    """Ingestion: "The halt in military aid raises questions about Washington's commitment
+    to Ukraine" has no date and few words in common with the event's title."""
+    usa, ukraine, russia = (StateFactory(name=n) for n in ("United States", "Ukraine", "Russia"))
+    pause = PublishedEventFactory(
+        title="US pauses military aid to Ukraine",
+        start_date=FEB_18,
+        event_type=event_type("aid-suspension"),
+    )
+    for actor in (usa, ukraine):
+        ParticipationFactory(event=pause, actor=actor)
+    other_type = PublishedEventFactory(
+        title="Talks", start_date=FEB_18, event_type=event_type("bilateral-talks")
+    )
+    for actor in (usa, ukraine):
+        ParticipationFactory(event=other_type, actor=actor)
+    one_actor = EventFactory(event_type=pause.event_type, title="Aid to Georgia")
+    ParticipationFactory(event=one_actor, actor=usa)
+    sentence = "The halt raises questions about Washington's long-term commitment to Kyiv."
+
+    found = similar_events(
+        title=sentence,
+        start=None,
+        end=None,
+        actor_ids=[usa.pk, ukraine.pk, russia.pk],
+        type_id=pause.event_type_id,
+    )
+
+    assert [event.pk for event in found] == [pause.pk]
+    assert "same type" in found[0].duplicate_reasons
+    assert found[0].shared_actor_ids == sorted([usa.pk, ukraine.pk])
