@@ -22,12 +22,13 @@ read in one transaction: one consistent snapshot.
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from itertools import islice
 from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Func, Q
 from django.db.models.functions import Collate
 
 from events.choices import PUBLIC_EVENT_STATUSES, TimelineStatus
@@ -362,24 +363,49 @@ class _PartStream:
     merge join): one query per kind of part for the whole export, and memory for one row.
     """
 
+    __slots__ = ("head", "next_slug", "rows")
+
     def __init__(self, rows: Iterable[tuple]):
         self.rows = iter(rows)
+        self._advance()
+
+    def _advance(self) -> None:
         self.head = next(self.rows, None)
+        # An empty stream's next slug sorts after every slug, so take() returns at once.
+        self.next_slug = "\uffff" if self.head is None else self.head[0]
 
     def take(self, slug: str) -> list[tuple]:
-        taken = []
         # Slugs are ASCII, so Python's str order is the database's byte order.
+        if self.next_slug > slug:  # most events have no part of most kinds: no work
+            return []
+        taken = []
         while self.head is not None and self.head[0] <= slug:
             if self.head[0] == slug:
                 taken.append(self.head[1:])
-            self.head = next(self.rows, None)
+            self._advance()
         return taken
 
 
-def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
-    if len(rows) > 1:  # most events have none or one part of a kind: no key to build
-        rows.sort(key=part_order)
+def _sorted_parts(rows: list[tuple], fields: tuple[str, ...], *, plain: bool) -> list[Record]:
+    """Parts as records, in part_order. `plain`: every value is a string that is never NULL,
+    so the values' own tuples sort as part_order would sort them (no key to build)."""
+    if len(rows) > 1:  # most events have none or one part of a kind: nothing to sort
+        rows.sort(key=None if plain else part_order)
     return [dict(zip(fields, values, strict=True)) for values in rows]
+
+
+def _utc_timestamps(columns: list[str]) -> dict[str, Any]:
+    """On PostgreSQL, the event's timestamps read as UTC wall-clock values: psycopg's C loader
+    reads those several times faster than Django's time-zone aware one (the export's largest
+    single cost); they are made aware again in Python, so the records are the same."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {
+        f"{name}_utc": Func(
+            F(name), template="(%(expressions)s AT TIME ZONE 'UTC')", output_field=DateTimeField()
+        )
+        for name in columns
+    }
 
 
 def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
@@ -387,12 +413,16 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
     # narrow ids instead of joining their slugs, so PostgreSQL sorts less.
     actors = dict(Actor.objects.filter(pk__in=scope.actor_ids).values_list("id", "slug"))
     types = dict(EventType.objects.values_list("id", "slug"))
+    timestamps = _utc_timestamps(["published_at", "first_published_at"])
     columns = [
-        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(name, name)
+        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(
+            name, f"{name}_utc" if f"{name}_utc" in timestamps else name
+        )
         for name in EVENT_FIELDS
     ]
     type_at, country_at = EVENT_FIELDS.index("event_type"), EVENT_FIELDS.index("location_country")
-    events = scope.events.order_by(by_bytes("slug")).values_list(*columns)
+    stamp_at = [EVENT_FIELDS.index(name[: -len("_utc")]) for name in timestamps]
+    events = scope.events.annotate(**timestamps).order_by(by_bytes("slug")).values_list(*columns)
 
     def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
         rows = queryset.order_by(by_bytes(slug)).values_list(slug, *columns)
@@ -428,46 +458,55 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
         "option",
         slug="vote_record__event__slug",
     )
+    keys = ("type", *EVENT_FIELDS)
+    type_at, country_at = type_at + 1, country_at + 1  # after "type"
+    stamp_at = [at + 1 for at in stamp_at]
+    # One dict per event, filled in the documented order (the part lists last).
     for values in events.iterator(chunk_size=chunk_size):
-        values = list(values)
+        values = ["event", *values]
         values[type_at] = types[values[type_at]]
         if values[country_at] is not None:
             values[country_at] = actors[values[country_at]]
-        record = {"type": "event"} | dict(zip(EVENT_FIELDS, values, strict=True))
-        slug = record["slug"]
+        for at in stamp_at:
+            if values[at] is not None:
+                values[at] = values[at].replace(tzinfo=UTC)
+        record = dict(zip(keys, values, strict=True))
+        slug = values[1]
+        record["participations"] = _sorted_parts(
+            [(actors[actor], role, note) for actor, role, note in participations.take(slug)],
+            PARTICIPATION_FIELDS,
+            plain=True,
+        )
+        record["citations"] = _sorted_parts(
+            [
+                (keyless.get(source_id) or source_key(url, reference), *rest)
+                for source_id, url, reference, *rest in citations.take(slug)
+            ],
+            CITATION_FIELDS,
+            plain=True,
+        )
+        record["relations"] = _sorted_parts(relations.take(slug), RELATION_FIELDS, plain=True)
+        record["aid_measures"] = _sorted_parts(
+            [
+                (actors[donor], actors[recipient], *rest)
+                for donor, recipient, *rest in aid.take(slug)
+            ],
+            AID_FIELDS,
+            plain=False,  # the amount may be NULL, and is a Decimal
+        )
         vote = votes.take(slug)
-        record |= {
-            "participations": _sorted_parts(
-                [(actors[actor], *rest) for actor, *rest in participations.take(slug)],
-                PARTICIPATION_FIELDS,
-            ),
-            "citations": _sorted_parts(
-                [
-                    (keyless.get(source_id) or source_key(url, reference), *rest)
-                    for source_id, url, reference, *rest in citations.take(slug)
-                ],
-                CITATION_FIELDS,
-            ),
-            "relations": _sorted_parts(relations.take(slug), RELATION_FIELDS),
-            "aid_measures": _sorted_parts(
-                [
-                    (actors[donor], actors[recipient], *rest)
-                    for donor, recipient, *rest in aid.take(slug)
-                ],
-                AID_FIELDS,
-            ),
-            "vote_record": (
-                dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][0]], *vote[0][1:]), strict=True))
-                | {
-                    "roll": _sorted_parts(
-                        [(actors[actor], option) for actor, option in rolls.take(slug)],
-                        ROLL_FIELDS,
-                    )
-                }
-                if vote
-                else None
-            ),
-        }
+        record["vote_record"] = (
+            dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][0]], *vote[0][1:]), strict=True))
+            | {
+                "roll": _sorted_parts(
+                    [(actors[actor], option) for actor, option in rolls.take(slug)],
+                    ROLL_FIELDS,
+                    plain=True,
+                )
+            }
+            if vote
+            else None
+        )
         yield record
 
 
