@@ -23,7 +23,8 @@ read in one transaction: one consistent snapshot.
 import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -360,29 +361,32 @@ class _PartStream:
 
     Rows are (event slug, *values) ordered by the event slug's bytes, as the events are, so
     the parts of each event are taken from the head of the stream as its event goes by (a
-    merge join): one query per kind of part for the whole export, and memory for one row.
+    merge join): one query per kind of part for the whole export, and memory for one event's
+    parts. The rows are grouped by slug in C (itertools.groupby), not one by one in Python.
     """
 
-    __slots__ = ("head", "next_slug", "rows")
+    __slots__ = ("group", "groups", "next_slug")
 
     def __init__(self, rows: Iterable[tuple]):
-        self.rows = iter(rows)
+        self.groups = groupby(rows, key=itemgetter(0))
         self._advance()
 
     def _advance(self) -> None:
-        self.head = next(self.rows, None)
-        # An empty stream's next slug sorts after every slug, so take() returns at once.
-        self.next_slug = "\uffff" if self.head is None else self.head[0]
+        self.next_slug, self.group = next(self.groups, (None, None))
+        if self.next_slug is None:  # the end: sorts after every slug, take() returns at once
+            self.next_slug = "\uffff"
 
     def take(self, slug: str) -> list[tuple]:
+        """The rows of this event, slug first (none if the stream is past it)."""
         # Slugs are ASCII, so Python's str order is the database's byte order.
         if self.next_slug > slug:  # most events have no part of most kinds: no work
             return []
-        taken = []
-        while self.head is not None and self.head[0] <= slug:
-            if self.head[0] == slug:
-                taken.append(self.head[1:])
+        while self.next_slug < slug:  # parts of an event not exported (cannot happen)
             self._advance()
+        if self.next_slug != slug:
+            return []
+        taken = list(self.group)
+        self._advance()
         return taken
 
 
@@ -473,33 +477,35 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
         record = dict(zip(keys, values, strict=True))
         slug = values[1]
         record["participations"] = _sorted_parts(
-            [(actors[actor], role, note) for actor, role, note in participations.take(slug)],
+            [(actors[actor], role, note) for _, actor, role, note in participations.take(slug)],
             PARTICIPATION_FIELDS,
             plain=True,
         )
         record["citations"] = _sorted_parts(
             [
                 (keyless.get(source_id) or source_key(url, reference), *rest)
-                for source_id, url, reference, *rest in citations.take(slug)
+                for _, source_id, url, reference, *rest in citations.take(slug)
             ],
             CITATION_FIELDS,
             plain=True,
         )
-        record["relations"] = _sorted_parts(relations.take(slug), RELATION_FIELDS, plain=True)
+        record["relations"] = _sorted_parts(
+            [row[1:] for row in relations.take(slug)], RELATION_FIELDS, plain=True
+        )
         record["aid_measures"] = _sorted_parts(
             [
                 (actors[donor], actors[recipient], *rest)
-                for donor, recipient, *rest in aid.take(slug)
+                for _, donor, recipient, *rest in aid.take(slug)
             ],
             AID_FIELDS,
             plain=False,  # the amount may be NULL, and is a Decimal
         )
         vote = votes.take(slug)
         record["vote_record"] = (
-            dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][0]], *vote[0][1:]), strict=True))
+            dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][1]], *vote[0][2:]), strict=True))
             | {
                 "roll": _sorted_parts(
-                    [(actors[actor], option) for actor, option in rolls.take(slug)],
+                    [(actors[actor], option) for _, actor, option in rolls.take(slug)],
                     ROLL_FIELDS,
                     plain=True,
                 )
