@@ -51,7 +51,7 @@ from events.models import (
 
 FORMAT = "timeline-dataset"
 VERSION = 1
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000  # rows a fetch: fewer round trips; 10,000 is no faster and holds more
 
 Record = dict[str, Any]
 
