@@ -443,6 +443,8 @@ class Generator:
                     "en",
                     "",
                     "",
+                    0,
+                    "unchecked",
                 )
 
         columns = (
@@ -462,6 +464,8 @@ class Generator:
             "language",
             "archive_url",
             "full_text",
+            "link_failures",  # the link checker's columns (no database default)
+            "link_status",
         )
         self.copy(cur, "events_source", columns, rows())
 

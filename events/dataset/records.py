@@ -22,12 +22,14 @@ read in one transaction: one consistent snapshot.
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from datetime import UTC
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Func, Q
 from django.db.models.functions import Collate
 
 from events.choices import PUBLIC_EVENT_STATUSES, TimelineStatus
@@ -49,7 +51,7 @@ from events.models import (
 
 FORMAT = "timeline-dataset"
 VERSION = 1
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000  # rows a fetch: fewer round trips; 10,000 is no faster and holds more
 
 Record = dict[str, Any]
 
@@ -359,27 +361,55 @@ class _PartStream:
 
     Rows are (event slug, *values) ordered by the event slug's bytes, as the events are, so
     the parts of each event are taken from the head of the stream as its event goes by (a
-    merge join): one query per kind of part for the whole export, and memory for one row.
+    merge join): one query per kind of part for the whole export, and memory for one event's
+    parts. The rows are grouped by slug in C (itertools.groupby), not one by one in Python.
     """
 
+    __slots__ = ("group", "groups", "next_slug")
+
     def __init__(self, rows: Iterable[tuple]):
-        self.rows = iter(rows)
-        self.head = next(self.rows, None)
+        self.groups = groupby(rows, key=itemgetter(0))
+        self._advance()
+
+    def _advance(self) -> None:
+        self.next_slug, self.group = next(self.groups, (None, None))
+        if self.next_slug is None:  # the end: sorts after every slug, take() returns at once
+            self.next_slug = "\uffff"
 
     def take(self, slug: str) -> list[tuple]:
-        taken = []
+        """The rows of this event, slug first (none if the stream is past it)."""
         # Slugs are ASCII, so Python's str order is the database's byte order.
-        while self.head is not None and self.head[0] <= slug:
-            if self.head[0] == slug:
-                taken.append(self.head[1:])
-            self.head = next(self.rows, None)
+        if self.next_slug > slug:  # most events have no part of most kinds: no work
+            return []
+        while self.next_slug < slug:  # parts of an event not exported (cannot happen)
+            self._advance()
+        if self.next_slug != slug:
+            return []
+        taken = list(self.group)
+        self._advance()
         return taken
 
 
-def _sorted_parts(rows: list[tuple], fields: tuple[str, ...]) -> list[Record]:
-    if len(rows) > 1:  # most events have none or one part of a kind: no key to build
-        rows.sort(key=part_order)
+def _sorted_parts(rows: list[tuple], fields: tuple[str, ...], *, plain: bool) -> list[Record]:
+    """Parts as records, in part_order. `plain`: every value is a string that is never NULL,
+    so the values' own tuples sort as part_order would sort them (no key to build)."""
+    if len(rows) > 1:  # most events have none or one part of a kind: nothing to sort
+        rows.sort(key=None if plain else part_order)
     return [dict(zip(fields, values, strict=True)) for values in rows]
+
+
+def _utc_timestamps(columns: list[str]) -> dict[str, Any]:
+    """On PostgreSQL, the event's timestamps read as UTC wall-clock values: psycopg's C loader
+    reads those several times faster than Django's time-zone aware one (the export's largest
+    single cost); they are made aware again in Python, so the records are the same."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {
+        f"{name}_utc": Func(
+            F(name), template="(%(expressions)s AT TIME ZONE 'UTC')", output_field=DateTimeField()
+        )
+        for name in columns
+    }
 
 
 def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
@@ -387,12 +417,16 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
     # narrow ids instead of joining their slugs, so PostgreSQL sorts less.
     actors = dict(Actor.objects.filter(pk__in=scope.actor_ids).values_list("id", "slug"))
     types = dict(EventType.objects.values_list("id", "slug"))
+    timestamps = _utc_timestamps(["published_at", "first_published_at"])
     columns = [
-        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(name, name)
+        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(
+            name, f"{name}_utc" if f"{name}_utc" in timestamps else name
+        )
         for name in EVENT_FIELDS
     ]
     type_at, country_at = EVENT_FIELDS.index("event_type"), EVENT_FIELDS.index("location_country")
-    events = scope.events.order_by(by_bytes("slug")).values_list(*columns)
+    stamp_at = [EVENT_FIELDS.index(name[: -len("_utc")]) for name in timestamps]
+    events = scope.events.annotate(**timestamps).order_by(by_bytes("slug")).values_list(*columns)
 
     def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
         rows = queryset.order_by(by_bytes(slug)).values_list(slug, *columns)
@@ -428,46 +462,57 @@ def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
         "option",
         slug="vote_record__event__slug",
     )
+    keys = ("type", *EVENT_FIELDS)
+    type_at, country_at = type_at + 1, country_at + 1  # after "type"
+    stamp_at = [at + 1 for at in stamp_at]
+    # One dict per event, filled in the documented order (the part lists last).
     for values in events.iterator(chunk_size=chunk_size):
-        values = list(values)
+        values = ["event", *values]
         values[type_at] = types[values[type_at]]
         if values[country_at] is not None:
             values[country_at] = actors[values[country_at]]
-        record = {"type": "event"} | dict(zip(EVENT_FIELDS, values, strict=True))
-        slug = record["slug"]
+        for at in stamp_at:
+            if values[at] is not None:
+                values[at] = values[at].replace(tzinfo=UTC)
+        record = dict(zip(keys, values, strict=True))
+        slug = values[1]
+        record["participations"] = _sorted_parts(
+            [(actors[actor], role, note) for _, actor, role, note in participations.take(slug)],
+            PARTICIPATION_FIELDS,
+            plain=True,
+        )
+        record["citations"] = _sorted_parts(
+            [
+                (keyless.get(source_id) or source_key(url, reference), *rest)
+                for _, source_id, url, reference, *rest in citations.take(slug)
+            ],
+            CITATION_FIELDS,
+            plain=True,
+        )
+        record["relations"] = _sorted_parts(
+            [row[1:] for row in relations.take(slug)], RELATION_FIELDS, plain=True
+        )
+        record["aid_measures"] = _sorted_parts(
+            [
+                (actors[donor], actors[recipient], *rest)
+                for _, donor, recipient, *rest in aid.take(slug)
+            ],
+            AID_FIELDS,
+            plain=False,  # the amount may be NULL, and is a Decimal
+        )
         vote = votes.take(slug)
-        record |= {
-            "participations": _sorted_parts(
-                [(actors[actor], *rest) for actor, *rest in participations.take(slug)],
-                PARTICIPATION_FIELDS,
-            ),
-            "citations": _sorted_parts(
-                [
-                    (keyless.get(source_id) or source_key(url, reference), *rest)
-                    for source_id, url, reference, *rest in citations.take(slug)
-                ],
-                CITATION_FIELDS,
-            ),
-            "relations": _sorted_parts(relations.take(slug), RELATION_FIELDS),
-            "aid_measures": _sorted_parts(
-                [
-                    (actors[donor], actors[recipient], *rest)
-                    for donor, recipient, *rest in aid.take(slug)
-                ],
-                AID_FIELDS,
-            ),
-            "vote_record": (
-                dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][0]], *vote[0][1:]), strict=True))
-                | {
-                    "roll": _sorted_parts(
-                        [(actors[actor], option) for actor, option in rolls.take(slug)],
-                        ROLL_FIELDS,
-                    )
-                }
-                if vote
-                else None
-            ),
-        }
+        record["vote_record"] = (
+            dict(zip(VOTE_RECORD_FIELDS, (actors[vote[0][1]], *vote[0][2:]), strict=True))
+            | {
+                "roll": _sorted_parts(
+                    [(actors[actor], option) for _, actor, option in rolls.take(slug)],
+                    ROLL_FIELDS,
+                    plain=True,
+                )
+            }
+            if vote
+            else None
+        )
         yield record
 
 

@@ -1,12 +1,16 @@
 """The JSONL dataset export: deterministic, public only by default, closed under references."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.dataset.jsonl import decode, jsonl_lines
-from events.models import Source
+from events.dataset.records import dataset_records
+from events.models import Event, Source
 from tests.factories import (
     ParticipationFactory,
     PublishedEventFactory,
@@ -186,3 +190,14 @@ def test_the_number_of_queries_does_not_grow_with_the_events(export_dataset):
     for n in range(30):
         ParticipationFactory(event=PublishedEventFactory(slug=f"more-{n:02d}"))
     assert queries() == before
+
+
+def test_timestamps_keep_their_instant_and_microseconds_whatever_the_zone(export_dataset):
+    # PostgreSQL reads them as UTC wall-clock values and makes them aware again in Python.
+    stamp = dt.datetime(2025, 6, 30, 23, 59, 58, 120, tzinfo=ZoneInfo("Asia/Tokyo"))
+    Event.objects.filter(slug="a-vote").update(published_at=stamp, first_published_at=stamp)
+    vote = find(records(export()), "event", "a-vote")
+    assert vote["published_at"] == vote["first_published_at"] == "2025-06-30T14:59:58.000120Z"
+    record = next(r for r in dataset_records() if r.get("slug") == "a-vote")
+    assert record["published_at"] == stamp
+    assert record["published_at"].utcoffset() == dt.timedelta(0)
