@@ -144,16 +144,16 @@ def similar_events(
         # A sentence with no date of its own (ingestion) rarely shares words with a short
         # title: events of the same type with the same actors are worth a look too.
         seen = {event.pk for event in candidates}
-        candidates += [
-            event
-            for event in Event.objects.select_related("event_type")
+        others = (
+            Event.objects.select_related("event_type")
             .filter(
                 event_type_id=type_id,
                 pk__in=Participation.objects.filter(actor_id__in=wanted).values("event_id"),
             )
             .exclude(pk__in=seen | ({exclude_pk} if exclude_pk is not None else set()))
-            .order_by("pk")[:WINDOW_CANDIDATES]
-        ]
+            .order_by("pk")
+        )
+        candidates += list(others[:WINDOW_CANDIDATES])
     if not candidates:
         return []
     shared: dict[int, set[int]] = defaultdict(set)
@@ -169,10 +169,14 @@ def similar_events(
             similarity = 1.0
         common = shared.get(event.pk, set())
         same_type = type_id is not None and event.event_type_id == type_id
-        reworded = same_type and bool(common) and (
-            (start is not None and common == wanted)
-            # Undated: the same type and at least two of its actors (or its only one).
-            or (undated_same_type and len(common) >= min(2, len(wanted)))
+        reworded = (
+            same_type
+            and bool(common)
+            and (
+                (start is not None and common == wanted)
+                # Undated: the same type and at least two of its actors (or its only one).
+                or (undated_same_type and len(common) >= min(2, len(wanted)))
+            )
         )
         if not (
             similarity >= TITLE_ALONE
