@@ -347,6 +347,8 @@ def _redirect(model, old_key: str, remove, keep, user) -> None:
 
 def redirect_target(model, old_key: str) -> models.Model | None:
     """The record that `old_key` (a slug, or a source's id) of `model` was merged into."""
+    if "\x00" in old_key:  # no slug holds one, and PostgreSQL refuses it in a query
+        return None
     redirect = (
         SlugRedirect.objects.filter(
             content_type=ContentType.objects.get_for_model(model), old_slug=old_key
