@@ -107,7 +107,7 @@ class Site(BaseHTTPRequestHandler):
 def site(settings):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     port = httpd.server_address[1]
     settings.TIMELINE_FETCH_ALLOW_HOSTS = [f"127.0.0.1:{port}"]
     Site.status, Site.body = 200, PAGE

@@ -98,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
 def server(settings):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     port = httpd.server_address[1]
     settings.TIMELINE_FETCH_ALLOW_HOSTS = [f"127.0.0.1:{port}"]
@@ -294,7 +294,7 @@ def tls_server(settings, monkeypatch, tmp_path):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     port = httpd.server_address[1]
     settings.TIMELINE_FETCH_ALLOW_HOSTS = [f"news.example.org:{port}", f"other.example.org:{port}"]

@@ -77,7 +77,7 @@ def server(settings):
     Handler.routes = default_routes()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     port = httpd.server_address[1]
     settings.TIMELINE_FETCH_ALLOW_HOSTS = [f"127.0.0.1:{port}"]
