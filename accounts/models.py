@@ -23,7 +23,3 @@ class IssuedPassword(models.Model):
 
     def __str__(self) -> str:
         return f"Password issued to {self.user} on {self.issued_at:%d %b %Y}"
-
-    @property
-    def still_in_use(self) -> bool:
-        return self.user.password == self.password_hash

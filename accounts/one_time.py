@@ -47,12 +47,14 @@ class ReplaceIssuedPasswordMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin = None  # the admin's address, looked up at the first request
 
     def __call__(self, request):
         # Only the admin is held back, and only the admin's requests look at the session: a
         # look elsewhere would make public pages and embeds vary on cookies.
-        admin = _admin_prefix()
-        if admin is None or not request.path.startswith(admin):
+        if self.admin is None:
+            self.admin = _admin_prefix() or ""
+        if not self.admin or not request.path.startswith(self.admin):
             return self.get_response(request)
         session = getattr(request, "session", None)
         if session is None or not session.get(SESSION_KEY):

@@ -304,16 +304,21 @@ def similar_sources(
 
     loose = _loose_url(url) if url and url.strip() else ""
     text = full_text.strip()
-    pages = (
-        set(SourceSnapshot.objects.filter(source_id=exclude_pk).values_list("sha256", flat=True))
+    # Other sources holding a copy with the same bytes as one of this source's copies.
+    same_page = (
+        set(
+            SourceSnapshot.objects.filter(
+                sha256__in=SourceSnapshot.objects.filter(source_id=exclude_pk).values("sha256")
+            )
+            .exclude(source_id=exclude_pk)
+            .values_list("source_id", flat=True)
+        )
         if exclude_pk is not None
         else set()
     )
-    if not loose and not text and not pages:
+    if not loose and not text and not same_page:
         return []
-    condition = Q(pk__in=[])
-    if pages:
-        condition |= Q(snapshots__sha256__in=pages)
+    condition = Q(pk__in=same_page)
     if loose:
         bare = re.sub(r"^https?://", "", loose)
         for prefix in ("https://", "https://www.", "http://", "http://www."):
@@ -325,16 +330,7 @@ def similar_sources(
         qs = qs.exclude(pk=exclude_pk)
     digest = content_hash(text) if text else None
     found = []
-    same_page = (
-        set(
-            SourceSnapshot.objects.filter(sha256__in=pages)
-            .exclude(source_id=exclude_pk)
-            .values_list("source_id", flat=True)
-        )
-        if pages
-        else set()
-    )
-    for source in qs.distinct().order_by("pk")[:100]:
+    for source in qs.order_by("pk")[:100]:
         reasons = []
         if source.pk in same_page:
             reasons.append("same archived page")
