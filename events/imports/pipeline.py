@@ -468,24 +468,25 @@ def _create_actors(writer, matching, records, report, create_unmatched: bool) ->
     import pycountry
 
     wanted = sorted({ref for record in records for ref in _vote_refs(record)})
+    specs = {}
     for reference in wanted:
         if reference in matching.actors:
             continue
         if reference == "un-general-assembly":
-            matching.actors[reference] = writer.create_actor(
-                name="United Nations General Assembly",
-                slug="un-general-assembly",
-                kind=ActorKind.ORGAN,
-                short_name="UN General Assembly",
-                voting_members=193,
-            )
+            specs[reference] = {
+                "name": "United Nations General Assembly",
+                "slug": "un-general-assembly",
+                "kind": ActorKind.ORGAN,
+                "short_name": "UN General Assembly",
+                "voting_members": 193,
+            }
             continue
         country = pycountry.countries.get(alpha_3=reference)
         name = getattr(country, "common_name", None) or country.name
-        matching.actors[reference] = writer.create_actor(
-            name=name, kind=ActorKind.STATE, iso3=reference
-        )
+        specs[reference] = {"name": name, "kind": ActorKind.STATE, "iso3": reference}
+    matching.actors.update(zip(specs, writer.create_actors(list(specs.values())), strict=True))
     if create_unmatched:
-        for name in sorted(matching.unmatched):
-            matching.actors[name] = writer.create_actor(name=name, kind=ActorKind.OTHER)
+        names = sorted(matching.unmatched)
+        specs = [{"name": name, "kind": ActorKind.OTHER} for name in names]
+        matching.actors.update(zip(names, writer.create_actors(specs), strict=True))
         matching.unmatched.clear()

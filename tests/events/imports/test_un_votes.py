@@ -125,3 +125,54 @@ def test_two_resolutions_in_one_file(assembly, states):
     result = run(data)
     assert result.created_count == 2
     assert VoteRecord.objects.count() == 2
+
+
+def resolutions(count: int, year: int) -> bytes:
+    """A file of `count` resolutions voted in `year`, far from any other year's dates."""
+    files = [
+        votes(
+            ROLL,
+            undl_id=f"{year}{number:03d}",
+            resolution=f"A/RES/{year}/{number + 1}",
+            draft="",
+            date=f"{year}-03-{number + 1:02d}",
+        )
+        for number in range(count)
+    ]
+    return files[0] + b"".join(data.split(b"\r\n", 1)[1] for data in files[1:])
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_resolutions(assembly, states):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run(resolutions(1, 2001))  # creates the member states
+    queries = []
+    for count, year in ((2, 2005), (12, 2010)):
+        with CaptureQueriesContext(connection) as captured:
+            result = run(resolutions(count, year))
+        assert (result.status, result.created_count) == (ImportStatus.DONE, count)
+        queries.append(len(captured))
+
+    assert queries[0] == queries[1]
+    assert VoteRecord.objects.filter(roll_complete=True).count() == 15
+
+
+def test_a_resolution_whose_rows_are_apart_in_the_file_is_one_roll(assembly, states):
+    first, second = votes(ROLL[:3]), votes(ROLL[3:])
+    other = votes(ROLL, undl_id="4000002", resolution="A/RES/ES-11/8")
+    data = first + other.split(b"\r\n", 1)[1] + second.split(b"\r\n", 1)[1]
+
+    result = run(data)
+
+    assert (result.status, result.created_count) == (ImportStatus.DONE, 2)
+    record = VoteRecord.objects.get(document_symbol="A/RES/ES-11/7")
+    assert record.country_votes.count() == len(ROLL)
+
+
+def test_a_repeated_member_names_the_row_it_repeats(assembly, states):
+    result = run(votes([*ROLL, ("usa", "Y")]))
+
+    [problem] = result.report["problems"]
+    assert problem["row"] == 9 and "row 2" in problem["message"]
+    assert result.status == ImportStatus.REFUSED
