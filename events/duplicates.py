@@ -40,7 +40,7 @@ TITLE_WITH_SUPPORT = 0.4
 DATE_SLACK = dt.timedelta(days=2)
 # At most this many events of the date window are scored (a window holds a few days).
 WINDOW_CANDIDATES = 2000
-# At most this many distinct date spans are read to tell which windows hold any event.
+# At most this many events' dates are read to tell which windows hold any event.
 SPANS_READ = 10_000
 # A score at or above this should not be saved without a curator confirming it: the same title
 # on overlapping dates (0.7), or a close title with a shared actor or type on those dates.
@@ -102,8 +102,8 @@ def windows_with_events(bounds: list[tuple[dt.date, dt.date]]) -> list[bool]:
     """For each (start, end) as `similar_events` takes them, whether any event's dates
     overlap its window (DATE_SLACK either side): where none does, `similar_events` has no
     candidate and finds nothing. One query for all the windows (an import's batch), which
-    reads the distinct date spans of the events in their whole range; past SPANS_READ of them
-    every window is taken to hold events, and each is left to `similar_events`."""
+    reads the date spans of the events in their whole range; past SPANS_READ events there,
+    every window is taken to hold some, and each is left to `similar_events`."""
     from events.models import Event
 
     if not bounds:
@@ -112,8 +112,7 @@ def windows_with_events(bounds: list[tuple[dt.date, dt.date]]) -> list[bool]:
     spans = sorted(
         Event.objects.overlapping(min(low for low, _ in windows), max(high for _, high in windows))
         .order_by()
-        .values_list("date_lower", "date_upper")
-        .distinct()[: SPANS_READ + 1]
+        .values_list("date_lower", "date_upper")[: SPANS_READ + 1]
     )
     if len(spans) > SPANS_READ:
         return [True] * len(bounds)

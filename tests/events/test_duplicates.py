@@ -96,6 +96,16 @@ def test_windows_with_events_tells_which_dates_similar_events_would_search_in_va
     ]
 
 
+def test_past_spans_read_events_every_window_is_left_to_similar_events(monkeypatch):
+    monkeypatch.setattr("events.duplicates.SPANS_READ", 1)
+    EventFactory(start_date=FEB_18)
+    EventFactory(start_date=dt.date(2025, 2, 19))
+
+    found = windows_with_events([(dt.date(2025, 1, 1), dt.date(2025, 1, 1)), (FEB_18, FEB_18)])
+
+    assert found == [True, True]
+
+
 def test_a_reworded_title_needs_a_shared_actor_or_type():
     ukraine = StateFactory(name="Ukraine")
     event = EventFactory(title="United States pauses military aid to Ukraine", start_date=FEB_18)

@@ -3,7 +3,7 @@ import pytest
 from events.choices import ActorKind, VoteOption, VoteResult
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
-from events.models import Actor, Event, VoteRecord
+from events.models import Actor, CountryVote, Event, VoteRecord
 from tests.events.imports.files import votes
 from tests.factories import ActorFactory, StateFactory
 
@@ -176,3 +176,42 @@ def test_a_repeated_member_names_the_row_it_repeats(assembly, states):
     [problem] = result.report["problems"]
     assert problem["row"] == 9 and "row 2" in problem["message"]
     assert result.status == ImportStatus.REFUSED
+
+
+def test_the_import_is_one_revision_holding_the_whole_roll_and_the_new_states(
+    assembly, states, curator
+):
+    from events import revisions
+
+    result = run(votes(ROLL), curator)
+
+    event = Event.objects.get()
+    (entry,) = revisions.history(event)
+    assert entry.revision.get_comment() == f"Import #{result.pk} (votes.csv)"
+    roll = entry.snapshot.parts[CountryVote]
+    assert sorted(roll.values(), key=lambda vote: vote["actor"]) == sorted(
+        (
+            {"vote_record": event.vote_record.pk, "actor": actor_id, "option": option}
+            for actor_id, option in CountryVote.objects.values_list("actor_id", "option")
+        ),
+        key=lambda vote: vote["actor"],
+    )
+    assert "France: In favour" in entry.snapshot.reprs.values()
+    (france,) = revisions.history(Actor.objects.get(iso3="FRA"))
+    assert france.revision == entry.revision
+
+
+def test_a_new_state_whose_slug_is_taken_gets_the_next_one_and_undo_removes_it(
+    assembly, states, curator
+):
+    from events.imports.undo import import_undo
+
+    ActorFactory(name="France (the ship)", slug="france")
+
+    result = run(votes(ROLL), curator)
+
+    assert Actor.objects.get(iso3="FRA").slug == "france-2"
+    assert "France (state, FRA)" in result.report["actors_created"]
+    import_undo(import_run=result, user=curator)
+    assert not Actor.objects.filter(iso3__in=["FRA", "GBR", "CHN", "IND"]).exists()
+    assert Actor.objects.filter(slug="france").exists()
