@@ -171,8 +171,23 @@ def _refuse(import_run: Import, report: Report, message: str) -> Import:
     import_run.status = ImportStatus.REFUSED
     import_run.report = report.to_dict()
     import_run.finished_at = timezone.now()
-    import_run.save()
+    _save_result(import_run)
     return import_run
+
+
+def _save_result(import_run: Import) -> None:
+    """Save the finished run. A dry run's file was stored with the run and is kept as it is:
+    sent again it would cost its size several times over (a 30 MB file, escaped)."""
+    if import_run.pk is not None and import_run.dry_run:
+        import_run.save(
+            update_fields=[
+                field.name
+                for field in Import._meta.concrete_fields
+                if not field.primary_key and field.name != "content"
+            ]
+        )
+    else:
+        import_run.save()
 
 
 def run_import(
@@ -303,7 +318,7 @@ def _finish(import_run: Import, report: Report, status: str) -> Import:
     import_run.finished_at = timezone.now()
     if not import_run.dry_run:
         import_run.content = None  # a dry run keeps it until it is confirmed in the admin
-    import_run.save()
+    _save_result(import_run)
     return import_run
 
 

@@ -215,3 +215,15 @@ def test_a_new_state_whose_slug_is_taken_gets_the_next_one_and_undo_removes_it(
     import_undo(import_run=result, user=curator)
     assert not Actor.objects.filter(iso3__in=["FRA", "GBR", "CHN", "IND"]).exists()
     assert Actor.objects.filter(slug="france").exists()
+
+
+def test_a_dry_run_sends_its_file_to_the_database_once(assembly, states):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = run(votes(ROLL), dry_run=True)
+
+    assert result.status == ImportStatus.DRY_RUN
+    assert bytes(type(result).objects.get().content) == votes(ROLL)  # kept for confirming
+    assert sum('"content"' in query["sql"] for query in captured) == 1
