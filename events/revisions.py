@@ -33,7 +33,7 @@ from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
 from events.authorship import stamp_author
-from events.bulk import insert_rows
+from events.bulk import insert_values
 from events.models.base import AGGREGATE_ROOTS, ConcurrentEditError, VersionedModel
 
 # What each aggregate's root and intermediate parts bring with them (reverse accessors). Every
@@ -220,23 +220,31 @@ def _m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:
 def _store(frame: Frame) -> None:
     """Write the revision: one Version per object of every noted aggregate.
 
-    The aggregates are read back a few hundred roots at a time, one query per relation,
-    and their versions written as they are read, so a bulk import of 100,000 events costs a few
-    queries per chunk, not several per event, and holds one chunk in memory, not the whole
-    revision (the versions are the form django-reversion writes, as `serialize_aggregate`)."""
+    The aggregates are read back in chunks, one query per relation, and their versions
+    written as they are read, so a bulk import of 100,000 events costs a few queries per
+    chunk, not several per event, and holds one chunk in memory, not the whole revision (the
+    versions are the form django-reversion writes, as `serialize_aggregate`). A chunk is up
+    to STORE_CHUNK roots, fewer when their aggregates are large (a vote's roll is 193 rows):
+    about STORE_OBJECTS objects, as the chunk before it measured them."""
     revision = None
     by_model: dict[type[models.Model], list] = defaultdict(list)
     for model, pk in frame.touched:
         by_model[model].append(pk)
     for model, pks in by_model.items():
-        for start in range(0, len(pks), STORE_CHUNK):
-            items = []
-            for objects in _roots_with_parts(model, pks[start : start + STORE_CHUNK]):
-                root = objects[0]
-                if (model, root.pk) not in frame.bulk and not _moved_since_last_revision(root):
-                    continue
-                items += [_serialized(obj) for obj in objects]
-            if not items:
+        start, size = 0, STORE_FIRST_CHUNK
+        while start < len(pks):
+            chunk = pks[start : start + size]
+            start += len(chunk)
+            aggregates = _roots_with_parts(model, chunk)
+            read = sum(len(objects) for objects in aggregates)
+            size = max(1, min(STORE_CHUNK, STORE_OBJECTS * len(chunk) // max(read, 1)))
+            changed = [
+                objects
+                for objects in aggregates
+                if (model, objects[0].pk) in frame.bulk or _moved_since_last_revision(objects[0])
+            ]
+            del aggregates
+            if not changed:
                 continue
             if revision is None:
                 user = frame.user
@@ -245,24 +253,42 @@ def _store(frame: Frame) -> None:
                     user=user if user is not None and user.is_authenticated else None,
                     comment="; ".join(frame.reasons),
                 )
-            insert_rows(
-                Version,
-                [
-                    Version(
-                        revision=revision,
-                        content_type=ContentType.objects.get_for_model(part_model),
-                        object_id=part_pk,
-                        db=router.db_for_write(part_model),
-                        format="json",
-                        serialized_data=data,
-                        object_repr=shown,
-                    )
-                    for part_model, part_pk, data, shown in items
-                ],
-            )
+            insert_values(Version, VERSION_COLUMNS, _version_rows(revision.pk, changed))
 
 
+# Roots read back at once: at most STORE_CHUNK, about STORE_OBJECTS objects with their parts,
+# and STORE_FIRST_CHUNK before their size is known.
 STORE_CHUNK = 200
+STORE_FIRST_CHUNK = 20
+STORE_OBJECTS = 20_000
+# A Version row as `_store` writes it (tuples, not instances: a vote's roll is 193 of them).
+VERSION_COLUMNS = [
+    "revision_id",
+    "content_type_id",
+    "object_id",
+    "db",
+    "format",
+    "serialized_data",
+    "object_repr",
+]
+
+
+def _version_rows(revision_id: int, aggregates: list[list[models.Model]]) -> list[tuple]:
+    """The Version rows (VERSION_COLUMNS) of every object of `aggregates`."""
+    per_model: dict[type[models.Model], tuple[int, str]] = {}
+    rows = []
+    for objects in aggregates:
+        for obj in objects:
+            model = type(obj)
+            if model not in per_model:
+                per_model[model] = (
+                    ContentType.objects.get_for_model(model).pk,
+                    router.db_for_write(model),
+                )
+            content_type_id, db = per_model[model]
+            _model, pk, data, shown = _serialized(obj)
+            rows.append((revision_id, content_type_id, pk, db, "json", data, shown))
+    return rows
 
 
 def _roots_with_parts(model, pks: list) -> list[list[models.Model]]:
@@ -430,7 +456,11 @@ def serialize_object(obj: models.Model) -> str:
             **{f.name: _serial_m2m(obj, f) for f in fields[1]},
         },
     }
-    return "[" + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "]"
+    return "[" + _ENCODER.encode(data) + "]"
+
+
+# What `json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)` builds on every call.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
 
 
 _SERIALIZED: dict = {}
