@@ -138,10 +138,14 @@ class Actor(TrackedModel, VersionedModel):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "An actor cannot be its own parent."})
 
-    def save(self, *args, **kwargs):
+    def derive(self) -> None:
+        """What every save derives from the other columns (a bulk insert calls it itself)."""
         self.iso3 = self.iso3 or None
         self.wikidata_id = self.wikidata_id or None
         self.search_names = "\n".join([self.name, self.short_name, *self.alias_list]).strip()
+
+    def save(self, *args, **kwargs):
+        self.derive()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_names"}
         super().save(*args, **kwargs)
