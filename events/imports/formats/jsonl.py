@@ -17,6 +17,7 @@ from decimal import Decimal
 import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from events import public_changes, revisions
@@ -100,6 +101,8 @@ def _key(record: dict):
 
 # Records a bulk write holds: new rows of one kind are inserted this many at a time.
 BATCH = 1000
+# Rows written in bulk after which PostgreSQL's statistics of the tables are refreshed.
+ANALYZE_AFTER = 10_000
 
 
 @dataclass
@@ -144,6 +147,7 @@ class DatasetImport:
         self.row_items: list[ImportItem] = []  # written one by one: their versions may move
         self.content_types: dict = {}
         self.bulk_public = None  # None: nothing written in bulk; else whether readers see it
+        self.bulk_rows: dict = defaultdict(int)  # model: rows written in bulk
 
     def run(self, lines: list[tuple[int, str]], progress=None) -> None:
         # What is stored now, in the file's own form: a record equal to it is unchanged.
@@ -181,6 +185,21 @@ class DatasetImport:
         self._final_versions()
         if self.bulk_public is not None:  # bulk writes send no signals: one stamp for all
             ChangeStamp.bump(public=self.bulk_public)
+        self._analyze()
+
+    def _analyze(self) -> None:
+        """PostgreSQL plans the revision's reading back of what was written (events.revisions,
+        when the import's block ends) from the tables' statistics, which still describe them
+        as they were before: empty, in a new database. It then reads every participation once
+        per chunk of events (130 million rows for 100,000 events). ANALYZE, which counts this
+        transaction's own new rows, sets that right (a fraction of a second a table)."""
+        if connection.vendor != "postgresql" or sum(self.bulk_rows.values()) < ANALYZE_AFTER:
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE " + ", ".join(quote(model._meta.db_table) for model in self.bulk_rows)
+            )
 
     def _final_versions(self) -> None:
         """Parts written after a row moved its version: undo compares with the final one.
@@ -392,6 +411,7 @@ class DatasetImport:
         roots = [obj for _number, _key, obj in pending.roots]
         model = type(roots[0])
         insert_rows(model, roots)
+        self.bulk_rows[model] += len(roots)
         for part_model in (
             Participation,
             Citation,
@@ -406,6 +426,7 @@ class DatasetImport:
             if parts:
                 _link(parts)
                 insert_rows(part_model, parts, batch_size=5000)
+                self.bulk_rows[part_model] += len(parts)
         content_type = self._content_type(model)
         insert_rows(
             ImportItem,
@@ -447,6 +468,8 @@ class DatasetImport:
                     EventRelation(from_event_id=event.pk, kind=relation["kind"], to_event_id=target)
                 )
         insert_rows(EventRelation, relations, batch_size=5000)
+        if relations:
+            self.bulk_rows[EventRelation] += len(relations)
         self.new_relations = []
 
     def _event_id(self, slug: str) -> int:
