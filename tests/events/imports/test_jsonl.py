@@ -233,3 +233,21 @@ def test_a_dataset_import_refuses_an_invalid_record_and_writes_nothing(export_da
     assert "aid-pause" not in result.report["refused"]  # it names the line instead
     assert "Line " in result.report["refused"] and "currency" in result.report["refused"]
     assert not Event.objects.exists() and not Actor.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_dataset_import_refreshes_the_statistics_of_the_tables_it_filled(
+    twelve_events, editor, monkeypatch
+):
+    """So that PostgreSQL reads the new rows back for the revision by index, not by scanning
+    a table it believes empty once per chunk of events."""
+    from events.imports.formats import jsonl
+
+    monkeypatch.setattr(jsonl, "ANALYZE_AFTER", 10)  # as if the file were large
+    empty_database()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_participation")  # empty: what a new database knows
+        start_import(data=twelve_events, file_name="d.jsonl", user=editor)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'events_participation'")
+        assert cursor.fetchone()[0] == 24
