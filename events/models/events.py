@@ -321,7 +321,7 @@ class Event(TrackedModel, VersionedModel):
             return None
         return type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
 
-    def derive(self) -> set[str]:
+    def derive_fields(self) -> set[str]:
         """What every save derives from the other columns (a bulk insert calls it itself);
         the names of the columns it set."""
         derived = {"date_lower", "date_upper"}
@@ -339,7 +339,7 @@ class Event(TrackedModel, VersionedModel):
         return derived
 
     def save(self, *args, **kwargs):
-        derived = self.derive()
+        derived = self.derive_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)

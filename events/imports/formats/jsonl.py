@@ -273,7 +273,7 @@ class DatasetImport:
         values["parent"] = self.actors[record["parent"]] if record["parent"] else None
         actor = Actor(slug=record["slug"], **values)
         actor.clean()
-        actor.derive()
+        actor.derive_fields()
         self.actors[record["slug"]] = actor
         return actor
 
@@ -297,7 +297,7 @@ class DatasetImport:
         event = Event(slug=record["slug"], **self._event_values(record))
         event.confirm_unusual_date = True  # a stored state: its dates were confirmed then
         event.clean()
-        event.derive()
+        event.derive_fields()
         parts = self.pending.parts
         actors = self.actors
         participations = [
