@@ -1,4 +1,4 @@
-"""In-process cost of Timeline's uncached reads: CPU and wall time per request, per scenario.
+"""In-process cost of Timeline's uncached reads: CPU and wall per request (medians), per scenario.
 
 Runs each of `bench.run`'s scenarios through Django's test client in this process, with the
 benchmark server's settings (DEBUG off, the throttle out of the way) and the response cache
@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import statistics
 import time
 from pathlib import Path
 
@@ -54,18 +55,21 @@ def main() -> None:
 
     wanted = {name for name in args.scenarios.split(",") if name}
     client = Client()
-    print(f"{'scenario':<20} {'status':>6} {'CPU ms':>8} {'wall ms':>8} {'bytes':>9}")
+    print(f"{'scenario':<20} {'status':>6} {'CPU ms':>8} {'wall ms':>8} {'bytes':>9}  (medians)")
     for scenario in scenarios(probe_data()):
         if (wanted and scenario.name not in wanted) or scenario.expect != 200:
             continue
         path = scenario.paths["timeline"]
         for _ in range(args.warmup):
             response = client.get(path)
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpus, walls = [], []
         for _ in range(args.requests):
+            cpu, wall = time.process_time(), time.perf_counter()
             response = client.get(path)
-        cpu = (time.process_time() - cpu) / args.requests * 1000
-        wall = (time.perf_counter() - wall) / args.requests * 1000
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+        # Medians: one request delayed by the machine's other work does not move them.
+        cpu, wall = statistics.median(cpus) * 1000, statistics.median(walls) * 1000
         size = len(response.content)
         print(f"{scenario.name:<20} {response.status_code:>6} {cpu:>8.1f} {wall:>8.1f} {size:>9}")
         if scenario.name == args.profile:
