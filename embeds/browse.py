@@ -20,7 +20,6 @@ from rest_framework.request import Request
 from embeds.context import group_events, prepare_rows
 from embeds.fragments import attach_fragments
 from embeds.share import share_meta
-from events import rows as event_rows
 from events.api.pagination import KeysetPagination
 from events.facets import aggregate_key, aggregates
 from events.filtersets import EventFilterSet
@@ -129,12 +128,10 @@ def events_page(request, *, origin: str, snippet_script: str):
     summary = aggregates(queryset, "month", aggregate_key(stamp.token, "month", params))
     paginator = KeysetPagination(page_size=PAGE_SIZE)
     paginator.max_page_size = PAGE_SIZE  # a longer page would break the page's size budget
-    projected, columns = event_rows.project(queryset)
     try:
-        values = paginator.paginate_values(projected, Request(request), ordering, columns)
+        rows = paginator.paginate_rows(queryset, Request(request), ordering)
     except ValidationError as exc:
         return _form_to_fix(request, exc.detail, origin=origin)
-    rows = event_rows.build(values)
     prepare_rows(rows, origin=origin)
     attach_fragments(
         rows, compact=False, in_embed=False, list_url=origin + reverse("embeds:events")

@@ -10,11 +10,13 @@ alike, however much the event holds; no model instance is built. Callers shape t
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import orjson
-from django.db import NotSupportedError
+from django.core.exceptions import EmptyResultSet
+from django.db import NotSupportedError, connections
 
 from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES
@@ -100,16 +102,6 @@ class JSONSet:
             )
             return f"json({array})" if nested else array
         raise NotSupportedError("The detail loader is written for PostgreSQL and SQLite only.")
-
-
-class RelatedSet(rows.RelatedJSON):
-    """A JSONSet correlated with the outer event: `{event_id}` and `{day}` stand for its id and
-    its first possible day."""
-
-    refs = {"event_id": "pk", "day": "date_lower"}
-
-    def template_sql(self, vendor: str) -> str:
-        return self.template.sql(vendor)
 
 
 # Status values are our own constants, so they are written into the SQL.
@@ -239,19 +231,80 @@ class EventDetail:
         )
 
 
+# DETAIL_COLUMNS as SQL over the event `e`, its type `t`, its country `c`, its vote record `v`
+# and the record's body `b`; the rest are the event's own (`e.<name>`).
+_JOINED = {
+    **rows.ROW_JOINS,
+    "location_country__short_name": "c.short_name",
+    "location_country__kind": "c.kind",
+    **{
+        name: f"b.{name.removeprefix('vote_record__body__')}"
+        for name in DETAIL_COLUMNS
+        if name.startswith("vote_record__body__")
+    },
+    **{
+        name: f"v.{name.removeprefix('vote_record__')}"
+        for name in DETAIL_COLUMNS
+        if name.startswith("vote_record__") and not name.startswith("vote_record__body__")
+    },
+}
+TIMESTAMPS = ("created_at", "published_at", "updated_at")
+_TIMESTAMP_AT = tuple(DETAIL_COLUMNS.index(name) for name in TIMESTAMPS)
+DETAIL_OF_KEY = """WITH k(c0) AS ({keys})
+SELECT {columns}
+  FROM k JOIN events_event e ON e.id = k.c0
+  JOIN events_eventtype t ON t.id = e.event_type_id
+  LEFT JOIN events_actor c ON c.id = e.location_country_id
+  LEFT JOIN events_voterecord v ON v.event_id = e.id
+  LEFT JOIN events_actor b ON b.id = v.body_id"""
+
+
+@functools.cache
+def _detail_columns(vendor: str) -> str:
+    """The select list of DETAIL_OF_KEY, written once per process and database vendor: the
+    columns (timestamps as UTC wall clock on PostgreSQL, as in events.rows), then each
+    related set as JSON."""
+    columns = []
+    for name in DETAIL_COLUMNS:
+        sql = _JOINED.get(name, f"e.{name}")
+        if vendor == "postgresql" and name in TIMESTAMPS:
+            sql = f"({sql} AT TIME ZONE 'UTC')"
+        columns.append(sql)
+    for related in RELATED_SETS.values():
+        columns.append(related.sql(vendor).format(event_id="e.id", day="e.date_lower"))
+    return ",\n       ".join(columns)
+
+
 def load_event_detail(events, **lookup) -> EventDetail | None:
     """The event of `events` (a visibility already applied) matching `lookup`, or None.
 
-    `load_event_detail(Event.objects.public(), slug="talks")`: one query.
+    `load_event_detail(Event.objects.public(), slug="talks")`: one query. The ORM compiles
+    only the key (`events.filter(**lookup)`, its id); the event's columns and related sets
+    are read by one statement written once per process (DETAIL_OF_KEY), through a plain
+    cursor.
     """
-    annotations = {f"{name}_json": RelatedSet(related) for name, related in RELATED_SETS.items()}
-    value = events.filter(**lookup).annotate(**annotations).values(*DETAIL_COLUMNS, *annotations)
-    value = value.first()
-    if value is None:
+    keys = events.filter(**lookup).values_list("pk")[:1]
+    try:
+        sql, params = keys.query.get_compiler(keys.db).as_sql()
+    except EmptyResultSet:  # a lookup that can match nothing
         return None
+    connection = connections[keys.db]
+    statement = DETAIL_OF_KEY.format(keys=sql, columns=_detail_columns(connection.vendor))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        record = cursor.fetchone()
+    if record is None:
+        return None
+    width = len(DETAIL_COLUMNS)
+    values = list(record[:width])
+    for at in _TIMESTAMP_AT:
+        values[at] = rows.aware(values[at])
+    value = dict(zip(DETAIL_COLUMNS, values, strict=True))
     if "slug" in lookup:  # a duplicate merged away answers with the event kept
         check_merged_event(value["slug"], value["status"])
-    sets = {name: orjson.loads(value.pop(f"{name}_json")) for name in RELATED_SETS}
+    sets = {
+        name: orjson.loads(text) for name, text in zip(RELATED_SETS, record[width:], strict=True)
+    }
     for citation in sets["citations"]:
         source = citation["source"]
         source["published_on"] = _date(source["published_on"])

@@ -138,6 +138,7 @@ def page(*, after: int | None = None, since=None, limit: int) -> tuple[list, dic
     listed = list(changes.values("id", "event_id", "slug", "kind", "at")[: limit + 1])
     listed, more = listed[:limit], len(listed) > limit
     ids = {change["event_id"] for change in listed if change["kind"] != PublicChangeKind.REMOVED}
-    queryset, columns = rows.project(Event.objects.public().filter(pk__in=ids - {None}))
-    built = rows.build(list(queryset.values(*columns))) if ids else []
+    ids.discard(None)
+    events = Event.objects.public().filter(pk__in=ids).order_by("id")
+    built = rows.first_rows(events, len(ids)) if ids else []
     return listed, {row.id: row for row in built}, more

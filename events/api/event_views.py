@@ -130,9 +130,8 @@ def event_list_response(request, events) -> Response:
     if renderer_format == AtomRenderer.format:
         queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
     paginator = KeysetPagination(page_size=export_page_size(request))
-    queryset, columns = rows.project(queryset)
-    values = paginator.paginate_values(queryset, request, ordering, columns, keys_first=True)
-    data = rows_json(rows.build(values), event_url_prefix(request))
+    page = paginator.paginate_rows(queryset, request, ordering)
+    data = rows_json(page, event_url_prefix(request))
     response = Response(paginator.get_paginated_data(data))
     link = paginator.get_link_header()
     if link and renderer_format in EXPORT_FORMATS:

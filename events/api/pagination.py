@@ -20,7 +20,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from events.rows import first_values
+from events.rows import first_rows
 
 
 class RowCompare(Expression):
@@ -106,19 +106,33 @@ class KeysetPagination(BasePagination):
         return size
 
     def paginate_values(
-        self,
-        queryset: QuerySet,
-        request,
-        ordering: Sequence[str],
-        columns: Sequence[str],
-        *,
-        keys_first: bool = False,
+        self, queryset: QuerySet, request, ordering: Sequence[str], columns: Sequence[str]
     ) -> list[dict]:
-        """A page of `queryset.values(*columns)` in `ordering` (which must end in a unique key).
+        """A page of `queryset.values(*columns)` in `ordering` (which must end in a unique key)."""
+        keys = [name.lstrip("-") for name in ordering]
+        fields = list(dict.fromkeys([*columns, *keys]))
+        return self._paginate(
+            queryset,
+            request,
+            ordering,
+            lambda page, size: list(page.values(*fields)[:size]),
+            dict.__getitem__,
+        )
 
-        `keys_first`: choose the page's keys by themselves, then read its rows
-        (events.rows.first_values); for event lists, whose covering indexes answer the keys.
-        """
+    def paginate_rows(self, queryset: QuerySet, request, ordering: Sequence[str]) -> list:
+        """A page of event rows (events.rows.EventRow) in `ordering`: keys first, as
+        events.rows.first_rows reads them, for event lists, whose covering indexes answer
+        the keys."""
+        keys = tuple(name.lstrip("-") for name in ordering)
+        return self._paginate(
+            queryset,
+            request,
+            ordering,
+            lambda page, size: first_rows(page, size, extra=keys),
+            lambda row, key: row.extra[key],
+        )
+
+    def _paginate(self, queryset, request, ordering, fetch, key_value) -> list:
         self.request = request
         self.ordering = list(ordering)
         keys = [name.lstrip("-") for name in ordering]
@@ -128,23 +142,22 @@ class KeysetPagination(BasePagination):
         order = reversed_ordering(ordering) if backwards else self.ordering
         if cursor:
             queryset = queryset.filter(keyset_after(order, cursor["values"]))
-        fields = list(dict.fromkeys([*columns, *keys]))
-        queryset = queryset.order_by(*order)
-        if keys_first:
-            rows = first_values(queryset, fields, size + 1)
-        else:
-            rows = list(queryset.values(*fields)[: size + 1])
+        rows = fetch(queryset.order_by(*order), size + 1)
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
             rows.reverse()
         has_next = more if not backwards else True
         has_previous = more if backwards else cursor is not None
-        self.next_url = self._link(rows[-1], keys, back=False) if has_next and rows else None
+        self.next_url = (
+            self._link([key_value(rows[-1], key) for key in keys], back=False)
+            if has_next and rows
+            else None
+        )
         self.previous_url = None
         if has_previous:
             if rows:
-                self.previous_url = self._link(rows[0], keys, back=True)
+                self.previous_url = self._link([key_value(rows[0], key) for key in keys], back=True)
             elif cursor and not backwards:  # walked past the end: step back from where we were
                 self.previous_url = self._url({"o": self.ordering, "v": cursor["raw"], "b": True})
         return rows
@@ -193,8 +206,7 @@ class KeysetPagination(BasePagination):
 
     # Cursor encoding -----------------------------------------------------------------------
 
-    def _link(self, row: dict, keys: list[str], *, back: bool) -> str:
-        values = [row[key] for key in keys]
+    def _link(self, values: list, *, back: bool) -> str:
         return self._url({"o": self.ordering, "v": values, "b": back})
 
     def _url(self, payload: dict) -> str:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django.urls import reverse
 
+from events import dates
+from events.choices import LinkStatus
 from events.rows import EventRow
 
 
@@ -35,6 +37,8 @@ def source_archive(absolute_prefix: str, source_id: int, archived: bool, status,
 def row_json(row: EventRow, url_prefix: str) -> dict:
     """The row as the API lists it; `actors` has one entry per participation (with its role)."""
     end = row.end_date
+    date_args = row._date_args()
+    published = row.published_at
     return {
         "id": row.id,
         "slug": row.slug,
@@ -42,8 +46,8 @@ def row_json(row: EventRow, url_prefix: str) -> dict:
         "title": row.title,
         "summary": row.summary,
         "type": {"slug": row.type_slug, "name": row.type_name},
-        "display_date": row.display_date,
-        "edtf": row.edtf,
+        "display_date": dates.display_range(*date_args),
+        "edtf": dates.edtf(*date_args),
         "start": {
             "date": row.start_date.isoformat(),
             "precision": row.start_precision,
@@ -76,19 +80,25 @@ def row_json(row: EventRow, url_prefix: str) -> dict:
             {"slug": p.slug, "name": p.name, "kind": p.kind, "iso3": p.iso3, "role": p.role}
             for p in row.participants
         ],
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "url": s.url,
-                "publisher": s.publisher,
-                "stance": s.stance,
-                **source_archive(url_prefix, s.id, s.archived, s.link_status, s.dead_since),
-            }
-            for s in row.sources
-        ],
-        "published_at": row.published_at.isoformat() if row.published_at else None,
+        "sources": [_source_json(source, url_prefix) for source in row.sources],
+        "published_at": published.isoformat() if published else None,
         "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def _source_json(source, url_prefix: str) -> dict:
+    status = source.link_status
+    if source.archived_at is None and status != LinkStatus.DEAD:  # most sources: no URL to make
+        archive = {"archived_copy": None, "link_status": status, "dead_since": None}
+    else:
+        archive = source_archive(url_prefix, source.id, source.archived, status, source.dead_since)
+    return {
+        "id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "publisher": source.publisher,
+        "stance": source.stance,
+        **archive,
     }
 
 

@@ -74,18 +74,16 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     else:
         events = public.in_timeline(timeline).order_by("date_lower", "id")
         extra = ()
-    events, columns = rows.project(events)
-    values = list(events.values(*columns, *extra)[: MAX_ENTRIES + 1])
-    truncated = len(values) > MAX_ENTRIES
-    values = values[:MAX_ENTRIES]
+    listed = rows.first_rows(events, MAX_ENTRIES + 1, extra=extra)
+    truncated = len(listed) > MAX_ENTRIES
     prefix = event_url_prefix(request)
     return [
         {
-            "position": value.get("entry_position", index),
-            "caption": value.get("entry_caption", ""),
+            "position": row.extra.get("entry_position", index),
+            "caption": row.extra.get("entry_caption", ""),
             "event": row_json(row, prefix),
         }
-        for index, (value, row) in enumerate(zip(values, rows.build(values), strict=True))
+        for index, row in enumerate(listed[:MAX_ENTRIES])
     ], truncated
 
 

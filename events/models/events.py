@@ -146,7 +146,7 @@ class Event(TrackedModel, VersionedModel):
         permissions = [("publish_event", "Can publish, unpublish and retract events")]
         indexes = [
             # Lists read by (date_lower, id). What it carries lets PostgreSQL answer from the
-            # index alone a date window and visibility (events.rows.first_values) and the
+            # index alone a date window and visibility (events.rows.first_rows) and the
             # grouped timeline's counts by period and type (events.api.grouping).
             models.Index(
                 fields=["date_lower", "id"],

@@ -1,14 +1,22 @@
 """events.rows: the one projection, and its one actor rule on every surface."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from events import rows
-from events.choices import ParticipantRole
+from events.choices import DatePrecision, ParticipantRole, TimelineKind
 from events.models import Event
-from tests.factories import ParticipationFactory, PublishedEventFactory, StateFactory
+from tests.factories import (
+    ParticipationFactory,
+    PublishedEventFactory,
+    StateFactory,
+    TimelineEntryFactory,
+    TimelineFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +78,79 @@ def test_the_api_the_pages_and_the_embeds_read_the_same_columns(client, hosted):
     assert client.get("/api/v1/events/").json()["results"][0]["title"] == "Renamed in bulk"
     assert "Renamed in bulk" in client.get("/embed/timeline/").content.decode()
     assert "Renamed in bulk" in client.get("/actors/genovia/").content.decode()
+
+
+# Rows of keys: the precompiled statement gives what the ORM's projection gave -----------------
+
+
+@pytest.fixture
+def varied():
+    """Events with ties in the ordering keys (importance, publication) and varied dates."""
+    events, now = [], timezone.now()
+    for index, (year, importance) in enumerate([(2020, 3), (2019, 5), (2020, 5), (2021, 1)]):
+        event = PublishedEventFactory(
+            slug=f"varied-{index}",
+            title=f"Sanctions talks {index}",
+            start_date=dt.date(year, 1 + index, 1),
+            end_date=dt.date(year + 1, 1, 1) if index % 2 else None,
+            end_precision=DatePrecision.YEAR if index % 2 else "",
+            start_approximate=bool(index % 2),
+            importance=importance,
+            published_at=now - dt.timedelta(days=index % 2),  # ties too
+        )
+        ParticipationFactory(event=event, role=ParticipantRole.INITIATOR)
+        ParticipationFactory(event=event)
+        events.append(event)
+    return events
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        ("date_lower", "id"),
+        ("-date_lower", "-id"),
+        ("-importance", "date_lower", "id"),
+        ("-updated_at", "-id"),
+        ("-published_at", "-id"),
+    ],
+)
+def test_rows_of_keys_are_the_orms_rows_in_the_same_order(varied, ordering):
+    queryset = Event.objects.public().order_by(*ordering)
+    keys = tuple(name.lstrip("-") for name in ordering)
+    fast = rows.first_rows(queryset, 3, extra=keys)
+    by_orm = rows._rows_by_orm(queryset, 3, keys)
+    assert [row.slug for row in fast] == [row.slug for row in by_orm]
+    assert fast == by_orm
+    assert [row.extra for row in fast] == [row.extra for row in by_orm]
+    stored = {event.slug: Event.objects.get(pk=event.pk) for event in varied}
+    for row in fast:
+        assert row.updated_at == stored[row.slug].updated_at
+        assert row.updated_at.tzinfo is not None
+        assert row.published_at == stored[row.slug].published_at
+        assert isinstance(row.start_date, dt.date) and isinstance(row.start_approximate, bool)
+
+
+def test_rows_of_keys_carry_an_annotations_value_and_order_by_it(varied):
+    from events.search import search_events
+
+    queryset = search_events(Event.objects.public(), "sanctions").order_by(
+        "-search_rank", "date_lower", "id"
+    )
+    keys = ("search_rank", "date_lower", "id")
+    fast = rows.first_rows(queryset, 10, extra=keys)
+    assert fast == rows._rows_by_orm(queryset, 10, keys)
+    assert len(fast) == 4
+    assert all(isinstance(row.extra["search_rank"], float) for row in fast)
+    assert [row.extra["date_lower"] for row in fast] == [row.date_lower for row in fast]
+
+
+def test_rows_of_keys_of_a_curated_timeline_follow_its_positions(varied):
+    timeline = TimelineFactory(kind=TimelineKind.CURATED)
+    for position, event in enumerate(reversed(varied)):
+        TimelineEntryFactory(
+            timeline=timeline, event=event, position=position, caption=f"c{position}"
+        )
+    queryset = Event.objects.public().as_entries_of(timeline)
+    listed = rows.first_rows(queryset, 10, extra=("entry_caption",))
+    assert [row.slug for row in listed] == [event.slug for event in reversed(varied)]
+    assert [row.extra["entry_caption"] for row in listed] == ["c0", "c1", "c2", "c3"]

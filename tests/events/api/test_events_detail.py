@@ -264,3 +264,23 @@ def test_the_detail_extends_the_row_the_list_shows(client):
     assert {key: data[key] for key in row} == row
     assert data["actors"][0]["iso3"] == "UKR"
     assert len(data["sources"]) == len(data["citations"]) == 2  # the published one, and ours
+
+
+def test_the_detail_loader_reads_values_as_the_models_hold_them():
+    """The precompiled statement (timestamps as UTC wall clock, made aware) gives the values
+    the model holds: timestamps with their instant and microseconds, dates, booleans."""
+    from events.detail import load_event_detail
+    from events.models import Event
+
+    event = PublishedEventFactory(slug="read-back", start_approximate=True)
+    VoteRecordFactory(event=event, roll_complete=True)
+    stored = Event.objects.get(pk=event.pk)
+    loaded = load_event_detail(Event.objects.public(), slug="read-back")
+    for name in ("created_at", "published_at", "updated_at"):
+        assert loaded.event[name] == getattr(stored, name)
+        assert loaded.event[name].tzinfo is not None
+    assert loaded.event["start_date"] == stored.start_date
+    assert loaded.event["start_approximate"] is True
+    assert loaded.vote["roll_complete"] is True
+    assert load_event_detail(Event.objects.public(), slug="missing") is None
+    assert load_event_detail(Event.objects.filter(status=EventStatus.DRAFT), pk=event.pk) is None
