@@ -322,7 +322,7 @@ class _Readers:
                         if not self._put(chunks, chunk):
                             return
             self._put(chunks, None)
-        except Exception as exc:  # handed to the reading side, raised there
+        except BaseException as exc:  # handed to the reading side, raised there
             self._put(chunks, exc)
         finally:
             connections.close_all()  # this thread's connections only
