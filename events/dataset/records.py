@@ -64,8 +64,10 @@ FORMAT = "timeline-dataset"
 VERSION = 1
 CHUNK_SIZE = 5000  # rows a fetch: fewer round trips; 10,000 is no faster and holds more
 READ_AHEAD = 2  # chunks a reader thread holds ready, per stream (memory: a few chunks each)
-# Each kind of part is sorted once by its event's slug where no index gives that order (a
-# cursor gets no parallel workers): in memory, not in temporary files, is several times faster.
+# Each kind of part is sorted once by its event's slug (a cursor gets no parallel workers):
+# in memory, not in temporary files, is several times faster. An index on `slug COLLATE "C"`
+# would spare the sorts but costs more: the parts are then read at random through it
+# (docs/benchmarks.md, "Dataset export").
 WORK_MEM = "128MB"
 
 Record = dict[str, Any]
@@ -260,8 +262,8 @@ def dataset_records(
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-                # Inside a caller's transaction the readers could not see its writes: they
-                # read on this connection then.
+                # For the readers' connections (not inside a caller's transaction: they
+                # could not see its writes, so everything is read on this connection then).
                 cursor.execute("SELECT pg_export_snapshot()")
                 snapshot = cursor.fetchone()[0]
         readers = _Readers(snapshot=snapshot, chunk_size=chunk_size)
