@@ -14,8 +14,9 @@ import orjson
 from events.dataset.records import CHUNK_SIZE, Record, dataset_records
 
 MEDIA_TYPE = "application/jsonl"
-# UTC datetimes end in Z; keys keep the documented order (not sorted).
-OPTIONS = orjson.OPT_UTC_Z
+# UTC datetimes end in Z; keys keep the documented order (not sorted); orjson ends the line
+# itself (no second copy of each line to add it).
+OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
 
 
 def _default(value):
@@ -26,7 +27,7 @@ def _default(value):
 
 def encode(record: Record) -> bytes:
     """One record as one line (UTF-8, ending in a newline)."""
-    return orjson.dumps(record, default=_default, option=OPTIONS) + b"\n"
+    return orjson.dumps(record, default=_default, option=OPTIONS)
 
 
 def decode(line: bytes | str) -> Record:

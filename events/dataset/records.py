@@ -18,17 +18,28 @@ the events and merged with them as they go by (`_PartStream`), so the query coun
 grow with the data either. Actor ids are held as a set and the sources without URL or
 reference as a map to their keys; both are counted in thousands, not millions. Everything is
 read in one transaction: one consistent snapshot.
+
+On PostgreSQL, when the export is its own transaction, each of those streams runs on its own
+connection in the export's snapshot (`pg_export_snapshot()`), read ahead by a thread a few
+chunks at a time (`_Readers`): the database finds and orders the events and their parts while
+Python writes the actors and sources, and fetches the next rows while Python writes the
+events, on the machine's other cores. The rows, and so the bytes, are the same either way.
 """
 
+import contextlib
 import hashlib
+import queue
+import re
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC
-from itertools import groupby, islice
+from functools import cached_property
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
 import orjson
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import DateTimeField, F, Func, Q
 from django.db.models.functions import Collate
 
@@ -52,6 +63,12 @@ from events.models import (
 FORMAT = "timeline-dataset"
 VERSION = 1
 CHUNK_SIZE = 5000  # rows a fetch: fewer round trips; 10,000 is no faster and holds more
+READ_AHEAD = 2  # chunks a reader thread holds ready, per stream (memory: a few chunks each)
+# Each kind of part is sorted once by its event's slug (a cursor gets no parallel workers):
+# in memory, not in temporary files, is several times faster. An index on `slug COLLATE "C"`
+# would spare the sorts but costs more: the parts are then read at random through it
+# (docs/benchmarks.md, "Dataset export").
+WORK_MEM = "128MB"
 
 Record = dict[str, Any]
 
@@ -176,12 +193,17 @@ class Scope:
             self.events = Event.objects.all()
             self.timelines = Timeline.objects.all()
             self.sources = Source.objects.all()
-            self.actor_ids = set(Actor.objects.values_list("id", flat=True))
         else:
             self.events = Event.objects.public()
             self.timelines = Timeline.objects.published()
             self.sources = Source.objects.public()
-            self.actor_ids = self._public_actor_ids()
+
+    @cached_property
+    def actor_ids(self) -> set[int]:
+        """Computed when first needed: after the streams' queries have been started."""
+        if self.include_drafts:
+            return set(Actor.objects.values_list("id", flat=True))
+        return self._public_actor_ids()
 
     def of_events(self, path: str) -> Q:
         """Rows whose event (at `path`) is in scope."""
@@ -234,18 +256,109 @@ def dataset_records(
     write (on PostgreSQL REPEATABLE READ; SQLite's read transaction is one already).
     """
     outermost = not connection.in_atomic_block
+    snapshot = None
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                # Each kind of part is sorted once by its event's slug (a cursor gets no
-                # parallel workers): in memory, not in temporary files, is several times faster.
-                cursor.execute("SET LOCAL work_mem = '128MB'")
-        yield from _records(include_drafts=include_drafts, chunk_size=chunk_size)
+                cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                # For the readers' connections (not inside a caller's transaction: they
+                # could not see its writes, so everything is read on this connection then).
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+        readers = _Readers(snapshot=snapshot, chunk_size=chunk_size)
+        try:
+            yield from _records(include_drafts=include_drafts, readers=readers)
+        finally:
+            readers.close()
 
 
-def _records(*, include_drafts: bool, chunk_size: int) -> Iterator[Record]:
+class _Readers:
+    """Where the streams' rows come from.
+
+    Without a snapshot: this connection, each query run when its stream is first read. With
+    one (PostgreSQL): each stream on its own connection, started at once in a thread that
+    imports the export's snapshot and keeps READ_AHEAD chunks of rows ready, so the database
+    works while Python writes. A reader's error is raised where its rows are read.
+    """
+
+    def __init__(self, *, snapshot: str | None, chunk_size: int):
+        if snapshot is not None and not re.fullmatch(r"[0-9A-F-]+", snapshot):
+            raise ValueError(f"unexpected snapshot id {snapshot!r}")
+        self.snapshot = snapshot
+        self.chunk_size = chunk_size
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.connections: list[Any] = []  # the readers' database connections, to cancel
+
+    def rows(self, *querysets) -> Iterator[tuple]:
+        """The rows of these querysets, one after the other."""
+        if self.snapshot is None:
+            return chain.from_iterable(qs.iterator(chunk_size=self.chunk_size) for qs in querysets)
+        chunks: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+        thread = threading.Thread(
+            target=self._read, args=(querysets, chunks), name="dataset-reader", daemon=True
+        )
+        thread.start()
+        self.threads.append(thread)
+
+        def next_chunk() -> list[tuple] | None:
+            chunk = chunks.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            return chunk  # None at the end
+
+        return chain.from_iterable(iter(next_chunk, None))
+
+    def _read(self, querysets, chunks: queue.Queue) -> None:
+        try:
+            with transaction.atomic():  # this thread's own connection
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+                    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                self.connections.append(connection.connection)
+                for queryset in querysets:
+                    rows = queryset.iterator(chunk_size=self.chunk_size)
+                    for chunk in batched(rows, self.chunk_size):
+                        if not self._put(chunks, chunk):
+                            return
+            self._put(chunks, None)
+        except BaseException as exc:  # handed to the reading side, raised there
+            self._put(chunks, exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _put(self, chunks: queue.Queue, item) -> bool:
+        """Hand a chunk over, waiting for room; False once the export is closed."""
+        while not self.stopping.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def close(self) -> None:
+        """Stop the readers (the export is done, or its reader has gone): a reader still
+        waiting for the database has its query cancelled."""
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=0.5)
+        if any(thread.is_alive() for thread in self.threads):
+            for raw in self.connections:
+                with contextlib.suppress(Exception):  # closed already: nothing to cancel
+                    raw.cancel_safe()
+            for thread in self.threads:
+                thread.join(timeout=5)
+
+
+def _records(*, include_drafts: bool, readers: _Readers) -> Iterator[Record]:
     scope = Scope(include_drafts=include_drafts)
+    # Started before anything is written: on PostgreSQL the database reads and orders the
+    # sources, events and parts while the actors are found and written.
+    sources = readers.rows(*source_querysets(scope))
+    streams = _EventStreams(scope, readers)
     yield {
         "type": "dataset",
         "format": FORMAT,
@@ -255,8 +368,8 @@ def _records(*, include_drafts: bool, chunk_size: int) -> Iterator[Record]:
     yield from event_type_records()
     yield from actor_records(scope)
     yield from post_records(scope)
-    yield from source_records(scope, chunk_size)
-    yield from event_records(scope, chunk_size)
+    yield from source_records(sources)
+    yield from event_records(scope, streams)
     yield from timeline_records(scope)
 
 
@@ -320,7 +433,7 @@ def post_records(scope: Scope) -> Iterator[Record]:
         yield {"type": "post"} | dict(zip(POST_FIELDS, values, strict=True))
 
 
-def source_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
+def source_querysets(scope: Scope) -> tuple:
     """Sources with a URL by URL, then those with a reference by reference, then the rest
     (no natural key) by their fields."""
     groups = (
@@ -338,18 +451,26 @@ def source_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
             "id",
         ),
     )
-    for group in groups:
-        for values in group.values_list(*SOURCE_FIELDS).iterator(chunk_size=chunk_size):
-            fields = dict(zip(SOURCE_FIELDS, values, strict=True))
-            key = source_key(fields["url"], fields["reference"], fields)
-            yield {"type": "source", "key": key} | fields
+    return tuple(group.values_list(*SOURCE_FIELDS) for group in groups)
 
 
-def _keyless_source_keys(sources) -> dict[int, str]:
-    """{id: sha256 key} of the sources without URL or reference (rare: print material)."""
-    rows = sources.filter(url__isnull=True, reference__isnull=True).values_list(
+def source_records(rows: Iterable[tuple]) -> Iterator[Record]:
+    """The rows of source_querysets() as records."""
+    for values in rows:
+        fields = dict(zip(SOURCE_FIELDS, values, strict=True))
+        key = source_key(fields["url"], fields["reference"], fields)
+        yield {"type": "source", "key": key} | fields
+
+
+def _keyless_sources(sources):
+    """(id, *fields) of the sources without URL or reference (rare: print material)."""
+    return sources.filter(url__isnull=True, reference__isnull=True).values_list(
         "id", *SOURCE_FIELDS
     )
+
+
+def _keyless_source_keys(rows: Iterable[tuple]) -> dict[int, str]:
+    """{id: sha256 key} of the rows of _keyless_sources()."""
     return {
         row[0]: source_key(None, None, dict(zip(SOURCE_FIELDS, row[1:], strict=True)))
         for row in rows
@@ -412,61 +533,78 @@ def _utc_timestamps(columns: list[str]) -> dict[str, Any]:
     }
 
 
-def event_records(scope: Scope, chunk_size: int) -> Iterator[Record]:
+EVENT_COLUMNS = {"event_type": "event_type_id", "location_country": "location_country_id"}
+
+
+class _EventStreams:
+    """The queries behind event_records(), opened through the readers as soon as the export
+    starts: the events, and each kind of part as (event slug, *values) in the events' order."""
+
+    def __init__(self, scope: Scope, readers: _Readers):
+        self.timestamps = _utc_timestamps(["published_at", "first_published_at"])
+        self.columns = [
+            EVENT_COLUMNS.get(name, f"{name}_utc" if f"{name}_utc" in self.timestamps else name)
+            for name in EVENT_FIELDS
+        ]
+        events = scope.events.annotate(**self.timestamps).order_by(by_bytes("slug"))
+        self.events = readers.rows(events.values_list(*self.columns))
+        self.keyless = readers.rows(_keyless_sources(scope.sources))
+
+        def stream(queryset, *columns: str, slug: str = "event__slug") -> Iterator[tuple]:
+            return readers.rows(queryset.order_by(by_bytes(slug)).values_list(slug, *columns))
+
+        self.participations = stream(
+            Participation.objects.filter(scope.of_events("event")), "actor_id", "role", "note"
+        )
+        self.citations = stream(
+            Citation.objects.filter(scope.of_events("event")),
+            "source_id",
+            "source__url",
+            "source__reference",
+            *CITATION_FIELDS[1:],
+        )
+        self.relations = stream(
+            EventRelation.objects.filter(
+                scope.of_events("from_event"), scope.of_events("to_event")
+            ),
+            "kind",
+            "to_event__slug",
+            slug="from_event__slug",
+        )
+        self.aid = stream(
+            AidMeasure.objects.filter(scope.of_events("event")),
+            "donor_id",
+            "recipient_id",
+            *AID_FIELDS[2:],
+        )
+        self.votes = stream(
+            VoteRecord.objects.filter(scope.of_events("event")), "body_id", *VOTE_RECORD_FIELDS[1:]
+        )
+        self.rolls = stream(
+            CountryVote.objects.filter(scope.of_events("vote_record__event")),
+            "actor_id",
+            "option",
+            slug="vote_record__event__slug",
+        )
+
+
+def event_records(scope: Scope, streams: _EventStreams) -> Iterator[Record]:
     # Actors and types by id, in Python (thousands of rows): each sorted stream then carries
     # narrow ids instead of joining their slugs, so PostgreSQL sorts less.
     actors = dict(Actor.objects.filter(pk__in=scope.actor_ids).values_list("id", "slug"))
     types = dict(EventType.objects.values_list("id", "slug"))
-    timestamps = _utc_timestamps(["published_at", "first_published_at"])
-    columns = [
-        {"event_type": "event_type_id", "location_country": "location_country_id"}.get(
-            name, f"{name}_utc" if f"{name}_utc" in timestamps else name
-        )
-        for name in EVENT_FIELDS
-    ]
-    type_at, country_at = EVENT_FIELDS.index("event_type"), EVENT_FIELDS.index("location_country")
-    stamp_at = [EVENT_FIELDS.index(name[: -len("_utc")]) for name in timestamps]
-    events = scope.events.annotate(**timestamps).order_by(by_bytes("slug")).values_list(*columns)
-
-    def stream(queryset, *columns: str, slug: str = "event__slug") -> _PartStream:
-        rows = queryset.order_by(by_bytes(slug)).values_list(slug, *columns)
-        return _PartStream(rows.iterator(chunk_size=chunk_size))
-
-    participations = stream(
-        Participation.objects.filter(scope.of_events("event")), "actor_id", "role", "note"
-    )
-    keyless = _keyless_source_keys(scope.sources)
-    citations = stream(
-        Citation.objects.filter(scope.of_events("event")),
-        "source_id",
-        "source__url",
-        "source__reference",
-        *CITATION_FIELDS[1:],
-    )
-    relation_rows = EventRelation.objects.filter(
-        scope.of_events("from_event"), scope.of_events("to_event")
-    )
-    relations = stream(relation_rows, "kind", "to_event__slug", slug="from_event__slug")
-    aid = stream(
-        AidMeasure.objects.filter(scope.of_events("event")),
-        "donor_id",
-        "recipient_id",
-        *AID_FIELDS[2:],
-    )
-    votes = stream(
-        VoteRecord.objects.filter(scope.of_events("event")), "body_id", *VOTE_RECORD_FIELDS[1:]
-    )
-    rolls = stream(
-        CountryVote.objects.filter(scope.of_events("vote_record__event")),
-        "actor_id",
-        "option",
-        slug="vote_record__event__slug",
-    )
+    keyless = _keyless_source_keys(streams.keyless)
+    participations = _PartStream(streams.participations)
+    citations = _PartStream(streams.citations)
+    relations = _PartStream(streams.relations)
+    aid = _PartStream(streams.aid)
+    votes = _PartStream(streams.votes)
+    rolls = _PartStream(streams.rolls)
     keys = ("type", *EVENT_FIELDS)
-    type_at, country_at = type_at + 1, country_at + 1  # after "type"
-    stamp_at = [at + 1 for at in stamp_at]
+    type_at, country_at = keys.index("event_type"), keys.index("location_country")
+    stamp_at = [keys.index(name[: -len("_utc")]) for name in streams.timestamps]
     # One dict per event, filled in the documented order (the part lists last).
-    for values in events.iterator(chunk_size=chunk_size):
+    for values in streams.events:
         values = ["event", *values]
         values[type_at] = types[values[type_at]]
         if values[country_at] is not None:

@@ -1,11 +1,12 @@
 """The JSONL dataset export: deterministic, public only by default, closed under references."""
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from events.dataset.jsonl import decode, jsonl_lines
@@ -201,3 +202,37 @@ def test_timestamps_keep_their_instant_and_microseconds_whatever_the_zone(export
     record = next(r for r in dataset_records() if r.get("slug") == "a-vote")
     assert record["published_at"] == stamp
     assert record["published_at"].utcoffset() == dt.timedelta(0)
+
+
+def readers_alive() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "dataset-reader" and t.is_alive()]
+
+
+@pytest.mark.flushes_database  # transactional: the readers' connections see committed rows only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="snapshot sharing is PostgreSQL's")
+def test_on_postgresql_the_streams_are_read_on_other_connections_giving_the_same_bytes(
+    transactional_db, export_dataset
+):
+    for include_drafts in (True, False):
+        with CaptureQueriesContext(connection) as captured:
+            alone = export(include_drafts=include_drafts)
+        on_this_connection = " ".join(query["sql"] for query in captured)
+        assert "pg_export_snapshot" in on_this_connection
+        for table in ("events_citation", "events_eventrelation"):
+            assert table not in on_this_connection  # read by the readers, in the same snapshot
+        with transaction.atomic():  # inside a caller's transaction: all on this connection
+            assert export(include_drafts=include_drafts) == alone
+    assert not readers_alive()
+
+
+@pytest.mark.flushes_database
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="snapshot sharing is PostgreSQL's")
+def test_an_export_closed_early_stops_its_readers_and_ends_its_transaction(
+    transactional_db, export_dataset
+):
+    lines = jsonl_lines(chunk_size=1)  # a row a chunk: the readers wait for room
+    assert b'"type":"dataset"' in next(lines)
+    assert readers_alive()
+    lines.close()  # a client gone after the first line
+    assert not readers_alive()
+    assert not connection.in_atomic_block
