@@ -50,7 +50,7 @@ def export_once(path: str, *, include_drafts: bool, total_events: int) -> dict:
     started = time.perf_counter()
     first_event = None
     with open(path, "wb") as stream:
-        for record in dataset_records(include_drafts=include_drafts):
+        for record in dataset_records(include_drafts=include_drafts, parallel=True):
             line = encode(record)
             stream.write(line)
             digest.update(line)

@@ -7,7 +7,6 @@ and importing a file into an empty database then exporting again gives the file 
 import contextlib
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import BinaryIO
 
 import orjson
 
@@ -35,20 +34,13 @@ def decode(line: bytes | str) -> Record:
     return orjson.loads(line)
 
 
-def jsonl_lines(*, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    records = dataset_records(include_drafts=include_drafts, chunk_size=chunk_size)
+def jsonl_lines(
+    *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE, parallel: bool = False
+) -> Iterator[bytes]:
+    records = dataset_records(
+        include_drafts=include_drafts, chunk_size=chunk_size, parallel=parallel
+    )
     # Closed even when the reader stops early (a client gone): it ends the export's transaction.
     with contextlib.closing(records):
         for record in records:
             yield encode(record)
-
-
-def write_jsonl(stream: BinaryIO, *, include_drafts: bool = False) -> int:
-    """Write the dataset to a binary stream; returns the number of events written."""
-    events = 0
-    records = dataset_records(include_drafts=include_drafts)
-    with contextlib.closing(records):
-        for record in records:
-            stream.write(encode(record))
-            events += record["type"] == "event"
-    return events

@@ -248,17 +248,20 @@ class Scope:
 
 
 def dataset_records(
-    *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE
+    *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE, parallel: bool = False
 ) -> Iterator[Record]:
     """Every record of the dataset, in file order (see the module docstring).
 
     Read in one transaction, so the file is one consistent snapshot even while curators
     write (on PostgreSQL REPEATABLE READ; SQLite's read transaction is one already).
+    `parallel`: on PostgreSQL, read the streams on nine more connections in that snapshot
+    (`export_data` asks for it; a web request does not, so that a few concurrent downloads
+    cannot take the server's connections).
     """
     outermost = not connection.in_atomic_block
     snapshot = None
     with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
+        if connection.vendor == "postgresql" and outermost and parallel:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")

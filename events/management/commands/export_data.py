@@ -6,6 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from events.dataset import formats
+from events.dataset.jsonl import jsonl_lines
 
 
 class Command(BaseCommand):
@@ -36,7 +37,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        lines = formats.WRITERS[options["format"]](include_drafts=options["include_drafts"])
+        writer = formats.WRITERS[options["format"]]
+        # The command may read on several connections at once (events.dataset.records).
+        extra = {"parallel": True} if writer is jsonl_lines else {}
+        lines = writer(include_drafts=options["include_drafts"], **extra)
         target = options["output"]
         if target == "-":
             try:

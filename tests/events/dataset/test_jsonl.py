@@ -215,13 +215,14 @@ def test_on_postgresql_the_streams_are_read_on_other_connections_giving_the_same
 ):
     for include_drafts in (True, False):
         with CaptureQueriesContext(connection) as captured:
-            alone = export(include_drafts=include_drafts)
+            alone = export(include_drafts=include_drafts, parallel=True)
+        assert export(include_drafts=include_drafts) == alone  # one connection, same bytes
         on_this_connection = " ".join(query["sql"] for query in captured)
         assert "pg_export_snapshot" in on_this_connection
         for table in ("events_citation", "events_eventrelation"):
             assert table not in on_this_connection  # read by the readers, in the same snapshot
         with transaction.atomic():  # inside a caller's transaction: all on this connection
-            assert export(include_drafts=include_drafts) == alone
+            assert export(include_drafts=include_drafts, parallel=True) == alone
     assert not readers_alive()
 
 
@@ -230,7 +231,7 @@ def test_on_postgresql_the_streams_are_read_on_other_connections_giving_the_same
 def test_an_export_closed_early_stops_its_readers_and_ends_its_transaction(
     transactional_db, export_dataset
 ):
-    lines = jsonl_lines(chunk_size=1)  # a row a chunk: the readers wait for room
+    lines = jsonl_lines(chunk_size=1, parallel=True)  # a row a chunk: the readers wait
     assert b'"type":"dataset"' in next(lines)
     assert readers_alive()
     lines.close()  # a client gone after the first line
