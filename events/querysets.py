@@ -60,15 +60,63 @@ def search_actors_text() -> SortedLines:
     )
 
 
+class SortedIds(Subquery):
+    """The distinct values of a one-column subquery of ids (column `member`), sorted, as an
+    `IdSetField` value: a `bigint[]` on PostgreSQL, a JSON array (`[1,2]`) on SQLite; empty,
+    not NULL, if none. SQLite aggregates in the order of the ordered subquery (SortedLines)."""
+
+    def __init__(self, queryset, **extra):
+        from events.models.fields import IdSetField
+
+        super().__init__(queryset, output_field=IdSetField(), **extra)
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        raise NotSupportedError("SortedIds is written for PostgreSQL and SQLite only.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        joined = "COALESCE(array_agg(member ORDER BY member), '{}')"
+        return self._as_sql(compiler, connection, joined, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self._as_sql(compiler, connection, "json_group_array(member)", **extra_context)
+
+    def _as_sql(self, compiler, connection, joined, **extra_context):
+        template = f"(SELECT {joined} FROM (%(subquery)s) AS ids)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def participant_ids_of_event() -> SortedIds:
+    """An event's participant ids (`Event.participant_ids`): its participations' actor ids,
+    distinct and sorted. The one definition, used for one event or millions."""
+    from events.models import Participation
+
+    return SortedIds(
+        Participation.objects.filter(event=OuterRef("pk"))
+        .values(member=F("actor_id"))
+        .distinct()
+        .order_by("member")
+    )
+
+
 class EventQuerySet(models.QuerySet):
     def refresh_search_actors(self) -> int:
-        """Re-derive the participants' names for search on these events in one UPDATE, however
-        many they are. Returns how many events were updated.
+        """Re-derive what search keeps of the participants on these events (their names,
+        `search_actors`, and their actor ids, `participant_ids`) in one UPDATE, however many
+        they are. Returns how many events were updated.
 
-        A derived column: a plain UPDATE, so neither the version nor the history moves (on
+        Derived columns: a plain UPDATE, so neither the version nor the history moves (on
         PostgreSQL the generated `search_vector` follows by itself).
         """
-        return self.update(search_actors=search_actors_text())
+        return self.update(
+            search_actors=search_actors_text(), participant_ids=participant_ids_of_event()
+        )
+
+    def with_stale_participants(self) -> "EventQuerySet":
+        """Events whose stored participant ids or names differ from their participations: none,
+        if every write path keeps them in step (a check for tests and for operators)."""
+        return self.alias(
+            derived_ids=participant_ids_of_event(), derived_names=search_actors_text()
+        ).filter(~Q(participant_ids=F("derived_ids")) | ~Q(search_actors=F("derived_names")))
 
     def public(self) -> "EventQuerySet":
         """What readers may see: published events, and retracted ones (shown with their notice)."""
@@ -95,6 +143,20 @@ class EventQuerySet(models.QuerySet):
         return self.filter(
             Exists(Participation.objects.filter(event=OuterRef("pk"), actor_id__in=actor_ids))
         )
+
+    def with_participants(
+        self, actor_ids: Iterable[int], *, match_all: bool = False
+    ) -> "EventQuerySet":
+        """The same events as `involving()`, read from the denormalised `participant_ids`: on
+        PostgreSQL the GIN index that also holds the search vector answers it together with a
+        text search (events.search). Without a search, `involving()` is the faster plan (the
+        participations' (actor, event) index, read in date order)."""
+        actor_ids = list(actor_ids)
+        if not actor_ids:
+            return self
+        if match_all:
+            return self.filter(participant_ids__has_all=actor_ids)
+        return self.filter(participant_ids__has_any=actor_ids)
 
     def overlapping(self, start: dt.date | None, end: dt.date | None) -> "EventQuerySet":
         """Events whose possible dates overlap [start, end]: "March 2025" overlaps 15 March."""

@@ -50,9 +50,9 @@ FOLLOW: dict[str, tuple[str, ...]] = {
     "events.timeline": ("entries",),
     "events.actor": ("roles",),
 }
-# Derived text kept for search: rebuilt on save, never worth a line of history.
+# Derived data kept for search: rebuilt on save, never worth a line of history.
 NOT_RECORDED: dict[str, tuple[str, ...]] = {
-    "events.event": ("search_actors",),
+    "events.event": ("search_actors", "participant_ids"),
     "events.actor": ("search_names",),
     # The archiver's and the link checker's conclusions (events.archiving), not curators' edits.
     "events.source": (

@@ -21,6 +21,12 @@ Every full-text match is still ranked (no bounded candidate set), so `ordering=r
 returns exactly the best matches, as the raw `tsquery` of the benchmark's limit does; its
 cost grows with the number of matches, like the limit's.
 
+With an actor, the filterset reads the actor from `events_event.participant_ids` instead of
+the participations (EventQuerySet.with_participants): one GIN index of migration 0018 holds it
+beside `search_vector`, so a single bitmap index scan intersects the text and the actor and
+only the events matching both are read from the table (an EXISTS on the participations could
+only be checked after each text match's page was read).
+
 SQLite: a plain case-insensitive match of every word on the same text, `search_rank` 0, so the
 embedded default behaves sensibly without the extensions.
 """

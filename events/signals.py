@@ -105,8 +105,28 @@ def _m2m_changed(sender, instance, action, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Participation)
 def participation_changed(sender, instance: Participation, **kwargs) -> None:
-    # One UPDATE; matches nothing when the event itself is being deleted.
-    Event.objects.filter(pk=instance.event_id).refresh_search_actors()
+    # One UPDATE (names and ids); matches nothing when the event itself is being deleted. A
+    # participation moved to another event (a merge) leaves its old event to refresh too.
+    events = {instance.event_id, getattr(instance, "_stored_event_id", None)} - {None}
+    Event.objects.filter(pk__in=events).refresh_search_actors()
+    instance._stored_event_id = instance.event_id
+
+
+@receiver(m2m_changed, sender=Event.actors.through)
+def participants_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    # `event.actors.add(...)` and the like write participations in bulk, without save().
+    if action == "pre_clear" and reverse:  # actor.events.clear(): its events, while known
+        instance._cleared_event_ids = list(instance.participations.values_list("event_id"))
+        return
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        events = [instance.pk]
+    elif action == "post_clear":
+        events = [pk for (pk,) in getattr(instance, "_cleared_event_ids", [])]
+    else:
+        events = list(pk_set or ())
+    Event.objects.filter(pk__in=events).refresh_search_actors()
 
 
 @receiver(pre_save, sender=Actor)

@@ -436,11 +436,12 @@ class EventWriter:
             return
         events = [self._new_event(plan) for plan in plans]
         for plan, event in zip(plans, events, strict=True):
-            # The participants' names for search, as EventQuerySet.refresh_search_actors
-            # derives them (distinct, sorted, one a line), written with the INSERT.
+            # The participants' names and ids for search, as EventQuerySet.refresh_search_actors
+            # derives them (distinct, sorted), written with the INSERT.
             event.search_actors = "\n".join(
                 sorted({actor.search_names for actor, _role in plan.participants})
             )
+            event.participant_ids = sorted({actor.pk for actor, _role in plan.participants})
         _bulk_create(events, Event, batch_size=1000)
         participations, citations, externals = [], [], []
         for plan, event in zip(plans, events, strict=True):
@@ -589,7 +590,7 @@ class EventWriter:
             return
         if not any(ref.stance == CitationStance.SUPPORTS for ref in plan.record.sources):
             return
-        event.refresh_from_db(fields=["version", "search_actors"])
+        event.refresh_from_db(fields=["version", "search_actors", "participant_ids"])
         try:
             event_publish(event=event, user=self.user)
         except (ValidationError, PermissionDenied) as exc:

@@ -378,6 +378,7 @@ def accept(
         Participation.objects.bulk_create(
             Participation(event=event, actor=a) for a in candidate.actors.all()
         )
+        event.refresh_search_actors()  # bulk_create sends no signals
         citation = _citation(candidate, event)
         citation.full_clean()
         citation.save()

@@ -20,6 +20,7 @@ from events.choices import (
 )
 from events.models.actors import Actor
 from events.models.base import TrackedModel, VersionedModel
+from events.models.fields import IdSetField
 from events.querysets import EventQuerySet
 
 
@@ -133,6 +134,15 @@ class Event(TrackedModel, VersionedModel):
     actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
     search_actors = models.TextField(
         blank=True, editable=False, help_text="Participants' names and aliases, for search."
+    )
+    # Derived like search_actors, in the same UPDATE (EventQuerySet.refresh_search_actors).
+    # On PostgreSQL one GIN index holds it beside the search vector (migration 0018), so a
+    # search with an actor reads only the events that match both.
+    participant_ids = IdSetField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Participants' actor ids, sorted and distinct, for search with an actor.",
     )
 
     objects = EventQuerySet.as_manager()
@@ -353,14 +363,18 @@ class Event(TrackedModel, VersionedModel):
         return super().delete(*args, **kwargs)
 
     def refresh_search_actors(self) -> None:
-        """Re-derive the participants' names for search (called when participants change).
+        """Re-derive the participants' names and ids for search (called when participants
+        change).
 
-        The same UPDATE as for many events (EventQuerySet.refresh_search_actors), so the text
-        has one definition; then the stored text is read back onto this instance.
+        The same UPDATE as for many events (EventQuerySet.refresh_search_actors), so the values
+        have one definition; then the stored values are read back onto this instance (a later
+        full save() of it must not write stale ones).
         """
         this = Event.objects.filter(pk=self.pk)
         this.refresh_search_actors()
-        self.search_actors = this.values_list("search_actors", flat=True).get()
+        self.search_actors, self.participant_ids = this.values_list(
+            "search_actors", "participant_ids"
+        ).get()
 
 
 class Participation(models.Model):
@@ -390,6 +404,14 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        # The event it was read with: a participation moved to another event (a merge) leaves
+        # the old event's derived participants to refresh too (events.signals).
+        row._stored_event_id = row.__dict__.get("event_id")
+        return row
 
 
 class EventRelation(models.Model):

@@ -129,6 +129,23 @@ def test_the_generator_fills_the_search_vector_from_titles_and_participants(gene
     assert bounds_wrong == 0
 
 
+def test_the_generator_writes_each_events_participant_ids(generated):
+    import psycopg
+
+    database_url, _, _ = generated
+    with psycopg.connect(database_url) as conn:
+        drifted = conn.execute(
+            "SELECT count(*) FROM events_event e WHERE e.participant_ids IS DISTINCT FROM "
+            "(SELECT coalesce(array_agg(DISTINCT p.actor_id ORDER BY p.actor_id), '{}') "
+            "FROM events_participation p WHERE p.event_id = e.id)"
+        ).fetchone()[0]
+        filled = conn.execute(
+            "SELECT count(*) FROM events_event WHERE cardinality(participant_ids) > 0"
+        ).fetchone()[0]
+    assert drifted == 0
+    assert filled == 1_000
+
+
 def test_the_generator_refuses_a_database_not_named_for_benchmarks(generated, tmp_path):
     database_url, _, _ = generated
     env = {**os.environ, "DATABASE_URL": database_url.rsplit("/", 1)[0] + "/postgres"}
