@@ -8,6 +8,8 @@ in one query and sends the rows with `COPY` (psycopg formats them in C); elsewhe
 `auto_now`/`auto_now_add` fields are filled as `bulk_create` fills them.
 """
 
+from collections.abc import Iterable
+
 from django.db import connections, models, router
 
 # Fields whose stored value is the attribute as it is (psycopg adapts the Python value): the
@@ -66,3 +68,29 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def insert_values(model, attnames: list[str], rows: Iterable[tuple]) -> None:
+    """INSERT `rows`, tuples of the attributes `attnames` of `model`, without building a model
+    instance each: on PostgreSQL one `COPY` (values of plain fields as they are, others through
+    their field's preparation, as `insert_rows` sends them), the primary keys left to the
+    database. For many rows written once and not read back (history rows, import items)."""
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
+        model._base_manager.using(alias).bulk_create(objs, batch_size=1000)
+        return
+    opts = model._meta
+    fields = [opts.get_field(name) for name in attnames]
+    prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            if prepare:
+                row = list(row)
+                for index, field in prepare:
+                    row[index] = field.get_db_prep_save(row[index], connection)
+            copy.write_row(row)
