@@ -9,6 +9,7 @@ in one query and sends the rows with `COPY` (psycopg formats them in C); elsewhe
 """
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from django.db import connections, models, router
 
@@ -54,17 +55,16 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
             )
             for obj, (pk,) in zip(new, cursor.fetchall(), strict=True):
                 obj.pk = pk
-        plain = [(field.attname, _plain(field), field) for field in fields]
+        # Every attribute read in one C call; the few fields that are not plain then prepared.
+        read = attrgetter(*[field.attname for field in fields])
+        prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
         with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row(
-                    [
-                        getattr(obj, attname)
-                        if is_plain
-                        else field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for attname, is_plain, field in plain
-                    ]
-                )
+                row = read(obj)
+                row = list(row) if len(fields) > 1 else [row]
+                for index, field in prepare:
+                    row[index] = field.get_db_prep_save(field.pre_save(obj, True), connection)
+                copy.write_row(row)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
