@@ -420,8 +420,8 @@ def _validate(
 class _EventCheck:
     """The model's own rules for the event a record describes: each field the record sets
     through its field's validators (Event.clean_fields), then Event.clean, on one Event reused
-    for every record (building an instance per row cost more than the rules themselves). The
-    fields a record does not set keep their defaults and need no check."""
+    for every record rather than a new instance per row. The fields a record does not set keep
+    their defaults and need no check."""
 
     FIELDS = (
         "title",
