@@ -13,6 +13,8 @@ save of an event and its inline rows is one revision. Inside a block, every save
 registered model (and `touch()`, for bulk writes that send no signals) notes its aggregate's
 root; when the block ends each noted root is read back with all its parts and stored. A root
 whose version has not moved since its last revision (a change that was rolled back) is skipped.
+A bulk writer that holds the rows it has just inserted hands them to `record()` instead, which
+writes their versions at once, from those objects.
 """
 
 import json
