@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/timeline_bench_import \\
         .venv/bin/python -m bench.imports sheet --rows 100000
     DATABASE_URL=… .venv/bin/python -m bench.imports votes --resolutions 2000 --members 193
+    DATABASE_URL=… .venv/bin/python -m bench.imports votes --seed 1 [--dry-run]   # again: re-import
 
 Generates the file in memory (a TimelineJS sheet of distinct dated events, each with a group
 that names an actor and a source URL; or a UN voting-data CSV), migrates the database, then
@@ -109,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--resolutions", type=int, default=2000)
     parser.add_argument("--members", type=int, default=193)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="the file's seed (default: the time); the same seed twice re-imports the same file",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="plan and report, write nothing")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
@@ -126,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     from events.imports.pipeline import start_import
 
     _ensure_actors()
-    seed = int(time.time())
+    seed = args.seed if args.seed is not None else int(time.time())
     if args.kind == "sheet":
         data, rows = sheet_file(args.rows, seed), args.rows
     else:
@@ -140,13 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     cpu_started = time.process_time()
     result = start_import(
-        data=data, file_name=f"bench-{args.kind}.csv", user=None, background=False
+        data=data,
+        file_name=f"bench-{args.kind}.csv",
+        user=None,
+        background=False,
+        dry_run=args.dry_run,
     )
     seconds = time.perf_counter() - started
     figures = {
         "kind": args.kind,
         "database": connection.vendor,
         "rows": rows,
+        "seed": seed,
+        "dry_run": args.dry_run,
         "bytes": len(data),
         "status": result.status,
         "created": result.created_count,

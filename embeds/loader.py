@@ -3,10 +3,9 @@
 from functools import cache
 from pathlib import Path
 
-from django.http import HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
-from events.freshness import Validators, content_validators
+from events.freshness import Validators, content_validators, fixed_content_response
 
 LOADER = Path(__file__).resolve().parent / "static" / "embeds" / "embed.js"
 # A fixed URL cannot be immutable: cached for a day, then revalidated cheaply by its ETag.
@@ -22,11 +21,13 @@ def _loader() -> tuple[bytes, Validators]:
 @require_safe
 def embed_js(request):
     body, validators = _loader()
-    if validators.not_modified(request.headers):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    validators.apply(response, cache_control=LOADER_CACHE_CONTROL)
+    response = fixed_content_response(
+        request,
+        body,
+        validators,
+        content_type="text/javascript; charset=utf-8",
+        cache_control=LOADER_CACHE_CONTROL,
+    )
     # Host pages on other origins load it, including ones that require CORP.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

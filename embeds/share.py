@@ -26,6 +26,7 @@ from events.choices import TimelineStatus
 from events.freshness import Validators
 from events.markdown import markdown_to_text
 from events.models import Actor, Event, Timeline
+from events.rows import DATE_COLUMNS
 
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card expect
 DRAWING_VERSION = "1"  # bump when the drawing below changes: every card is then drawn anew
@@ -87,28 +88,12 @@ def event_card(slug: str) -> Card:
     event = (
         Event.objects.public()
         .filter(slug=slug)
-        .values(
-            "title",
-            "event_type__name",
-            "start_date",
-            "start_precision",
-            "start_approximate",
-            "end_date",
-            "end_precision",
-            "end_approximate",
-        )
+        .values("title", "event_type__name", *DATE_COLUMNS)
         .first()
     )
     if event is None:
         raise Http404
-    when = dates.display_range(
-        event["start_date"],
-        event["start_precision"],
-        event["start_approximate"],
-        event["end_date"],
-        event["end_precision"] or None,
-        event["end_approximate"],
-    )
+    when = dates.display_range_of(event)
     return Card(event["title"], f"{when} · {event['event_type__name']}")
 
 

@@ -112,6 +112,18 @@ def display_range(
     return f"{first} – {display_date(end, end_precision or DatePrecision.DAY, end_approximate)}"
 
 
+def display_range_of(values) -> str:
+    """display_range of a mapping holding an event's stored dates (DATE_COLUMNS of events.rows)."""
+    return display_range(
+        values["start_date"],
+        values["start_precision"],
+        values["start_approximate"],
+        values["end_date"],
+        values["end_precision"] or None,
+        values["end_approximate"],
+    )
+
+
 def edtf_date(value: dt.date, precision: str, approximate: bool = False) -> str:
     """Extended Date/Time Format (ISO 8601-2) level 1: `2025-02-18`, `2025-02`, `2025~`."""
     if precision == DatePrecision.YEAR:

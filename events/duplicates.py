@@ -19,8 +19,10 @@ Sources: the same normalised URL (events/urls_normalise.py), the same URL but fo
 trailing slash, or the same text (its SHA-256: `content_hash`).
 """
 
+import bisect
 import datetime as dt
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -38,6 +40,8 @@ TITLE_WITH_SUPPORT = 0.4
 DATE_SLACK = dt.timedelta(days=2)
 # At most this many events of the date window are scored (a window holds a few days).
 WINDOW_CANDIDATES = 2000
+# At most this many events' dates are read to tell which windows hold any event.
+SPANS_READ = 10_000
 # A score at or above this should not be saved without a curator confirming it: the same title
 # on overlapping dates (0.7), or a close title with a shared actor or type on those dates.
 LIKELY = 0.7
@@ -92,6 +96,34 @@ def token_similarity(a: str, b: str) -> float:
 
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def windows_with_events(bounds: list[tuple[dt.date, dt.date]]) -> list[bool]:
+    """For each (start, end) as `similar_events` takes them, whether any event's dates
+    overlap its window (DATE_SLACK either side): where none does, `similar_events` has no
+    candidate and finds nothing. One query for all the windows (an import's batch), which
+    reads the date spans of the events in their whole range; past SPANS_READ events there,
+    every window is taken to hold some, and each is left to `similar_events`."""
+    from events.models import Event
+
+    if not bounds:
+        return []
+    windows = [(start - DATE_SLACK, end + DATE_SLACK) for start, end in bounds]
+    spans = sorted(
+        Event.objects.overlapping(min(low for low, _ in windows), max(high for _, high in windows))
+        .order_by()
+        .values_list("date_lower", "date_upper")[: SPANS_READ + 1]
+    )
+    if len(spans) > SPANS_READ:
+        return [True] * len(bounds)
+    lowers = [lower for lower, _upper in spans]
+    # reach[i]: the latest end among the spans starting no later than lowers[i].
+    reach = list(itertools.accumulate((upper for _lower, upper in spans), max))
+    found = []
+    for low, high in windows:
+        starting = bisect.bisect_right(lowers, high)  # spans that start by the window's end
+        found.append(starting > 0 and reach[starting - 1] >= low)
+    return found
 
 
 def similar_events(

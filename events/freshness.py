@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -138,3 +139,15 @@ def stamp_validators(
 def content_validators(body: bytes) -> Validators:
     """A strong tag over fixed content (a static file served at a fixed URL)."""
     return Validators(hashlib.sha256(body).hexdigest()[:20], weak=False)
+
+
+def fixed_content_response(
+    request, body: bytes, validators: Validators, *, content_type: str, cache_control: str
+) -> HttpResponse:
+    """200 with `body`, or 304 when the client's validators match (a static file's view)."""
+    if validators.not_modified(request.headers):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    validators.apply(response, cache_control=cache_control)
+    return response

@@ -78,6 +78,15 @@ def saved(instance: Model) -> None:
         _record_updates(SHOWN_IN[type(instance)](instance.pk))
 
 
+def created(events: list[Event]) -> None:
+    """New events written in bulk (no signals): what `saved()` records for each, at once."""
+    changes = []
+    for event in events:
+        current = {"slug": event.slug, "status": event.status}
+        changes += _event_changes(None, current, event.pk)
+    record(changes)
+
+
 def deleted(instance: Model, origin=None) -> None:
     if isinstance(instance, Event):
         if instance.status in PUBLIC_EVENT_STATUSES:

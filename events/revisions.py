@@ -226,16 +226,14 @@ def record(aggregates: list[list[models.Model]]) -> None:
     frame = current()
     if frame is None or not aggregates:
         return
-    items = []
     for objects in aggregates:
         key = (type(objects[0]), objects[0].pk)
         frame.touched.pop(key, None)  # what is in hand is the state to record
         frame.bulk.discard(key)
         frame.recorded.add(key)
-        items += [_serialized(obj) for obj in objects]
     _forget_rolled_back(frame)
     frame.revision = frame.revision or _new_revision(frame)
-    _insert_versions(frame.revision, items)
+    insert_values(Version, VERSION_COLUMNS, _version_rows(frame.revision.pk, aggregates))
 
 
 def _changed(sender, instance, raw=False, signal=None, **kwargs) -> None:
@@ -251,10 +249,12 @@ def _m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:
 def _store(frame: Frame) -> None:
     """Write the revision: one Version per object of every noted aggregate.
 
-    The aggregates are read back a few hundred roots at a time, one query per relation,
-    and their versions written as they are read, so a bulk import of 100,000 events costs a few
-    queries per chunk, not several per event, and holds one chunk in memory, not the whole
-    revision (the versions are the form django-reversion writes, as `serialize_aggregate`)."""
+    The aggregates are read back in chunks, one query per relation, and their versions
+    written as they are read, so a bulk import of 100,000 events costs a few queries per
+    chunk, not several per event, and holds one chunk in memory, not the whole revision (the
+    versions are the form django-reversion writes, as `serialize_aggregate`). A chunk is up
+    to STORE_CHUNK roots, fewer when their aggregates are large (a vote's roll is 193 rows):
+    about STORE_OBJECTS objects, as the chunk before it measured them."""
     _forget_rolled_back(frame)
     _forget_replaced(frame)
     revision = frame.revision
@@ -262,38 +262,35 @@ def _store(frame: Frame) -> None:
     for model, pk in frame.touched:
         by_model[model].append(pk)
     for model, pks in by_model.items():
-        for start in range(0, len(pks), STORE_CHUNK):
-            items = []
-            for objects in _roots_with_parts(model, pks[start : start + STORE_CHUNK]):
-                root = objects[0]
-                if (model, root.pk) not in frame.bulk and not _moved_since_last_revision(root):
-                    continue
-                items += [_serialized(obj) for obj in objects]
-            if not items:
+        start, size = 0, STORE_FIRST_CHUNK
+        while start < len(pks):
+            chunk = pks[start : start + size]
+            start += len(chunk)
+            aggregates = _roots_with_parts(model, chunk)
+            read = sum(len(objects) for objects in aggregates)
+            size = max(1, min(STORE_CHUNK, STORE_OBJECTS * len(chunk) // max(read, 1)))
+            changed = [
+                objects
+                for objects in aggregates
+                if (model, objects[0].pk) in frame.bulk or _moved_since_last_revision(objects[0])
+            ]
+            del aggregates
+            if not changed:
                 continue
             revision = revision or _new_revision(frame)
-            _insert_versions(revision, items)
+            insert_values(Version, VERSION_COLUMNS, _version_rows(revision.pk, changed))
     if frame.revision is not None:  # opened by record(): a reason or the user may have come since
         user, comment = _author(frame), "; ".join(frame.reasons)
         if (frame.revision.user, frame.revision.comment) != (user, comment):
             Revision.objects.filter(pk=frame.revision.pk).update(user=user, comment=comment)
 
 
+# Roots read back at once: at most STORE_CHUNK, about STORE_OBJECTS objects with their parts,
+# and STORE_FIRST_CHUNK before their size is known.
 STORE_CHUNK = 200
-
-
-def _author(frame: Frame):
-    user = frame.user
-    return user if user is not None and user.is_authenticated else None
-
-
-def _new_revision(frame: Frame) -> Revision:
-    return Revision.objects.create(
-        date_created=timezone.now(), user=_author(frame), comment="; ".join(frame.reasons)
-    )
-
-
-# A Version row as written (tuples, not instances: an import writes hundreds of thousands).
+STORE_FIRST_CHUNK = 20
+STORE_OBJECTS = 20_000
+# A Version row as `_store` writes it (tuples, not instances: a vote's roll is 193 of them).
 VERSION_COLUMNS = [
     "revision_id",
     "content_type_id",
@@ -305,20 +302,32 @@ VERSION_COLUMNS = [
 ]
 
 
-def _insert_versions(revision: Revision, items: list) -> None:
-    """One Version of `revision` per (model, pk, data, name) item."""
-    content_types, dbs = {}, {}
-    for part_model, *_rest in items:
-        if part_model not in content_types:
-            content_types[part_model] = ContentType.objects.get_for_model(part_model).pk
-            dbs[part_model] = router.db_for_write(part_model)
-    insert_values(
-        Version,
-        VERSION_COLUMNS,
-        [
-            (revision.pk, content_types[model], pk, dbs[model], "json", data, shown)
-            for model, pk, data, shown in items
-        ],
+def _version_rows(revision_id: int, aggregates: list[list[models.Model]]) -> list[tuple]:
+    """The Version rows (VERSION_COLUMNS) of every object of `aggregates`."""
+    per_model: dict[type[models.Model], tuple[int, str]] = {}
+    rows = []
+    for objects in aggregates:
+        for obj in objects:
+            model = type(obj)
+            if model not in per_model:
+                per_model[model] = (
+                    ContentType.objects.get_for_model(model).pk,
+                    router.db_for_write(model),
+                )
+            content_type_id, db = per_model[model]
+            _model, pk, data, shown = _serialized(obj)
+            rows.append((revision_id, content_type_id, pk, db, "json", data, shown))
+    return rows
+
+
+def _author(frame: Frame):
+    user = frame.user
+    return user if user is not None and user.is_authenticated else None
+
+
+def _new_revision(frame: Frame) -> Revision:
+    return Revision.objects.create(
+        date_created=timezone.now(), user=_author(frame), comment="; ".join(frame.reasons)
     )
 
 

@@ -15,13 +15,13 @@ from functools import cache
 
 from csp.decorators import csp_update
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-from events.freshness import Validators, content_validators
+from events.freshness import Validators, content_validators, fixed_content_response
 
 DOCS_CSP = {"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
@@ -59,9 +59,10 @@ def _redoc_bundle() -> tuple[bytes, Validators]:
 def redoc_bundle(request):
     """Redoc's standalone bundle without its one request to another origin."""
     body, validators = _redoc_bundle()
-    if validators.not_modified(request.headers):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    validators.apply(response, cache_control=BUNDLE_CACHE_CONTROL)
-    return response
+    return fixed_content_response(
+        request,
+        body,
+        validators,
+        content_type="text/javascript; charset=utf-8",
+        cache_control=BUNDLE_CACHE_CONTROL,
+    )

@@ -24,17 +24,6 @@ def _actor(actor: dict) -> shapes.ActorBrief:
     }
 
 
-def _date_args(event: dict) -> tuple:
-    return (
-        event["start_date"],
-        event["start_precision"],
-        event["start_approximate"],
-        event["end_date"],
-        event["end_precision"] or None,
-        event["end_approximate"],
-    )
-
-
 def event_detail_data(detail: EventDetail, request) -> shapes.EventDetail:
     """The event's row as the lists show it (events.api.rows.row_json), and what only the
     detail adds: the summary as HTML, participants with notes and posts, citations, the vote,
@@ -87,7 +76,7 @@ def event_detail_data(detail: EventDetail, request) -> shapes.EventDetail:
                 "direction": other["direction"],
                 "slug": other["slug"],
                 "title": other["title"],
-                "display_date": dates.display_range(*_date_args(other)),
+                "display_date": dates.display_range_of(other),
                 "url": f"{prefix}{other['slug']}/",
             }
             for other in detail.related

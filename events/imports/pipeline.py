@@ -171,8 +171,23 @@ def _refuse(import_run: Import, report: Report, message: str) -> Import:
     import_run.status = ImportStatus.REFUSED
     import_run.report = report.to_dict()
     import_run.finished_at = timezone.now()
-    import_run.save()
+    _save_result(import_run)
     return import_run
+
+
+def _save_result(import_run: Import) -> None:
+    """Save the finished run. A dry run's file was stored with the run and is kept as it is:
+    sent again it would cost its size several times over (a 30 MB file, escaped)."""
+    if import_run.pk is not None and import_run.dry_run:
+        import_run.save(
+            update_fields=[
+                field.name
+                for field in Import._meta.concrete_fields
+                if not field.primary_key and field.name != "content"
+            ]
+        )
+    else:
+        import_run.save()
 
 
 def run_import(
@@ -303,7 +318,7 @@ def _finish(import_run: Import, report: Report, status: str) -> Import:
     import_run.finished_at = timezone.now()
     if not import_run.dry_run:
         import_run.content = None  # a dry run keeps it until it is confirmed in the admin
-    import_run.save()
+    _save_result(import_run)
     return import_run
 
 
@@ -497,24 +512,25 @@ def _create_actors(writer, matching, records, report, create_unmatched: bool) ->
     import pycountry
 
     wanted = sorted({ref for record in records for ref in _vote_refs(record)})
+    specs = {}
     for reference in wanted:
         if reference in matching.actors:
             continue
         if reference == "un-general-assembly":
-            matching.actors[reference] = writer.create_actor(
-                name="United Nations General Assembly",
-                slug="un-general-assembly",
-                kind=ActorKind.ORGAN,
-                short_name="UN General Assembly",
-                voting_members=193,
-            )
+            specs[reference] = {
+                "name": "United Nations General Assembly",
+                "slug": "un-general-assembly",
+                "kind": ActorKind.ORGAN,
+                "short_name": "UN General Assembly",
+                "voting_members": 193,
+            }
             continue
         country = pycountry.countries.get(alpha_3=reference)
         name = getattr(country, "common_name", None) or country.name
-        matching.actors[reference] = writer.create_actor(
-            name=name, kind=ActorKind.STATE, iso3=reference
-        )
+        specs[reference] = {"name": name, "kind": ActorKind.STATE, "iso3": reference}
+    matching.actors.update(zip(specs, writer.create_actors(list(specs.values())), strict=True))
     if create_unmatched:
-        for name in sorted(matching.unmatched):
-            matching.actors[name] = writer.create_actor(name=name, kind=ActorKind.OTHER)
+        names = sorted(matching.unmatched)
+        specs = [{"name": name, "kind": ActorKind.OTHER} for name in names]
+        matching.actors.update(zip(names, writer.create_actors(specs), strict=True))
         matching.unmatched.clear()

@@ -47,13 +47,39 @@ class Table:
         for number, cells in self.cells():
             yield number, _row(header, cells)
 
+    def row(self, cells: list) -> dict[str, str]:
+        """One row of `cells()` as `iter_rows` gives it."""
+        return _row(self.header, cells)
+
+    def picker(self, names: list[str]) -> Callable[[list], tuple[str, ...]]:
+        """A function giving the cells of the columns `names` from a row of `cells()`, as
+        `iter_rows` reads them: for a long file's few columns, without a dict a row."""
+        where = {name: index for index, name in enumerate(self.header) if name}
+        indexes = [where[name] for name in names]
+
+        def pick(cells: list) -> tuple[str, ...]:
+            return tuple(
+                "" if index >= len(cells) or cells[index] is None else str(cells[index]).strip()
+                for index in indexes
+            )
+
+        return pick
+
 
 def _clean_header(header: list) -> list[str]:
     return [str(name or "").strip() for name in header]
 
 
-def read_csv(text: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read_csv(data: bytes) -> Table:
+    """A CSV file's table. Each pass decodes the bytes as it reads them: the file's text is
+    never held whole (a `StringIO` of it would hold four bytes a character)."""
+    decode(data)  # refuses a file that is not UTF-8, saying where; the text is not kept
+
+    def lines() -> io.TextIOWrapper:
+        # utf-8-sig drops a byte-order mark; newline="" leaves line ends to the CSV reader.
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+    reader = csv.reader(lines())
     try:
         header = _clean_header(next(reader))
     except StopIteration:
@@ -62,7 +88,7 @@ def read_csv(text: str) -> Table:
         raise FileRefused(f"The file is not a readable CSV: {exc}.") from None
 
     def cells() -> Iterator[tuple[int, list]]:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(lines())
         try:
             next(reader)
             for row in reader:
@@ -130,7 +156,7 @@ def read_table(data: bytes, file_name: str, report: Report) -> Table:
     """CSV or XLSX, told by the content (a ZIP is a workbook) and then the name."""
     if data.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx(data, report)
-    return read_csv(decode(data))
+    return read_csv(data)
 
 
 def iter_lines(data: bytes) -> Iterator[tuple[int, str]]:

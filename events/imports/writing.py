@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from events import dates, revisions
@@ -23,9 +24,10 @@ from events.bulk import insert_rows, insert_values
 from events.choices import (
     CitationStance,
     EventStatus,
+    VoteOption,
     VoteResult,
 )
-from events.duplicates import is_likely, similar_events
+from events.duplicates import is_likely, similar_events, windows_with_events
 from events.freshness import stamp_change
 from events.imports.models import ExternalId, Import, ImportItem, ImportItemAction
 from events.imports.records import EventRecord
@@ -142,6 +144,7 @@ class EventWriter:
             )
         self._sources: dict[str, Source] = {}
         self._urls: dict[str, str] = {}  # the batch's URLs as given: normalised
+        self._rolls: dict[int, dict[str, str]] = {}  # the batch's stored rolls, by record id
         self._checked: set[int] = set()  # rows checked for duplicates
 
     # --- planning (reads only) ----------------------------------------------------------
@@ -149,6 +152,7 @@ class EventWriter:
     def plan(self, records: list[EventRecord]) -> list[Plan]:
         # Sources are looked up batch by batch; holding every batch's would grow with the file.
         self._sources, self._urls = {}, {}
+        self._rolls = {}
         existing = self._existing(records)
         plans = []
         for record in records:
@@ -159,9 +163,22 @@ class EventWriter:
 
     def _note_duplicates(self, plans: list[Plan]) -> None:
         """List, per row that creates an event, the stored events it may repeat (a dry run
-        shows them before anything is written). Two queries a row, so only the first
-        DUPLICATE_CHECKS new rows of an import are checked; a note says so beyond that."""
-        for plan in plans:
+        shows them before anything is written). One query tells which rows' dates no stored
+        event comes near; each other row costs two, so only the first DUPLICATE_CHECKS new
+        rows of an import are checked; a note says so beyond that."""
+        bounds = [
+            dates.bounds(
+                plan.record.start_date,
+                plan.record.start_precision,
+                plan.record.end_date,
+                plan.record.end_precision if plan.record.end_date else None,
+            )
+            for plan in plans[: max(DUPLICATE_CHECKS - len(self._checked), 0)]
+        ]
+        # The rows whose dates no stored event comes near are told apart in one query, so
+        # only the others cost their two.
+        nearby = windows_with_events(bounds)
+        for index, plan in enumerate(plans):
             if len(self._checked) >= DUPLICATE_CHECKS:
                 self.report.note(
                     f"Only the first {DUPLICATE_CHECKS} new rows were checked for duplicates."
@@ -169,12 +186,9 @@ class EventWriter:
                 return
             record = plan.record
             self._checked.add(record.row)
-            start, end = dates.bounds(
-                record.start_date,
-                record.start_precision,
-                record.end_date,
-                record.end_precision if record.end_date else None,
-            )
+            if not nearby[index]:
+                continue
+            start, end = bounds[index]
             found = similar_events(
                 title=record.title,
                 start=start,
@@ -240,11 +254,12 @@ class EventWriter:
         events = Event.objects.filter(pk__in=set(chosen.values())).prefetch_related(
             "participations", "citations__source", "external_ids"
         )
-        if any(record.vote for record in records):
-            events = events.select_related("vote_record").prefetch_related(
-                "vote_record__country_votes__actor"
-            )
+        votes = any(record.vote for record in records)
+        if votes:
+            events = events.select_related("vote_record")
         loaded = {event.pk: event for event in events}
+        if votes:
+            self._load_rolls(loaded.values())
         return {key: loaded[event_id] for key, event_id in chosen.items()}
 
     def _url(self, url: str) -> str:
@@ -254,6 +269,19 @@ class EventWriter:
         if normal is None:
             normal = self._urls[url] = normalise_url(url)
         return normal
+
+    def _load_rolls(self, events) -> None:
+        """The stored rolls of `events`' vote records as {ISO3: option}, in one query: a
+        batch of 1,000 resolutions is 193,000 pairs of short strings, not as many model
+        instances."""
+        record_ids = [event.vote_record.pk for event in events if hasattr(event, "vote_record")]
+        votes = (
+            CountryVote.objects.filter(vote_record_id__in=record_ids)
+            .order_by()
+            .values_list("vote_record_id", "actor__iso3", "option")
+        )
+        for record_id, iso3, option in votes.iterator(chunk_size=10_000):
+            self._rolls.setdefault(record_id, {})[iso3] = option
 
     def _load_sources(self, urls: set[str]) -> None:
         missing = [url for url in urls if url and url not in self._sources]
@@ -337,7 +365,7 @@ class EventWriter:
         stored = getattr(event, "vote_record", None)
         if stored is None:
             return True
-        roll = {cv.actor.iso3: cv.option for cv in stored.country_votes.all()}
+        roll = self._rolls.get(stored.pk, {})
         wanted = {iso3: str(option) for iso3, option in vote.roll.items()}
         return (
             roll != wanted
@@ -527,19 +555,25 @@ class EventWriter:
             stamp_author(record, self.user)
             records.append(record)
         _bulk_create(records, VoteRecord, batch_size=1000)
-        # Rolls of ~50 records at a time: 10,000 votes and their history rows in memory.
+        # Each voter is checked once with CountryVote's own rule (a state votes); the votes
+        # go in as rows, 10,000 at a time, not as 193 model instances a roll. Their records
+        # were noted for the revision above (a vote's aggregate is its record's event).
+        voters: dict[str, int] = {}
+        for iso3 in {iso3 for plan in plans for iso3 in plan.record.vote.roll}:
+            actor = self.matching.actors[iso3]
+            CountryVote(vote_record=records[0], actor=actor, option=VoteOption.YES).clean()
+            voters[iso3] = actor.pk
         pairs = list(zip(plans, records, strict=True))
         for start in range(0, len(pairs), 50):
-            votes = []
-            for plan, record in pairs[start : start + 50]:
-                for iso3, option in plan.record.vote.roll.items():
-                    vote = CountryVote(
-                        vote_record=record, actor=self.matching.actors[iso3], option=option
-                    )
-                    vote.clean()
-                    stamp_author(vote, self.user)
-                    votes.append(vote)
-            _bulk_create(votes, CountryVote, batch_size=5000)
+            insert_values(
+                CountryVote,
+                ["vote_record_id", "actor_id", "option"],
+                [
+                    (record.pk, voters[iso3], str(option))
+                    for plan, record in pairs[start : start + 50]
+                    for iso3, option in plan.record.vote.roll.items()
+                ],
+            )
 
     def _write_vote(self, plan: Plan) -> None:
         vote = plan.record.vote
@@ -547,7 +581,7 @@ class EventWriter:
         if record is not None:
             plan.changed["vote_record"] = {
                 **{name: getattr(record, name) for name in VOTE_FIELDS},
-                "roll": {cv.actor.iso3: cv.option for cv in record.country_votes.all()},
+                "roll": dict(self._rolls.get(record.pk, {})),
             }
         record = record or VoteRecord(event=plan.event)
         for name, value in self._vote_values(vote).items():
@@ -636,6 +670,44 @@ class EventWriter:
 
     # --- actors ----------------------------------------------------------------------------
 
+    def create_actors(self, specs: list[dict]) -> list[Actor]:
+        """New actors (unknown member states, or unmatched names when asked), each `spec` the
+        keyword arguments of `create_actor`, made as it makes them (the model's checks, a free
+        slug, an ImportItem for undo, a line in the report) but checked and inserted together:
+        one query for the slugs and codes already taken, one INSERT, however many (a UN roll
+        can name 193 states). If a slug or code is taken, each goes through `create_actor`."""
+        actors = []
+        for spec in specs:
+            spec = dict(spec)
+            name, slug = spec.pop("name"), spec.pop("slug", "")
+            actor = Actor(name=name[:200], slug=slug or slugify(name)[:180] or "actor", **spec)
+            actor.full_clean(validate_unique=False, validate_constraints=False)
+            actor.derive_fields()
+            stamp_author(actor, self.user)
+            actors.append(actor)
+        slugs = [actor.slug for actor in actors]
+        codes = [actor.iso3 for actor in actors if actor.iso3]
+        wikidata = [actor.wikidata_id for actor in actors if actor.wikidata_id]
+        taken = Actor.objects.filter(
+            Q(slug__in=slugs) | Q(iso3__in=codes) | Q(wikidata_id__in=wikidata)
+        ).exists()
+        if taken or len(set(slugs)) < len(slugs) or len(set(codes)) < len(codes):
+            return [self.create_actor(**spec) for spec in specs]
+        if not actors:
+            return []
+        try:
+            # The check constraints are the database's to apply here (full_clean would ask it
+            # once per constraint and actor); what breaks one is reported, nothing written.
+            with transaction.atomic():
+                _bulk_create(actors, Actor)
+        except IntegrityError as exc:
+            raise ValidationError(f"A new actor breaks a rule of the database: {exc}") from exc
+        stamp_change(actors[0])  # new actors are in no row yet: the stamps move, once
+        self._items(actors)
+        for actor in actors:
+            self._report_actor(actor)
+        return actors
+
     def create_actor(
         self, *, name: str, kind: str, iso3: str | None = None, slug: str = "", **extra
     ) -> Actor:
@@ -651,10 +723,30 @@ class EventWriter:
         stamp_author(actor, self.user)
         actor.save()
         self._item(actor, ImportItemAction.CREATED, None)
-        self.report.actors_created.append(
-            f"{actor.name} ({actor.get_kind_display().lower()}{', ' + iso3 if iso3 else ''})"
-        )
+        self._report_actor(actor)
         return actor
+
+    def _report_actor(self, actor: Actor) -> None:
+        code = f", {actor.iso3}" if actor.iso3 else ""
+        self.report.actors_created.append(
+            f"{actor.name} ({actor.get_kind_display().lower()}{code})"
+        )
+
+    def _items(self, actors: list[Actor]) -> None:
+        actor_type = ContentType.objects.get_for_model(Actor)
+        insert_rows(
+            ImportItem,
+            [
+                ImportItem(
+                    import_run=self.import_run,
+                    content_type=actor_type,
+                    object_id=actor.pk,
+                    action=ImportItemAction.CREATED,
+                    version_after=actor.version,
+                )
+                for actor in actors
+            ],
+        )
 
 
 def _jsonable(values: dict) -> dict:

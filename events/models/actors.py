@@ -129,6 +129,12 @@ class Actor(TrackedModel, VersionedModel):
     def veto_member_codes(self) -> set[str]:
         return set(self.veto_members.split())
 
+    def derive_fields(self) -> None:
+        """What every save derives (and a bulk insert, which calls no save, must too)."""
+        self.iso3 = self.iso3 or None
+        self.wikidata_id = self.wikidata_id or None
+        self.search_names = "\n".join([self.name, self.short_name, *self.alias_list]).strip()
+
     def clean(self) -> None:
         # Blank form input means "no code": store NULL so uniqueness ignores it.
         self.iso3 = (self.iso3 or "").strip() or None
@@ -139,9 +145,7 @@ class Actor(TrackedModel, VersionedModel):
             raise ValidationError({"parent": "An actor cannot be its own parent."})
 
     def save(self, *args, **kwargs):
-        self.iso3 = self.iso3 or None
-        self.wikidata_id = self.wikidata_id or None
-        self.search_names = "\n".join([self.name, self.short_name, *self.alias_list]).strip()
+        self.derive_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_names"}
         super().save(*args, **kwargs)

@@ -321,12 +321,14 @@ class Event(TrackedModel, VersionedModel):
             return None
         return type(self)._base_manager.filter(pk=self.pk).values_list(name, flat=True).first()
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self) -> set[str]:
+        """What every save derives from the other columns (a bulk insert calls it itself);
+        the names of the columns it set."""
+        derived = {"date_lower", "date_upper"}
         if self.is_public and self.first_published_at is None:
             # Any path that makes an event public (the publish service, an import) marks it.
             self.first_published_at = self.published_at or timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
+            derived.add("first_published_at")
         if not self.end_date:
             self.end_precision = ""
         elif not self.end_precision:
@@ -334,8 +336,12 @@ class Event(TrackedModel, VersionedModel):
         self.date_lower, self.date_upper = dates.bounds(
             self.start_date, self.start_precision, self.end_date, self.end_precision or None
         )
+        return derived
+
+    def save(self, *args, **kwargs):
+        derived = self.derive_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "date_lower", "date_upper"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -208,6 +208,9 @@ class VoteRecord(models.Model):
             raise ValidationError(errors)
 
 
+OPTION_LABELS = dict(VoteOption.choices)
+
+
 class CountryVote(models.Model):
     """How one member voted on a recorded vote."""
 
@@ -242,7 +245,9 @@ class CountryVote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor}: {self.get_option_display()}"
+        # get_option_display() rebuilds the choices' dict on every call: a revision names
+        # every vote of a roll (193 of them).
+        return f"{self.actor}: {OPTION_LABELS.get(self.option, self.option)}"
 
     def clean(self) -> None:
         if self.actor_id and self.actor.kind != ActorKind.STATE:

@@ -14,6 +14,7 @@ from events.duplicates import (
     similar_events,
     similar_sources,
     token_similarity,
+    windows_with_events,
 )
 from tests.factories import (
     ActorFactory,
@@ -32,6 +33,7 @@ postgres_only = pytest.mark.skipif(
 )
 
 FEB_18 = dt.date(2025, 2, 18)
+COUNCIL = "Security Council adopts resolution 2774"
 
 
 def test_token_similarity_ignores_case_accents_punctuation_filler_and_plurals():
@@ -68,6 +70,40 @@ def test_a_day_apart_still_overlaps_but_a_month_apart_does_not():
 
     assert [e.pk for e in near] == [event.pk]
     assert far == []
+
+
+def test_windows_with_events_tells_which_dates_similar_events_would_search_in_vain(
+    django_assert_num_queries,
+):
+    EventFactory(title="A month of talks", start_date=dt.date(2025, 2, 1), start_precision="month")
+    EventFactory(title=COUNCIL, start_date=FEB_18)
+    windows = [
+        (dt.date(2025, 2, 20), dt.date(2025, 2, 20)),  # two days after 18 February
+        (dt.date(2025, 3, 2), dt.date(2025, 3, 2)),  # two days after the month's end
+        (dt.date(2025, 3, 3), dt.date(2025, 3, 9)),  # three days after it
+        (dt.date(2024, 12, 1), dt.date(2025, 1, 30)),  # ends two days before February
+        (dt.date(2024, 12, 1), dt.date(2025, 1, 29)),
+    ]
+
+    with django_assert_num_queries(1):
+        found = windows_with_events(windows)
+
+    assert found == [True, True, False, True, False]
+    assert found == [
+        bool(similar_events(title="A month of talks", start=start, end=end, actor_ids=[]))
+        or bool(similar_events(title=COUNCIL, start=start, end=end, actor_ids=[]))
+        for start, end in windows
+    ]
+
+
+def test_past_spans_read_events_every_window_is_left_to_similar_events(monkeypatch):
+    monkeypatch.setattr("events.duplicates.SPANS_READ", 1)
+    EventFactory(start_date=FEB_18)
+    EventFactory(start_date=dt.date(2025, 2, 19))
+
+    found = windows_with_events([(dt.date(2025, 1, 1), dt.date(2025, 1, 1)), (FEB_18, FEB_18)])
+
+    assert found == [True, True]
 
 
 def test_a_reworded_title_needs_a_shared_actor_or_type():

@@ -3,11 +3,30 @@ bytes; and importing it twice changes nothing."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from events import revisions
 from events.dataset.jsonl import jsonl_lines
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
-from events.models import Actor, Event, EventType, Source, Timeline
+from events.models import (
+    Actor,
+    ChangeStamp,
+    Event,
+    EventType,
+    PublicChange,
+    Source,
+    Timeline,
+)
+from tests.factories import (
+    CitationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PublishedEventFactory,
+    SourceFactory,
+    StateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +150,104 @@ def test_undoing_a_dataset_import_restores_the_parts_it_replaced(export_dataset,
     assert undo_problems(result) == []
     import_undo(import_run=result, user=editor)
     assert export(include_drafts=True) == before
+
+
+def events_file(count: int, data: bytes) -> bytes:
+    """The dataset `data` with only its first `count` events (every other record kept)."""
+    lines, kept = data.splitlines(keepends=True), 0
+    out = []
+    for line in lines:
+        if b'"type":"event",' in line:
+            kept += 1
+            if kept > count:
+                continue
+        out.append(line)
+    return b"".join(out)
+
+
+@pytest.fixture
+def twelve_events(db):
+    alpha = StateFactory(slug="alpha", iso3="ALP")
+    person = PersonFactory(slug="person")
+    for number in range(12):
+        event = PublishedEventFactory(slug=f"event-{number:02}")
+        ParticipationFactory(event=event, actor=alpha)
+        ParticipationFactory(event=event, actor=person, role="initiator")
+        CitationFactory(event=event, source=SourceFactory(url=f"https://example.org/{number}"))
+    return export(include_drafts=True)
+
+
+def test_a_dataset_import_costs_the_same_queries_for_3_events_as_for_12(twelve_events, editor):
+    counts = {}
+    for count in (1, 3, 12):  # the first one warms the caches (content types)
+        empty_database()
+        with CaptureQueriesContext(connection) as queries:
+            result = start_import(
+                data=events_file(count, twelve_events), file_name="d.jsonl", user=editor
+            )
+        assert result.status == ImportStatus.DONE, result.report
+        assert Event.objects.count() == count
+        counts[count] = len(queries)
+    assert counts[12] == counts[3]
+
+
+def test_a_dataset_import_is_recorded_as_one_revision_of_the_import(export_dataset, editor):
+    data = export(include_drafts=True)
+    empty_database()
+    result = start_import(data=data, file_name="d.jsonl", user=editor)
+    summit = Event.objects.get(slug="summit")
+    revision = revisions.latest(summit)
+    assert revision.user == editor
+    assert revision.comment == result.change_reason
+    state = revisions.current_state(summit)
+    recorded = revisions.state_at(summit, revision.pk)
+    assert recorded.parts == state.parts and recorded.parts  # the parts, as stored
+    assert revisions.latest(Timeline.objects.get(slug="tl-public")).pk == revision.pk
+
+
+def test_a_dataset_import_moves_the_public_stamp_and_logs_the_events_it_publishes(
+    export_dataset, editor
+):
+    data = export()
+    empty_database()
+    before = ChangeStamp.current().counter
+    PublicChange.objects.all().delete()
+    start_import(data=data, file_name="d.jsonl", user=editor)
+    assert ChangeStamp.current().counter > before
+    logged = dict(PublicChange.objects.values_list("slug", "kind"))
+    assert logged == {"summit": "published", "a-vote": "published", "aid-pause": "retracted"}
+
+
+def test_a_dataset_import_refuses_an_invalid_record_and_writes_nothing(export_dataset, editor):
+    import orjson
+
+    data = export(include_drafts=True)
+    empty_database()
+    records = [orjson.loads(line) for line in data.splitlines()]
+    for record in records:
+        if record["type"] == "event" and record["slug"] == "aid-pause":
+            record["aid_measures"][0]["currency"] = ""  # an amount without its currency
+    broken = b"".join(orjson.dumps(record) + b"\n" for record in records)
+    result = start_import(data=broken, file_name="d.jsonl", user=editor)
+    assert result.status == ImportStatus.FAILED
+    assert "aid-pause" not in result.report["refused"]  # it names the line instead
+    assert "Line " in result.report["refused"] and "currency" in result.report["refused"]
+    assert not Event.objects.exists() and not Actor.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_dataset_import_refreshes_the_statistics_of_the_tables_it_filled(
+    twelve_events, editor, monkeypatch
+):
+    """So that PostgreSQL reads the new rows back for the revision by index, not by scanning
+    a table it believes empty once per chunk of events."""
+    from events.imports.formats import jsonl
+
+    monkeypatch.setattr(jsonl, "ANALYZE_AFTER", 10)  # as if the file were large
+    empty_database()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_participation")  # empty: what a new database knows
+        start_import(data=twelve_events, file_name="d.jsonl", user=editor)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'events_participation'")
+        assert cursor.fetchone()[0] == 24

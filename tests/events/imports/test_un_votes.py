@@ -3,7 +3,7 @@ import pytest
 from events.choices import ActorKind, VoteOption, VoteResult
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
-from events.models import Actor, Event, VoteRecord
+from events.models import Actor, CountryVote, Event, VoteRecord
 from tests.events.imports.files import votes
 from tests.factories import ActorFactory, StateFactory
 
@@ -125,3 +125,105 @@ def test_two_resolutions_in_one_file(assembly, states):
     result = run(data)
     assert result.created_count == 2
     assert VoteRecord.objects.count() == 2
+
+
+def resolutions(count: int, year: int) -> bytes:
+    """A file of `count` resolutions voted in `year`, far from any other year's dates."""
+    files = [
+        votes(
+            ROLL,
+            undl_id=f"{year}{number:03d}",
+            resolution=f"A/RES/{year}/{number + 1}",
+            draft="",
+            date=f"{year}-03-{number + 1:02d}",
+        )
+        for number in range(count)
+    ]
+    return files[0] + b"".join(data.split(b"\r\n", 1)[1] for data in files[1:])
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_resolutions(assembly, states):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run(resolutions(1, 2001))  # creates the member states
+    queries = []
+    for count, year in ((2, 2005), (12, 2010)):
+        with CaptureQueriesContext(connection) as captured:
+            result = run(resolutions(count, year))
+        assert (result.status, result.created_count) == (ImportStatus.DONE, count)
+        queries.append(len(captured))
+
+    assert queries[0] == queries[1]
+    assert VoteRecord.objects.filter(roll_complete=True).count() == 15
+
+
+def test_a_resolution_whose_rows_are_apart_in_the_file_is_one_roll(assembly, states):
+    first, second = votes(ROLL[:3]), votes(ROLL[3:])
+    other = votes(ROLL, undl_id="4000002", resolution="A/RES/ES-11/8")
+    data = first + other.split(b"\r\n", 1)[1] + second.split(b"\r\n", 1)[1]
+
+    result = run(data)
+
+    assert (result.status, result.created_count) == (ImportStatus.DONE, 2)
+    record = VoteRecord.objects.get(document_symbol="A/RES/ES-11/7")
+    assert record.country_votes.count() == len(ROLL)
+
+
+def test_a_repeated_member_names_the_row_it_repeats(assembly, states):
+    result = run(votes([*ROLL, ("usa", "Y")]))
+
+    [problem] = result.report["problems"]
+    assert problem["row"] == 9 and "row 2" in problem["message"]
+    assert result.status == ImportStatus.REFUSED
+
+
+def test_the_import_is_one_revision_holding_the_whole_roll_and_the_new_states(
+    assembly, states, curator
+):
+    from events import revisions
+
+    result = run(votes(ROLL), curator)
+
+    event = Event.objects.get()
+    (entry,) = revisions.history(event)
+    assert entry.revision.get_comment() == f"Import #{result.pk} (votes.csv)"
+    roll = entry.snapshot.parts[CountryVote]
+    assert sorted(roll.values(), key=lambda vote: vote["actor"]) == sorted(
+        (
+            {"vote_record": event.vote_record.pk, "actor": actor_id, "option": option}
+            for actor_id, option in CountryVote.objects.values_list("actor_id", "option")
+        ),
+        key=lambda vote: vote["actor"],
+    )
+    assert "France: In favour" in entry.snapshot.reprs.values()
+    (france,) = revisions.history(Actor.objects.get(iso3="FRA"))
+    assert france.revision == entry.revision
+
+
+def test_a_new_state_whose_slug_is_taken_gets_the_next_one_and_undo_removes_it(
+    assembly, states, curator
+):
+    from events.imports.undo import import_undo
+
+    ActorFactory(name="France (the ship)", slug="france")
+
+    result = run(votes(ROLL), curator)
+
+    assert Actor.objects.get(iso3="FRA").slug == "france-2"
+    assert "France (state, FRA)" in result.report["actors_created"]
+    import_undo(import_run=result, user=curator)
+    assert not Actor.objects.filter(iso3__in=["FRA", "GBR", "CHN", "IND"]).exists()
+    assert Actor.objects.filter(slug="france").exists()
+
+
+def test_a_dry_run_sends_its_file_to_the_database_once(assembly, states):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = run(votes(ROLL), dry_run=True)
+
+    assert result.status == ImportStatus.DRY_RUN
+    assert bytes(type(result).objects.get().content) == votes(ROLL)  # kept for confirming
+    assert sum('"content"' in query["sql"] for query in captured) == 1
