@@ -36,6 +36,23 @@ def memory_kb(field: str) -> int:
     return 0
 
 
+def backend_cpu_seconds(connection) -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend, when the server runs on this
+    machine (its /proc entry readable); None otherwise. With this process's CPU it tells how
+    much of the wall time the two spent working, and so how much was waiting (load, disk)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -126,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     rss_before = memory_kb("VmRSS")
     load_before = load_average()
+    database_cpu = backend_cpu_seconds(connection)
     started = time.perf_counter()
     cpu_started = time.process_time()
     result = start_import(
@@ -151,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(seconds, 2),
         # This process's CPU only: the rest of the wall time is the database (and the load).
         "cpu_seconds": round(time.process_time() - cpu_started, 2),
+        # The PostgreSQL backend's CPU over the same time (None when it cannot be read).
+        "database_cpu_seconds": (
+            None
+            if database_cpu is None
+            else round(backend_cpu_seconds(connection) - database_cpu, 2)
+        ),
         "rows_per_second": round(rows / seconds),
         "rss_before_import_mb": round(rss_before / 1024),
         "peak_rss_mb": round(memory_kb("VmHWM") / 1024),

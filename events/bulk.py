@@ -9,6 +9,7 @@ in one query and sends the rows with `COPY` (psycopg formats them in C); elsewhe
 """
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from django.db import connections, models, router
 
@@ -54,27 +55,26 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
             )
             for obj, (pk,) in zip(new, cursor.fetchall(), strict=True):
                 obj.pk = pk
-        plain = [(field.attname, _plain(field), field) for field in fields]
+        # Every attribute read in one C call; the few fields that are not plain then prepared.
+        read = attrgetter(*[field.attname for field in fields])
+        prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
         with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row(
-                    [
-                        getattr(obj, attname)
-                        if is_plain
-                        else field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for attname, is_plain, field in plain
-                    ]
-                )
+                row = read(obj)
+                row = list(row) if len(fields) > 1 else [row]
+                for index, field in prepare:
+                    row[index] = field.get_db_prep_save(field.pre_save(obj, True), connection)
+                copy.write_row(row)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
 
 
 def insert_values(model, attnames: list[str], rows: Iterable[tuple]) -> None:
-    """INSERT `rows`, tuples of the attributes `attnames` of `model` (plain values, as
-    `insert_rows` sends them), without building a model instance each: on PostgreSQL one
-    `COPY`, the primary keys left to the database. For many small rows written once and not
-    read back (history rows)."""
+    """INSERT `rows`, tuples of the attributes `attnames` of `model`, without building a model
+    instance each: on PostgreSQL one `COPY` (values of plain fields as they are, others through
+    their field's preparation, as `insert_rows` sends them), the primary keys left to the
+    database. For many rows written once and not read back (history rows, import items)."""
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql":
@@ -82,9 +82,15 @@ def insert_values(model, attnames: list[str], rows: Iterable[tuple]) -> None:
         model._base_manager.using(alias).bulk_create(objs, batch_size=1000)
         return
     opts = model._meta
+    fields = [opts.get_field(name) for name in attnames]
+    prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(opts.get_field(name).column) for name in attnames)
+    columns = ", ".join(quote(field.column) for field in fields)
     statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
+            if prepare:
+                row = list(row)
+                for index, field in prepare:
+                    row[index] = field.get_db_prep_save(row[index], connection)
             copy.write_row(row)

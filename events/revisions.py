@@ -13,6 +13,8 @@ save of an event and its inline rows is one revision. Inside a block, every save
 registered model (and `touch()`, for bulk writes that send no signals) notes its aggregate's
 root; when the block ends each noted root is read back with all its parts and stored. A root
 whose version has not moved since its last revision (a change that was rolled back) is skipped.
+A bulk writer that holds the rows it has just inserted hands them to `record()` instead, which
+writes their versions at once, from those objects.
 """
 
 import json
@@ -154,6 +156,9 @@ class Frame:
     reasons: list[str] = field(default_factory=list)
     touched: dict = field(default_factory=dict)  # (model, pk) -> None, in order
     bulk: set = field(default_factory=set)  # roots changed by bulk writes (no version moved)
+    revision: Revision | None = None  # once versions are written: by record(), or at the end
+    recorded: set = field(default_factory=set)  # roots record() wrote from objects in hand
+    dropped: list = field(default_factory=list)  # (model, pk) of their objects deleted since
 
     def add_reason(self, reason: str) -> None:
         reason = (reason or "").strip()
@@ -196,20 +201,44 @@ def recorded(user=None, reason: str = "", *, atomic: bool = True):
         _frames.reset(token)
 
 
-def touch(obj: models.Model, *, bulk: bool = False) -> None:
+def touch(obj: models.Model, *, bulk: bool = False, deleted: bool = False) -> None:
     """Note a change to `obj`'s aggregate; `bulk=True` for a write that sent no signals and
     moved no version (a bulk insert), so that it is recorded whatever the version says."""
     frame = current()
     key = root_key(obj)
     if frame is not None and key is not None and key[1] is not None:
+        if key in frame.recorded:
+            # Changed since record() wrote it: written again at the end, replacing those.
+            bulk = True
+            if deleted:
+                frame.dropped.append((type(obj), obj.pk))
         frame.touched.setdefault(key, None)
         if bulk:
             frame.bulk.add(key)
 
 
-def _changed(sender, instance, raw=False, **kwargs) -> None:
+def record(aggregates: list[list[models.Model]]) -> None:
+    """Write now the versions of aggregates a bulk writer has just inserted, from the objects
+    it holds, rather than reading them back when the revision ends. Each list is a root, then
+    its parts in the order `aggregate_objects` gives, exactly as stored (their primary keys and
+    `auto_now` fields set by the insert, their related objects attached). If one of them changes
+    again inside the same revision, its versions are replaced by its state at the end."""
+    frame = current()
+    if frame is None or not aggregates:
+        return
+    for objects in aggregates:
+        key = (type(objects[0]), objects[0].pk)
+        frame.touched.pop(key, None)  # what is in hand is the state to record
+        frame.bulk.discard(key)
+        frame.recorded.add(key)
+    _forget_rolled_back(frame)
+    frame.revision = frame.revision or _new_revision(frame)
+    insert_values(Version, VERSION_COLUMNS, _version_rows(frame.revision.pk, aggregates))
+
+
+def _changed(sender, instance, raw=False, signal=None, **kwargs) -> None:
     if not raw:
-        touch(instance)
+        touch(instance, deleted=signal is post_delete)
 
 
 def _m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:
@@ -226,7 +255,9 @@ def _store(frame: Frame) -> None:
     versions are the form django-reversion writes, as `serialize_aggregate`). A chunk is up
     to STORE_CHUNK roots, fewer when their aggregates are large (a vote's roll is 193 rows):
     about STORE_OBJECTS objects, as the chunk before it measured them."""
-    revision = None
+    _forget_rolled_back(frame)
+    _forget_replaced(frame)
+    revision = frame.revision
     by_model: dict[type[models.Model], list] = defaultdict(list)
     for model, pk in frame.touched:
         by_model[model].append(pk)
@@ -246,14 +277,12 @@ def _store(frame: Frame) -> None:
             del aggregates
             if not changed:
                 continue
-            if revision is None:
-                user = frame.user
-                revision = Revision.objects.create(
-                    date_created=timezone.now(),
-                    user=user if user is not None and user.is_authenticated else None,
-                    comment="; ".join(frame.reasons),
-                )
+            revision = revision or _new_revision(frame)
             insert_values(Version, VERSION_COLUMNS, _version_rows(revision.pk, changed))
+    if frame.revision is not None:  # opened by record(): a reason or the user may have come since
+        user, comment = _author(frame), "; ".join(frame.reasons)
+        if (frame.revision.user, frame.revision.comment) != (user, comment):
+            Revision.objects.filter(pk=frame.revision.pk).update(user=user, comment=comment)
 
 
 # Roots read back at once: at most STORE_CHUNK, about STORE_OBJECTS objects with their parts,
@@ -289,6 +318,55 @@ def _version_rows(revision_id: int, aggregates: list[list[models.Model]]) -> lis
             _model, pk, data, shown = _serialized(obj)
             rows.append((revision_id, content_type_id, pk, db, "json", data, shown))
     return rows
+
+
+def _author(frame: Frame):
+    user = frame.user
+    return user if user is not None and user.is_authenticated else None
+
+
+def _new_revision(frame: Frame) -> Revision:
+    return Revision.objects.create(
+        date_created=timezone.now(), user=_author(frame), comment="; ".join(frame.reasons)
+    )
+
+
+def _forget_rolled_back(frame: Frame) -> None:
+    """A revision record() opened inside a savepoint since rolled back went with it, and so
+    did the rows it recorded: the next versions open a new one."""
+    if frame.revision is not None and not Revision.objects.filter(pk=frame.revision.pk).exists():
+        frame.revision = None
+        frame.recorded.clear()
+        frame.dropped.clear()
+
+
+def _forget_replaced(frame: Frame) -> None:
+    """Delete the versions record() wrote of aggregates that changed again (they are written
+    anew from the database) and of their objects deleted since."""
+    if frame.revision is None:
+        return
+    again = defaultdict(list)
+    for model, pk in frame.touched:
+        if (model, pk) in frame.recorded:
+            again[model].append(pk)
+    stale = defaultdict(set)
+    for model, pk in frame.dropped:
+        stale[model].add(pk)
+    for model, pks in again.items():
+        stale[model].update(pks)
+        for part in _part_models(model):
+            path = "__".join(AGGREGATE_ROOTS[_label(part)])
+            for start in range(0, len(pks), 1000):
+                rows = part._base_manager.filter(**{f"{path}__in": pks[start : start + 1000]})
+                stale[part].update(rows.values_list("pk", flat=True))
+    for model, pks in stale.items():
+        ids = sorted(str(pk) for pk in pks)
+        for start in range(0, len(ids), 1000):
+            Version.objects.filter(
+                revision=frame.revision,
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=ids[start : start + 1000],
+            ).delete()
 
 
 def _roots_with_parts(model, pks: list) -> list[list[models.Model]]:
@@ -452,7 +530,7 @@ def serialize_object(obj: models.Model) -> str:
         "model": obj._meta.label_lower,
         "pk": _serial_value(obj, pk),
         "fields": {
-            **{f.name: _serial_value(obj, f) for f in fields[0]},
+            **_serial_values(obj, fields[0]),
             **{f.name: _serial_m2m(obj, f) for f in fields[1]},
         },
     }
@@ -483,6 +561,46 @@ def _serialized_fields(model) -> tuple[list, list]:
 def _serial_value(obj, model_field):
     value = model_field.value_from_object(obj)
     return value if is_protected_type(value) else model_field.value_to_string(obj)
+
+
+def _serial_values(obj, local: list) -> dict:
+    """{name: `_serial_value`} of the `local` fields. A field that reads its attribute and
+    writes it as `str()` (most: text, numbers, keys) is read here directly, the attribute kept
+    when it is None, a bool, an int or a plain str; the others go through `_serial_value`."""
+    values = {}
+    for name, attname, model_field in _value_plan(type(obj), local):
+        if attname is None:
+            values[name] = _serial_value(obj, model_field)
+            continue
+        value = getattr(obj, attname)
+        if value is None or type(value) in _KEPT_AS_IS:
+            values[name] = value
+        else:
+            values[name] = value if is_protected_type(value) else str(value)
+    return values
+
+
+_KEPT_AS_IS = {str, int, bool}
+_VALUE_PLANS: dict = {}
+
+
+def _value_plan(model, local: list) -> list[tuple]:
+    """(name, attname or None, field) per field of `local`: attname where the field's value is
+    its attribute and its text `str()` of it (Field's own value_from_object, value_to_string)."""
+    if model not in _VALUE_PLANS:
+        base = models.Field
+        _VALUE_PLANS[model] = [
+            (
+                f.name,
+                f.attname
+                if type(f).value_from_object is base.value_from_object
+                and type(f).value_to_string is base.value_to_string
+                else None,
+                f,
+            )
+            for f in local
+        ]
+    return _VALUE_PLANS[model]
 
 
 def _serial_m2m(obj, model_field) -> list:

@@ -403,6 +403,7 @@ def _validate(
     """The model's own rules for each record (Event.clean, the vote counts), without writing;
     invalid records are reported and left out."""
     valid = []
+    check_event = _EventCheck()
     for record in records:
         event_type = matching.types.get(record.event_type)
         if event_type is None:
@@ -417,28 +418,8 @@ def _validate(
             matching.unmatched.add(record.location_country)
             report.unmatched_actors = sorted(matching.unmatched)
             record.location_country = ""
-        event = Event(
-            title=record.title,
-            slug=record.slug,
-            summary=record.summary or "",
-            event_type=event_type,
-            start_date=record.start_date,
-            start_precision=record.start_precision,
-            start_approximate=record.start_approximate,
-            end_date=record.end_date,
-            end_precision=record.end_precision,
-            location_country=country,
-            location_name=record.location_name,
-        )
-        if record.importance is not None:
-            event.importance = record.importance
-        if record.verification:
-            event.verification = record.verification
         try:
-            event.clean_fields(
-                exclude=["event_type", "location_country", "date_lower", "date_upper"]
-            )
-            event.clean()
+            check_event(record, country)
             if record.vote is not None:
                 _validate_vote(record, matching)
         except ValidationError as exc:
@@ -449,6 +430,54 @@ def _validate(
             continue
         valid.append(record)
     return valid
+
+
+class _EventCheck:
+    """The model's own rules for the event a record describes: each field the record sets
+    through its field's validators (Event.clean_fields), then Event.clean, on one Event reused
+    for every record rather than a new instance per row. The fields a record does not set keep
+    their defaults and need no check."""
+
+    FIELDS = (
+        "title",
+        "slug",
+        "summary",
+        "start_date",
+        "start_precision",
+        "start_approximate",
+        "end_date",
+        "end_precision",
+        "end_approximate",
+        "location_name",
+        "importance",
+        "verification",
+    )
+
+    def __init__(self):
+        self.event = Event()
+        self.exclude = {f.name for f in Event._meta.fields if f.name not in self.FIELDS}
+        self.defaults = {name: Event._meta.get_field(name).get_default() for name in self.FIELDS}
+
+    def __call__(self, record: EventRecord, country: Actor | None) -> None:
+        """ValidationError (by field) when the record breaks a rule."""
+        event = self.event
+        event.title = record.title
+        event.slug = record.slug
+        event.summary = record.summary or ""
+        event.start_date = record.start_date
+        event.start_precision = record.start_precision
+        event.start_approximate = record.start_approximate
+        event.end_date = record.end_date
+        event.end_precision = record.end_precision
+        event.end_approximate = self.defaults["end_approximate"]
+        event.location_country = country
+        event.location_name = record.location_name
+        event.importance = (
+            self.defaults["importance"] if record.importance is None else record.importance
+        )
+        event.verification = record.verification or self.defaults["verification"]
+        event.clean_fields(exclude=self.exclude)
+        event.clean()
 
 
 def _validate_vote(record: EventRecord, matching: Matching) -> None:

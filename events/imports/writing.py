@@ -143,6 +143,7 @@ class EventWriter:
                 "--publish-cited was ignored: only editors publish, so every row stays a draft."
             )
         self._sources: dict[str, Source] = {}
+        self._urls: dict[str, str] = {}  # the batch's URLs as given: normalised
         self._rolls: dict[int, dict[str, str]] = {}  # the batch's stored rolls, by record id
         self._checked: set[int] = set()  # rows checked for duplicates
 
@@ -150,7 +151,7 @@ class EventWriter:
 
     def plan(self, records: list[EventRecord]) -> list[Plan]:
         # Sources are looked up batch by batch; holding every batch's would grow with the file.
-        self._sources = {}
+        self._sources, self._urls = {}, {}
         self._rolls = {}
         existing = self._existing(records)
         plans = []
@@ -228,7 +229,7 @@ class EventWriter:
                 by_external[(scheme, value)] = event_id
         slugs = [record.slug for record in records]
         by_slug = dict(Event.objects.filter(slug__in=slugs).values_list("slug", "id"))
-        urls = {normalise_url(ref.url) for record in records for ref in record.sources if ref.url}
+        urls = {self._url(ref.url) for record in records for ref in record.sources if ref.url}
         self._load_sources(urls)
         cited: dict[int, set[int]] = {}
         for source_id, event_id in Citation.objects.filter(
@@ -241,7 +242,7 @@ class EventWriter:
             event_id = event_id or by_slug.get(record.slug)
             if event_id is None:
                 for ref in record.sources:
-                    source = self._sources.get(normalise_url(ref.url))
+                    source = self._sources.get(self._url(ref.url))
                     events = cited.get(source.pk, set()) if source else set()
                     if len(events) == 1:
                         event_id = next(iter(events))
@@ -260,6 +261,14 @@ class EventWriter:
         if votes:
             self._load_rolls(loaded.values())
         return {key: loaded[event_id] for key, event_id in chosen.items()}
+
+    def _url(self, url: str) -> str:
+        """`normalise_url`, once per URL of the batch (planning and writing compare a row's
+        URL four times)."""
+        normal = self._urls.get(url)
+        if normal is None:
+            normal = self._urls[url] = normalise_url(url)
+        return normal
 
     def _load_rolls(self, events) -> None:
         """The stored rolls of `events`' vote records as {ISO3: option}, in one query: a
@@ -330,7 +339,7 @@ class EventWriter:
         have_parts = {(part.actor_id, part.role) for part in event.participations.all()}
         new_participants = [(a, role) for a, role in participants if (a.pk, role) not in have_parts]
         cited_urls = {citation.source.url for citation in event.citations.all()}
-        new_sources = [ref for ref in record.sources if normalise_url(ref.url) not in cited_urls]
+        new_sources = [ref for ref in record.sources if self._url(ref.url) not in cited_urls]
         needs_external_id = record.external_id is not None and record.external_id not in {
             (external.scheme, external.value) for external in event.external_ids.all()
         }
@@ -390,7 +399,7 @@ class EventWriter:
         new: dict[str, Source] = {}
         for plan in plans:
             for ref in plan.sources:
-                url = normalise_url(ref.url)
+                url = self._url(ref.url)
                 if url and url not in self._sources and url not in new:
                     source = Source(
                         url=url,
@@ -401,19 +410,13 @@ class EventWriter:
                     stamp_author(source, self.user)
                     new[url] = source
         if new:
-            _bulk_create(list(new.values()), Source, batch_size=1000)
+            insert_rows(Source, list(new.values()))
+            revisions.record([[source] for source in new.values()])
             self._sources.update(new)
-            source_type = ContentType.objects.get_for_model(Source)
-            insert_rows(
-                ImportItem,
+            self._insert_items(
+                Source,
                 [
-                    ImportItem(
-                        import_run=self.import_run,
-                        content_type=source_type,
-                        object_id=source.pk,
-                        action=ImportItemAction.CREATED,
-                        version_after=source.version,
-                    )
+                    (source.pk, ImportItemAction.CREATED, None, source.version, {})
                     for source in new.values()
                 ],
             )
@@ -442,29 +445,42 @@ class EventWriter:
                 sorted({actor.search_names for actor, _role in plan.participants})
             )
             event.participant_ids = sorted({actor.pk for actor, _role in plan.participants})
-        _bulk_create(events, Event, batch_size=1000)
+        insert_rows(Event, events)
         participations, citations, externals = [], [], []
+        aggregates, rolls = [], []
         for plan, event in zip(plans, events, strict=True):
             plan.event = event
+            parts = []
             for actor, role in plan.participants:
                 part = Participation(event=event, actor=actor, role=role)
                 stamp_author(part, self.user)
-                participations.append(part)
-            citations += self._citations(plan)
+                parts.append(part)
+            participations += parts
+            cited = self._citations(plan)
+            citations += cited
             if plan.needs_external_id:
                 scheme, value = plan.record.external_id
                 externals.append(ExternalId(event=event, scheme=scheme, value=value))
-        for objs, model in ((participations, Participation), (citations, Citation)):
-            if objs:
-                _bulk_create(objs, model, batch_size=1000)
+            # Its history from the objects in hand (the order aggregate_objects gives: parts in
+            # the order of their keys, which the inserts below give in this order); an event
+            # with a roll still to write is read back when the revision ends.
+            if plan.record.vote is None:
+                aggregates.append([event, *parts, *cited])
+            else:
+                rolls.append(event)
+        insert_rows(Participation, participations)
+        insert_rows(Citation, citations)
         insert_rows(ExternalId, externals)
+        revisions.record(aggregates)
+        for event in rolls:
+            revisions.touch(event, bulk=True)
         stamp_change(events[0])  # drafts: the staff stamp moves, once for the batch
 
     def _citations(self, plan: Plan) -> list[Citation]:
         citations = []
         seen = set()
         for ref in plan.sources:
-            source = self._sources.get(normalise_url(ref.url))
+            source = self._sources.get(self._url(ref.url))
             if source is None or source.pk in seen:
                 continue
             seen.add(source.pk)
@@ -601,25 +617,47 @@ class EventWriter:
     def _record_items(self, plans: list[Plan]) -> None:
         if not plans:
             return
+        # A new event's version is the one in hand (publishing moves it there too); an update
+        # may have moved it through its parts' saves, so it is read.
         versions = dict(
-            Event.objects.filter(pk__in=[plan.event.pk for plan in plans]).values_list(
-                "pk", "version"
-            )
+            Event.objects.filter(
+                pk__in=[plan.event.pk for plan in plans if plan.action != "created"]
+            ).values_list("pk", "version")
         )
-        event_type = ContentType.objects.get_for_model(Event)
-        items = [
-            ImportItem(
-                import_run=self.import_run,
-                content_type=event_type,
-                object_id=plan.event.pk,
-                action=plan.action,
-                row=plan.record.row,
-                version_after=versions[plan.event.pk],
-                before=_jsonable(plan.changed),
-            )
-            for plan in plans
-        ]
-        insert_rows(ImportItem, items)
+        for plan in plans:
+            if plan.action == "created":
+                versions[plan.event.pk] = plan.event.version
+        self._insert_items(
+            Event,
+            [
+                (
+                    plan.event.pk,
+                    plan.action,
+                    plan.record.row,
+                    versions[plan.event.pk],
+                    _jsonable(plan.changed),
+                )
+                for plan in plans
+            ],
+        )
+
+    def _insert_items(self, model, rows: list[tuple]) -> None:
+        """ImportItems of `model`'s rows: (object id, action, row, version after, before)."""
+        import_id = self.import_run.pk
+        type_id = ContentType.objects.get_for_model(model).pk
+        insert_values(
+            ImportItem,
+            [
+                "import_run_id",
+                "content_type_id",
+                "object_id",
+                "action",
+                "row",
+                "version_after",
+                "before",
+            ],
+            [(import_id, type_id, *row) for row in rows],
+        )
 
     def _item(self, obj, action: str, row: int | None) -> None:
         ImportItem.objects.create(

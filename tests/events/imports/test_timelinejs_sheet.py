@@ -3,9 +3,11 @@ import io
 
 import openpyxl
 import pytest
+from reversion.models import Version
 
 from events import revisions
 from events.choices import DatePrecision, EventStatus
+from events.imports import pipeline
 from events.imports.formats import timelinejs_sheet
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
@@ -145,3 +147,48 @@ def test_it_reads_an_xlsx_workbook_and_never_evaluates_a_formula(curator):
     assert result.status == ImportStatus.DONE
     assert Event.objects.get().title == '=HYPERLINK("http://evil","Click")'
     assert any("formula" in note and "not evaluated" in note for note in result.report["notes"])
+
+
+def _recorded(revision_id) -> set:
+    """(model label, pk, serialised data, name) of every version of a revision."""
+    versions = Version.objects.filter(revision_id=revision_id).select_related("content_type")
+    return {(v.content_type.model, v.object_id, v.serialized_data, v.object_repr) for v in versions}
+
+
+def _as_stored(*roots) -> set:
+    return {
+        (model._meta.model_name, pk, data, shown)
+        for root in roots
+        for model, pk, data, shown in revisions.serialize_aggregate(root)
+    }
+
+
+def test_the_history_written_from_the_rows_in_hand_is_what_the_database_holds(curator):
+    StateFactory(name="United States", slug="united-states", iso3="USA")
+    run(sheet(RIYADH, {**PAUSE, "Media": "https://example.org/pause"}), curator)
+    events = list(Event.objects.order_by("pk"))
+    (revision_id,) = {revisions.latest(event).pk for event in events}
+    assert _recorded(revision_id) == _as_stored(*events, *Source.objects.all())
+    assert any(model == "participation" for model, *_ in _recorded(revision_id))
+
+
+def test_a_row_that_changes_an_event_written_earlier_in_the_import_is_recorded_once(
+    curator, monkeypatch
+):
+    # One row a batch: the second row finds the first row's event by its source and updates it.
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    second = {**RIYADH, "Headline": "Talks in Riyadh, day one", "Text": "Four hours."}
+    result = run(sheet(RIYADH, second), curator)
+    assert (result.created_count, result.updated_count) == (1, 1)
+    event = Event.objects.get()
+    assert event.summary == "Four hours."
+    (entry,) = revisions.history(event)
+    assert _recorded(entry.revision.pk) == _as_stored(event, Source.objects.get())
+
+
+def test_published_rows_are_recorded_as_published(editor):
+    run(sheet(RIYADH), editor, publish_cited=True)
+    event = Event.objects.get(status=EventStatus.PUBLISHED)
+    (entry,) = revisions.history(event)
+    assert entry.snapshot.root["status"] == EventStatus.PUBLISHED
+    assert _recorded(entry.revision.pk) == _as_stored(event, Source.objects.get())
