@@ -304,9 +304,10 @@ class DatasetImport:
             Participation(event=event, actor=actors[p["actor"]], role=p["role"], note=p["note"])
             for p in record["participations"]
         ]
-        # The participants' names for search, as EventQuerySet.refresh_search_actors derives
-        # them, written with the INSERT (as the event formats do: events.imports.writing).
+        # The participants' names and ids for search, as EventQuerySet.refresh_search_actors
+        # derives them, written with the INSERT (as the event formats do: events.imports.writing).
         event.search_actors = "\n".join(sorted({p.actor.search_names for p in participations}))
+        event.participant_ids = sorted({p.actor.pk for p in participations})
         parts[Participation] += participations
         for c in record["citations"]:
             citation = Citation(

@@ -64,6 +64,9 @@ def test_export_import_export_gives_the_same_bytes(
     path.write_bytes(first)
     call_command("import_data", str(path))
     assert export(include_drafts=include_drafts) == first
+    # The bulk path writes each event's search names and participant ids with its INSERT.
+    assert Event.objects.filter(participations__isnull=False).exists()
+    assert not Event.objects.with_stale_participants().exists()
 
 
 def test_importing_a_dataset_twice_changes_nothing(export_dataset):
