@@ -439,12 +439,8 @@ class EventWriter:
             return
         events = [self._new_event(plan) for plan in plans]
         for plan, event in zip(plans, events, strict=True):
-            # The participants' names and ids for search, as EventQuerySet.refresh_search_actors
-            # derives them (distinct, sorted), written with the INSERT.
-            event.search_actors = "\n".join(
-                sorted({actor.search_names for actor, _role in plan.participants})
-            )
-            event.participant_ids = sorted({actor.pk for actor, _role in plan.participants})
+            # Written with the INSERT.
+            event.set_search_participants(actor for actor, _role in plan.participants)
         insert_rows(Event, events)
         participations, citations, externals = [], [], []
         aggregates, rolls = [], []

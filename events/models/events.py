@@ -362,6 +362,14 @@ class Event(TrackedModel, VersionedModel):
             raise ValidationError(problem, code="was_published")
         return super().delete(*args, **kwargs)
 
+    def set_search_participants(self, actors) -> None:
+        """The participants' names and ids for search, derived as EventQuerySet.
+        refresh_search_actors derives them (distinct, sorted), for a bulk writer that inserts
+        the event with its participants already known."""
+        actors = list(actors)
+        self.search_actors = "\n".join(sorted({actor.search_names for actor in actors}))
+        self.participant_ids = sorted({actor.pk for actor in actors})
+
     def refresh_search_actors(self) -> None:
         """Re-derive the participants' names and ids for search (called when participants
         change).

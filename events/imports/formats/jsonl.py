@@ -293,6 +293,16 @@ class DatasetImport:
         source.clean()
         return source
 
+    def _citation(self, event: Event, c: dict) -> Citation:
+        return Citation(
+            event=event,
+            source_id=self._source_for(c["source"]),
+            locator=c["locator"],
+            stance=c["stance"],
+            quote=c["quote"],
+            note=c["note"],
+        )
+
     def _new_event(self, record: dict) -> Event:
         event = Event(slug=record["slug"], **self._event_values(record))
         event.confirm_unusual_date = True  # a stored state: its dates were confirmed then
@@ -304,20 +314,11 @@ class DatasetImport:
             Participation(event=event, actor=actors[p["actor"]], role=p["role"], note=p["note"])
             for p in record["participations"]
         ]
-        # The participants' names and ids for search, as EventQuerySet.refresh_search_actors
-        # derives them, written with the INSERT (as the event formats do: events.imports.writing).
-        event.search_actors = "\n".join(sorted({p.actor.search_names for p in participations}))
-        event.participant_ids = sorted({p.actor.pk for p in participations})
+        # Written with the INSERT (as the event formats do: events.imports.writing).
+        event.set_search_participants(p.actor for p in participations)
         parts[Participation] += participations
         for c in record["citations"]:
-            citation = Citation(
-                event=event,
-                source_id=self._source_for(c["source"]),
-                locator=c["locator"],
-                stance=c["stance"],
-                quote=c["quote"],
-                note=c["note"],
-            )
+            citation = self._citation(event, c)
             citation.clean()
             parts[Citation].append(citation)
         for a in record["aid_measures"]:
@@ -655,17 +656,7 @@ class DatasetImport:
         )
         _sync(
             event.citations.all(),
-            [
-                Citation(
-                    event=event,
-                    source_id=self._source_for(c["source"]),
-                    locator=c["locator"],
-                    stance=c["stance"],
-                    quote=c["quote"],
-                    note=c["note"],
-                )
-                for c in record["citations"]
-            ],
+            [self._citation(event, c) for c in record["citations"]],
             key=lambda citation: (citation.source_id, citation.locator),
             fields=("stance", "quote", "note"),
             user=self.user,
