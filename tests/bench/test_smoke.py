@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,14 +33,13 @@ def _url(settings: dict, name: str) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
-@pytest.fixture(scope="module")
-def smoke_database(django_db_setup, django_db_blocker):
+@contextmanager
+def _empty_database(suffix: str):
     """An empty database named after the test database, dropped afterwards."""
     import psycopg
 
-    with django_db_blocker.unblock():
-        settings = connection.settings_dict
-    name = f"{settings['NAME']}_benchsmoke"[:63]
+    settings = connection.settings_dict
+    name = f"{settings['NAME'][: 63 - len(suffix)]}{suffix}"
     admin_url = _url(settings, "postgres")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -49,6 +49,12 @@ def smoke_database(django_db_setup, django_db_blocker):
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def smoke_database(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), _empty_database("_benchsmoke") as url:
+        yield url
 
 
 def _run(args: list[str], database_url: str, timeout: int) -> subprocess.CompletedProcess:
@@ -224,3 +230,23 @@ def test_the_export_benchmark_streams_the_public_events_twice_to_the_same_bytes(
     assert report["identical_bytes"] is True
     assert report["run"]["peak_rss_mb"] > 0 and report["load_average_before"]
     assert (tmp_path / "dataset.jsonl").read_bytes().startswith(b'{"type":"dataset"')
+
+
+def test_the_round_trip_benchmark_imports_the_export_elsewhere_and_exports_the_same_bytes(
+    generated, tmp_path, django_db_blocker
+):
+    database_url, _, _ = generated
+    with django_db_blocker.unblock(), _empty_database("_benchsmoke_into") as into:
+        completed = _run(
+            ["-m", "bench.roundtrip", "--into", into, "--out", str(tmp_path)],
+            database_url,
+            timeout=240,
+        )
+        imported = _count(into, "events_event")
+    report = json.loads(next(tmp_path.glob("roundtrip-*.json")).read_text())
+    assert report == json.loads(completed.stdout)
+    public = _count(database_url, "events_event WHERE status IN ('published', 'retracted')")
+    assert report["export"]["events"] == report["export_again"]["events"] == public > 0
+    assert imported == public  # the default export holds the public events, and only those
+    assert report["identical_bytes"] is True
+    assert report["import"]["records"] > public and report["import"]["peak_rss_mb"] > 0
