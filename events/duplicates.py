@@ -68,8 +68,11 @@ _FILLER = {
 
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text or ""
+    if not text.isascii():  # ASCII has nothing to decompose (the common case, and quick)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
     return " ".join(re.findall(r"\w+", text))
 
 

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from events import dates, revisions
 from events.authorship import stamp_author
-from events.bulk import insert_rows, insert_values
+from events.bulk import Builder, insert_rows, insert_values
 from events.choices import (
     CitationStance,
     EventStatus,
@@ -146,6 +146,8 @@ class EventWriter:
         self._urls: dict[str, str] = {}  # the batch's URLs as given: normalised
         self._rolls: dict[int, dict[str, str]] = {}  # the batch's stored rolls, by record id
         self._checked: set[int] = set()  # rows checked for duplicates
+        # New rows are built in bulk (events.bulk.Builder: Model(…) by position).
+        self._new = {model: Builder(model) for model in (Event, Source, Participation, Citation)}
 
     # --- planning (reads only) ----------------------------------------------------------
 
@@ -401,7 +403,7 @@ class EventWriter:
             for ref in plan.sources:
                 url = self._url(ref.url)
                 if url and url not in self._sources and url not in new:
-                    source = Source(
+                    source = self._new[Source](
                         url=url,
                         title=(ref.title or url)[:500],
                         publisher=ref.publisher[:200],
@@ -426,7 +428,7 @@ class EventWriter:
 
     def _new_event(self, plan: Plan) -> Event:
         values = self._values(plan.record, None)
-        event = Event(slug=plan.record.slug, status=EventStatus.DRAFT, **values)
+        event = self._new[Event](slug=plan.record.slug, status=EventStatus.DRAFT, **values)
         # What Event.save() derives; bulk_create does not call save().
         event.date_lower, event.date_upper = dates.bounds(
             event.start_date, event.start_precision, event.end_date, event.end_precision or None
@@ -448,7 +450,7 @@ class EventWriter:
             plan.event = event
             parts = []
             for actor, role in plan.participants:
-                part = Participation(event=event, actor=actor, role=role)
+                part = self._new[Participation](event=event, actor=actor, role=role)
                 stamp_author(part, self.user)
                 parts.append(part)
             participations += parts
@@ -480,7 +482,7 @@ class EventWriter:
             if source is None or source.pk in seen:
                 continue
             seen.add(source.pk)
-            citation = Citation(
+            citation = self._new[Citation](
                 event=plan.event,
                 source=source,
                 stance=ref.stance,

@@ -385,6 +385,9 @@ class Event(TrackedModel, VersionedModel):
         ).get()
 
 
+ROLE_LABELS = dict(ParticipantRole.choices)
+
+
 class Participation(models.Model):
     """An actor's part in an event: who initiated, who was targeted, who hosted, who voted."""
 
@@ -411,7 +414,8 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor} ({self.get_role_display()})"
+        # Not get_role_display(), which rebuilds the choices' dict on every call.
+        return f"{self.actor} ({ROLE_LABELS.get(self.role, self.role)})"
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -149,6 +149,9 @@ class Source(TrackedModel, VersionedModel):
         super().save(*args, **kwargs)
 
 
+STANCE_LABELS = dict(CitationStance.choices)
+
+
 class Citation(models.Model):
     """A source cited for an event, with the passage that supports (or contradicts) it."""
 
@@ -179,7 +182,9 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} ({self.get_stance_display().lower()})"
+        # Not get_stance_display(), which rebuilds the choices' dict on every call: a revision
+        # names every citation it records.
+        return f"{self.source} ({str(STANCE_LABELS.get(self.stance, self.stance)).lower()})"
 
     def removal_problem(self) -> str | None:
         """Why this citation, as stored, may not stop supporting its event (see Event)."""
