@@ -37,6 +37,12 @@ def _plain(field) -> bool:
     )
 
 
+def _stamp(field, obj, connection) -> tuple:
+    """An auto_now(_add) field's value for a new row, as the row holds it and as it is sent."""
+    value = field.pre_save(obj, True)
+    return value, field.get_db_prep_save(value, connection)
+
+
 def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
     """INSERT `objs` (instances of `model`, not yet saved) and set their primary keys."""
     if not objs:
@@ -62,10 +68,22 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
         # Every attribute read in one C call; the few fields that are not plain then prepared.
         read = attrgetter(*[field.attname for field in fields])
         prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
+        # Creation and change times: one clock reading for the whole call (one transaction),
+        # prepared once, rather than a reading and a preparation per field per row.
+        stamps = [
+            (index, field.attname, *_stamp(field, objs[0], connection))
+            for index, field in prepare
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        ]
+        prepare = [(i, f) for i, f in prepare if i not in {index for index, *_ in stamps}]
         with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
+                for _index, attname, value, _db_value in stamps:
+                    setattr(obj, attname, value)
                 row = read(obj)
                 row = list(row) if len(fields) > 1 else [row]
+                for index, _attname, _value, db_value in stamps:
+                    row[index] = db_value
                 for index, field in prepare:
                     row[index] = field.get_db_prep_save(field.pre_save(obj, True), connection)
                 copy.write_row(row)

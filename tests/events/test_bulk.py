@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db.models.signals import post_init
+from django.utils import timezone
 
 from events.bulk import Builder, insert_rows
 from events.choices import CitationStance, DatePrecision, ParticipantRole
@@ -79,3 +80,14 @@ def test_built_instances_are_stored_as_saved_ones():
     assert (stored.title, stored.start_precision, stored.event_type_id) == (
         "Built", DatePrecision.MONTH, kind.pk,
     )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_inserted_rows_get_their_creation_and_change_times():
+    before = timezone.now()
+    sources = [Builder(Source)(url=f"https://example.org/{n}", title=str(n)) for n in range(3)]
+    insert_rows(Source, sources)
+    stored = Source.objects.filter(pk__in=[source.pk for source in sources])
+    for source in stored:
+        assert before <= source.created_at <= source.updated_at <= timezone.now()
+    assert {s.created_at for s in sources} == {s.created_at for s in stored}
