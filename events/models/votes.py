@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -200,7 +200,11 @@ class VoteRecord(models.Model):
         from events.models.types import UN_VOTE_TYPE_SLUG
 
         errors = self.count_problems()
-        if self.event_id and self.event.event_type.slug != UN_VOTE_TYPE_SLUG:
+        try:  # an event not yet saved counts too (a bulk import checks before it inserts)
+            event = self.event
+        except ObjectDoesNotExist:
+            event = None
+        if event is not None and event.event_type_id and event.event_type.slug != UN_VOTE_TYPE_SLUG:
             errors["event"] = ["A vote record belongs to an event of type “UN vote”."]
         if self.body_id and self.body.kind not in (ActorKind.ORGAN, ActorKind.ORGANISATION):
             errors["body"] = ["The voting body is an organisation or one of its organs."]

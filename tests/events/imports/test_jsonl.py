@@ -238,6 +238,24 @@ def test_a_dataset_import_refuses_an_invalid_record_and_writes_nothing(export_da
     assert not Event.objects.exists() and not Actor.objects.exists()
 
 
+@pytest.mark.flushes_database
+def test_a_dataset_import_refuses_a_vote_record_on_an_event_that_is_not_a_un_vote(
+    export_dataset, editor
+):
+    import orjson
+
+    data = export(include_drafts=True)
+    empty_database()
+    records = [orjson.loads(line) for line in data.splitlines()]
+    (vote_event,) = [r for r in records if r["type"] == "event" and r["vote_record"]]
+    vote_event["event_type"] = "statement"  # a statement cannot carry a roll call
+    broken = b"".join(orjson.dumps(record) + b"\n" for record in records)
+    result = start_import(data=broken, file_name="d.jsonl", user=editor)
+    assert result.status == ImportStatus.FAILED
+    assert "belongs to an event of type “UN vote”" in result.report["refused"]
+    assert not Event.objects.exists()
+
+
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
 def test_a_large_dataset_import_refreshes_the_statistics_of_the_tables_it_filled(
