@@ -51,6 +51,8 @@ def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[Ev
     seen: dict[str, dict[str, int]] = {}
     codes: dict[str, str | None] = {}  # as written (upper case) -> ISO3, or None if not one
     broken: set[str] = set()
+    # Resolutions whose own cells (date, symbols) cannot be read: the first row that failed.
+    unreadable: dict[str, int] = {}
     pick = table.picker(["undl_id", "resolution", "draft", "ms_code", "ms_vote"])
     for number, cells in table.cells():
         report.rows += 1
@@ -81,8 +83,11 @@ def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[Ev
         members[code] = number
         record = records.get(key)
         if record is None:
+            if key in unreadable:  # its first row was reported: not again for each member
+                continue
             record = _record(number, table.row(cells), report)
             if record is None:
+                unreadable[key] = number
                 broken.add(key)
                 continue
             records[key] = record
@@ -92,6 +97,11 @@ def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[Ev
         report.note(
             f"The vote on {record.vote.document_symbol or key} is left out: a roll with an "
             "invalid row cannot be complete. Fix the rows reported."
+        )
+    for key, number in unreadable.items():
+        report.note(
+            f"The vote {key} is left out, with all its rows: its date, resolution or draft "
+            f"(reported at row {number}, its first row) cannot be read."
         )
     return list(records.values())
 

@@ -97,6 +97,17 @@ def test_a_vote_that_is_not_y_n_a_or_x_is_a_row_error(assembly, states):
     assert (problem["row"], problem["column"]) == (4, "ms_vote")
 
 
+def test_a_resolution_with_an_impossible_date_is_reported_once_not_per_member(assembly, states):
+    good = votes(ROLL, undl_id="4000002", resolution="A/RES/ES-11/8").split(b"\r\n", 1)[1]
+    result = run(votes(ROLL, date="2025-02-30") + good, skip_invalid=True)
+    [problem] = result.report["problems"]  # one, though all seven rows share the date
+    assert (problem["row"], problem["column"]) == (2, "date")
+    assert "February 2025 has 28 days" in problem["message"]
+    assert any("4000001 is left out, with all its rows" in n for n in result.report["notes"])
+    assert result.created_count == 1  # the other resolution is imported (--skip-invalid)
+    assert VoteRecord.objects.get().document_symbol == "A/RES/ES-11/8"
+
+
 def test_reimporting_changes_nothing_and_a_changed_vote_updates_the_roll(assembly, states):
     run(votes(ROLL))
     again = run(votes(ROLL))
