@@ -58,6 +58,11 @@ class EventType(models.Model):
         return self.name
 
 
+# Written only by EventQuerySet.refresh_search_actors (and with a bulk INSERT), never by a full
+# save of an event.
+SEARCH_PARTICIPANT_FIELDS = ("search_actors", "participant_ids")
+
+
 class Event(TrackedModel, VersionedModel):
     """A dated policy event: an aid pause, a UN vote, a summit, a statement …"""
 
@@ -352,7 +357,25 @@ class Event(TrackedModel, VersionedModel):
         derived = self.derive_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            # The participants' search names and ids are the participations' to write
+            # (refresh_search_actors): a full save of an instance loaded before they changed
+            # (an actor renamed since, by one UPDATE that moves no event's version) must not
+            # write its stale copy back.
+            # (As Django's own full save of an instance with deferred fields, those stay out.)
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [f for f in self._saved_by_full_save() if f not in deferred]
         super().save(*args, **kwargs)
+
+    @classmethod
+    def _saved_by_full_save(cls) -> list[str]:
+        if "_full_save_fields" not in cls.__dict__:
+            cls._full_save_fields = [
+                f.name
+                for f in cls._meta.concrete_fields
+                if not f.primary_key and not f.generated and f.name not in SEARCH_PARTICIPANT_FIELDS
+            ]
+        return cls._full_save_fields
 
     def delete(self, *args, **kwargs):
         # The last guard for every path (admin, API, shell): views check deletion_problem()

@@ -273,3 +273,19 @@ def test_on_postgresql_search_with_an_actor_reads_the_ids_from_one_gin_index(san
         )
         (definition,) = cursor.fetchone()
     assert definition.endswith("USING gin (search_vector, participant_ids)")
+
+
+def test_a_full_save_of_an_event_loaded_before_an_actor_was_renamed_keeps_the_new_name():
+    actor = StateFactory(name="Old Name")
+    event = ParticipationFactory(actor=actor).event
+    event.refresh_from_db()
+    stale = Event.objects.get(pk=event.pk)  # an edit form opened before the rename
+    actor.name = "New Name"
+    actor.save()  # one UPDATE of the actor's events' search text; no event version moves
+    assert "New Name" in Event.objects.get(pk=event.pk).search_actors
+    stale.title = "Retitled"
+    stale.save()
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.title == "Retitled"
+    assert "New Name" in stored.search_actors and "Old Name" not in stored.search_actors
+    assert_in_step()
