@@ -1,5 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.choices import ActorKind
 from events.imports.models import ImportStatus
@@ -54,3 +56,21 @@ def test_undo_of_a_vote_update_restores_the_roll_and_counts(curator):
     assert (record.yes_count, record.no_count, record.roll_complete) == (2, 1, True)
     assert record.country_votes.get(actor__iso3="USA").option == "no"
     assert Actor.objects.filter(iso3="FRA").exists()  # created by the first import, kept
+
+
+def test_checking_an_undo_costs_the_same_queries_for_3_rows_as_for_12(
+    curator, django_assert_max_num_queries
+):
+    def imported(count: int, year: int):
+        rows = [{**ROW, "Headline": f"Row {n}", "Year": str(year)} for n in range(count)]
+        return start_import(data=sheet(*rows), file_name=f"{year}.csv", user=curator)
+
+    small, large = imported(3, 1991), imported(12, 1992)
+    assert small.status == large.status == ImportStatus.DONE
+    with CaptureQueriesContext(connection) as for_small:
+        assert undo_problems(small) == []
+    with django_assert_max_num_queries(len(for_small)):
+        assert undo_problems(large) == []
+    Event.objects.filter(title="Row 5").update(version=99)  # edited since (any path)
+    [problem] = undo_problems(large)
+    assert "“Row 5” (row 7) was edited after the import" in problem
