@@ -31,10 +31,12 @@ PLAIN_FIELDS = (
 )
 
 
+def _auto_time(field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
 def _plain(field) -> bool:
-    return isinstance(field, PLAIN_FIELDS) and not (
-        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    )
+    return isinstance(field, PLAIN_FIELDS) and not _auto_time(field)
 
 
 def _stamp(field, obj, connection) -> tuple:
@@ -67,15 +69,18 @@ def insert_rows(model, objs: list, *, batch_size: int = 1000) -> None:
                 obj.pk = pk
         # Every attribute read in one C call; the few fields that are not plain then prepared.
         read = attrgetter(*[field.attname for field in fields])
-        prepare = [(index, field) for index, field in enumerate(fields) if not _plain(field)]
+        prepare = [
+            (index, field)
+            for index, field in enumerate(fields)
+            if not _plain(field) and not _auto_time(field)
+        ]
         # Creation and change times: one clock reading for the whole call (one transaction),
         # prepared once, rather than a reading and a preparation per field per row.
         stamps = [
             (index, field.attname, *_stamp(field, objs[0], connection))
-            for index, field in prepare
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            for index, field in enumerate(fields)
+            if _auto_time(field)
         ]
-        prepare = [(i, f) for i, f in prepare if i not in {index for index, *_ in stamps}]
         with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 for _index, attname, value, _db_value in stamps:

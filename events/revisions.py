@@ -563,16 +563,10 @@ def _serial_value(obj, model_field):
     value = model_field.value_from_object(obj)
     if not is_protected_type(value):
         return model_field.value_to_string(obj)
-    kind = type(value)
-    # Dates and times as DjangoJSONEncoder.default writes them, here rather than in a call
+    # Dates and times as text now, as the encoder would write them, rather than in a call
     # back from the C encoder for each one (two a row for most models).
-    if kind is dt.datetime:
-        text = value.isoformat()
-        if value.microsecond:
-            text = text[:23] + text[26:]
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    if kind is dt.date:
-        return value.isoformat()
+    if type(value) in (dt.datetime, dt.date):
+        return _ENCODER.default(value)
     return value
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from events import revisions
 from events.authorship import stamp_author
 from events.choices import PUBLIC_EVENT_STATUSES
+from events.dataset.records import batched
 from events.imports.models import ExternalId, Import, ImportItemAction, ImportStatus
 from events.models import (
     Actor,
@@ -38,7 +39,7 @@ def undo_problems(import_run: Import) -> list[str]:
         ]
     problems = []
     items = import_run.items.select_related("content_type").order_by("id")
-    for chunk in _chunks(items.iterator(chunk_size=CHECK_CHUNK), CHECK_CHUNK):
+    for chunk in batched(items.iterator(chunk_size=CHECK_CHUNK), CHECK_CHUNK):
         by_type: dict = {}
         for item in chunk:
             by_type.setdefault(item.content_type, []).append(item.object_id)
@@ -67,17 +68,6 @@ def undo_problems(import_run: Import) -> list[str]:
 
 # Rows of an import checked at once by undo_problems.
 CHECK_CHUNK = 5000
-
-
-def _chunks(iterable, size: int):
-    chunk = []
-    for element in iterable:
-        chunk.append(element)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """What happened: typed, dated with honest precision, evidenced by citations."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -368,14 +370,13 @@ class Event(TrackedModel, VersionedModel):
         super().save(*args, **kwargs)
 
     @classmethod
+    @functools.cache
     def _saved_by_full_save(cls) -> list[str]:
-        if "_full_save_fields" not in cls.__dict__:
-            cls._full_save_fields = [
-                f.name
-                for f in cls._meta.concrete_fields
-                if not f.primary_key and not f.generated and f.name not in SEARCH_PARTICIPANT_FIELDS
-            ]
-        return cls._full_save_fields
+        return [
+            f.name
+            for f in cls._meta.concrete_fields
+            if not f.primary_key and not f.generated and f.name not in SEARCH_PARTICIPANT_FIELDS
+        ]
 
     def delete(self, *args, **kwargs):
         # The last guard for every path (admin, API, shell): views check deletion_problem()

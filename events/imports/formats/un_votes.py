@@ -88,7 +88,6 @@ def parse(data: bytes, file_name: str, report: Report, context: dict) -> list[Ev
             record = _record(number, table.row(cells), report)
             if record is None:
                 unreadable[key] = number
-                broken.add(key)
                 continue
             records[key] = record
         record.vote.roll[code] = vote
