@@ -43,3 +43,19 @@ def test_an_unknown_user_is_an_error(tmp_path):
     path.write_bytes(sheet(ROW))
     with pytest.raises(CommandError, match="No account"):
         call_command("import_data", str(path), "--user", "nobody")
+
+
+def test_on_a_terminal_it_shows_a_progress_bar_with_rows_per_second_and_an_eta(
+    tmp_path, capsys, monkeypatch
+):
+    import rich.console
+
+    monkeypatch.setattr(rich.console.Console, "is_terminal", property(lambda self: True))
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(sheet(ROW, {**ROW, "Day": 19, "Headline": "Talks in Jeddah"}))
+    call_command("import_data", str(path))
+    out = capsys.readouterr().out
+    assert "Importing" in out and "2/2" in out
+    assert "rows/s" in out and "ETA" in out
+    assert "2/2 rows" not in out  # the bar, not the plain lines
+    assert Event.objects.count() == 2
