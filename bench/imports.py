@@ -4,12 +4,14 @@
         .venv/bin/python -m bench.imports sheet --rows 100000
     DATABASE_URL=… .venv/bin/python -m bench.imports votes --resolutions 2000 --members 193
     DATABASE_URL=… .venv/bin/python -m bench.imports votes --seed 1 [--dry-run]   # again: re-import
+    DATABASE_URL=… .venv/bin/python -m bench.imports sheet --rows 100000 --undo   # then undo it
 
 Generates the file in memory (a TimelineJS sheet of distinct dated events, each with a group
 that names an actor and a source URL; or a UN voting-data CSV), migrates the database, then
 imports it through the pipeline the command uses (`start_import`, full validation, history,
 ImportItems) in the foreground, and reports rows/s, the time, the counts and the process's
 peak resident memory (VmHWM), with the load average (`uptime`: the machine may be shared).
+With `--undo` it then undoes the import as the admin's button does and times that too.
 The database's name must contain "bench": the import adds thousands of rows to it.
 Results: bench/results/import-<kind>-<time>.json.
 """
@@ -116,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the file's seed (default: the time); the same seed twice re-imports the same file",
     )
     parser.add_argument("--dry-run", action="store_true", help="plan and report, write nothing")
+    parser.add_argument(
+        "--undo",
+        action="store_true",
+        help="then undo the import as the admin does (undo_problems, import_undo) and time it",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
@@ -184,11 +191,40 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.kind == "votes":
         figures.update(resolutions=args.resolutions, members=args.members)
+    if args.undo and not args.dry_run:
+        figures.update(_undo(result, connection))
     print(json.dumps(figures, indent=2))
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     (RESULTS / f"import-{args.kind}-{stamp}.json").write_text(json.dumps(figures, indent=2))
     return 0
+
+
+def _undo(import_run, connection) -> dict:
+    """Undo the import as the admin's button does: its check, then the undo itself."""
+    from events.imports.undo import import_undo, undo_problems
+
+    started = time.perf_counter()
+    problems = undo_problems(import_run)
+    checked = time.perf_counter()
+    database_cpu = backend_cpu_seconds(connection)
+    cpu_started = time.process_time()
+    counts = import_undo(import_run=import_run, user=None)
+    seconds = time.perf_counter() - checked
+    return {
+        "undo_check_seconds": round(checked - started, 2),
+        "undo_problems": len(problems),
+        "undo_seconds": round(seconds, 2),
+        "undo_cpu_seconds": round(time.process_time() - cpu_started, 2),
+        "undo_database_cpu_seconds": (
+            None
+            if database_cpu is None
+            else round(backend_cpu_seconds(connection) - database_cpu, 2)
+        ),
+        "undo_rows_per_second": round(import_run.created_count / seconds),
+        "undo_counts": counts,
+        "undo_peak_rss_mb": round(memory_kb("VmHWM") / 1024),
+    }
 
 
 def _ensure_actors() -> None:

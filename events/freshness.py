@@ -8,12 +8,14 @@ policy; the parsing, formatting and comparing of validators happen here and nowh
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -37,7 +39,28 @@ def is_public_change(instance: models.Model, *, was_public: bool = False) -> boo
 
 def stamp_change(instance: models.Model, *, was_public: bool = False) -> None:
     """Bump the stamps for a change to `instance` (signals do it for every save and delete)."""
+    if _coalescing.get():
+        return  # moved once, when the block ends
     ChangeStamp.bump(public=is_public_change(instance, was_public=was_public))
+
+
+_coalescing: ContextVar[bool] = ContextVar("stamps_coalesced", default=False)
+
+
+@contextmanager
+def stamps_coalesced() -> Iterator[None]:
+    """Inside, changes move no stamp one by one: both stamps (public and staff) move once,
+    when the block ends, inside its transaction, so no reader sees the changes under an old
+    ETag. For a bulk change of thousands of rows (an import's undo), which would otherwise
+    update the stamps' row once per row and ask of each whether readers can see it; moving
+    the public stamp when only drafts changed costs a cache refresh, never a stale page."""
+    with transaction.atomic():
+        token = _coalescing.set(True)
+        try:
+            yield
+        finally:
+            _coalescing.reset(token)
+        ChangeStamp.bump(public=True)
 
 
 def _is_public(obj: models.Model) -> bool:

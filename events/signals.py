@@ -104,9 +104,11 @@ def _m2m_changed(sender, instance, action, **kwargs) -> None:
 
 
 @receiver([post_save, post_delete], sender=Participation)
-def participation_changed(sender, instance: Participation, **kwargs) -> None:
-    # One UPDATE (names and ids); matches nothing when the event itself is being deleted. A
-    # participation moved to another event (a merge) leaves its old event to refresh too.
+def participation_changed(sender, instance: Participation, origin=None, **kwargs) -> None:
+    # One UPDATE (names and ids). A participation moved to another event (a merge) leaves its
+    # old event to refresh too; one deleted with its event (or events) leaves nothing to.
+    if getattr(origin, "model", type(origin)) is Event:
+        return
     events = {instance.event_id, getattr(instance, "_stored_event_id", None)} - {None}
     Event.objects.filter(pk__in=events).refresh_search_actors()
     instance._stored_event_id = instance.event_id

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from events.imports.models import Import, ImportFormat, ImportItem, ImportStatus
 from events.imports.pipeline import max_upload_bytes, start_import
 from events.imports.summary import count_rows, outcome
-from events.imports.undo import import_undo, undo_problems
+from events.imports.undo import undo_problems, undo_start
 
 
 class UploadForm(forms.Form):
@@ -240,11 +240,19 @@ class ImportAdmin(admin.ModelAdmin):
         if request.method != "POST" or not request.user.has_perm("imports.change_import"):
             raise PermissionDenied
         try:
-            counts = import_undo(import_run=import_run, user=request.user)
+            counts = undo_start(import_run=import_run, user=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 self.message_user(request, message, messages.ERROR)
         else:
+            if counts is None:
+                self.message_user(
+                    request,
+                    f"{import_run} is being undone in the background; this page says when it "
+                    "is done.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(reverse("admin:imports_import_change", args=[pk]))
             self.message_user(
                 request,
                 f"{import_run} undone: {counts['deleted']} deleted, {counts['restored']} put "
@@ -268,6 +276,8 @@ class ImportAdmin(admin.ModelAdmin):
             if obj is not None and obj.status in (ImportStatus.DONE, ImportStatus.FAILED)
             else [],
             "running": obj is not None
-            and obj.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            and obj.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.UNDOING),
+            "undoing": obj is not None and obj.status == ImportStatus.UNDOING,
+            "undo_refused": (obj.report or {}).get("undo_refused", []) if obj is not None else [],
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

@@ -23,6 +23,7 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", "Refused (nothing written)"
     DONE = "done", "Done"
     FAILED = "failed", "Failed (nothing written)"
+    UNDOING = "undoing", "Being undone"
     UNDONE = "undone", "Undone"
 
 
