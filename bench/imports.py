@@ -55,6 +55,13 @@ def backend_cpu_seconds(connection) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def database_cpu_since(connection, before: float | None) -> float | None:
+    """The backend's CPU seconds since `before` (a backend_cpu_seconds reading), or None."""
+    if before is None:
+        return None
+    return round(backend_cpu_seconds(connection) - before, 2)
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
@@ -177,11 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         # This process's CPU only: the rest of the wall time is the database (and the load).
         "cpu_seconds": round(time.process_time() - cpu_started, 2),
         # The PostgreSQL backend's CPU over the same time (None when it cannot be read).
-        "database_cpu_seconds": (
-            None
-            if database_cpu is None
-            else round(backend_cpu_seconds(connection) - database_cpu, 2)
-        ),
+        "database_cpu_seconds": database_cpu_since(connection, database_cpu),
         "rows_per_second": round(rows / seconds),
         "rss_before_import_mb": round(rss_before / 1024),
         "peak_rss_mb": round(memory_kb("VmHWM") / 1024),
@@ -216,11 +219,7 @@ def _undo(import_run, connection) -> dict:
         "undo_problems": len(problems),
         "undo_seconds": round(seconds, 2),
         "undo_cpu_seconds": round(time.process_time() - cpu_started, 2),
-        "undo_database_cpu_seconds": (
-            None
-            if database_cpu is None
-            else round(backend_cpu_seconds(connection) - database_cpu, 2)
-        ),
+        "undo_database_cpu_seconds": database_cpu_since(connection, database_cpu),
         "undo_rows_per_second": round(import_run.created_count / seconds),
         "undo_counts": counts,
         "undo_peak_rss_mb": round(memory_kb("VmHWM") / 1024),

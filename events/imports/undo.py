@@ -36,16 +36,16 @@ UNDOABLE = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.UNDOING)
 def undo_start(*, import_run: Import, user) -> dict[str, int] | None:
     """Undo the import now, or (more than IMPORT_BACKGROUND_ROWS rows written, longer than
     a web request may take) queue it for the worker, as large imports are; None when queued.
-    ValidationError when it cannot be undone, as import_undo (for a queued one, the worker
-    finds it and leaves the reason in the import's report, `undo_refused`)."""
+    ValidationError when it cannot be undone, as import_undo (if a row is edited between the
+    press and the worker, the worker leaves the reason in the import's report,
+    `undo_refused`)."""
     if import_run.items.count() <= settings.IMPORT_BACKGROUND_ROWS:
         return import_undo(import_run=import_run, user=user)
     if import_run.status == ImportStatus.UNDOING:
         raise ValidationError("This import is being undone already.")
-    if import_run.status not in UNDOABLE:
-        raise ValidationError(undo_problems(import_run))
-    # The rows are checked by the worker (import_undo), not here: the check of a 100,000-row
-    # import takes about as long as a web request may (docs/importing.md).
+    problems = undo_problems(import_run)  # now, to answer at once; the worker checks again
+    if problems:
+        raise ValidationError(problems)
     from events.imports.tasks import undo_import_task
 
     status_before = import_run.status
