@@ -18,8 +18,8 @@ run: install
 	$(DEV) $(PY) manage.py migrate --noinput --verbosity 0
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
-	@# The background worker (large imports, docs/importing.md) runs beside the server and
-	@# stops with it.
+	@# The background worker (large imports and their undoing, docs/importing.md) runs beside
+	@# the server and stops with it.
 	$(DEV) $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
