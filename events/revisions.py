@@ -251,15 +251,19 @@ def _changed(sender, instance, raw=False, signal=None, origin=None, **kwargs) ->
 
 
 def _deleted_with_its_root(model, origin) -> bool:
-    """A part deleted by the deletion of its aggregate's root (one root, or a queryset)."""
+    """A part two or more steps below its root (a vote of a vote record of an event), deleted
+    by the deletion of roots of that model: its only way there is its own chain, so its root
+    is among them. A part one step below is touched as ever (its key is in hand, no read):
+    a deleted event also takes the relations *to* it, which other events own."""
     root = _root_model(model)
     return root is not None and getattr(origin, "model", type(origin)) is root
 
 
 @functools.cache
 def _root_model(model) -> type[models.Model] | None:
+    """The root model of a part whose path has two steps or more, else None."""
     path = AGGREGATE_ROOTS.get(model._meta.label_lower)
-    if not path:
+    if not path or len(path) < 2:
         return None
     for name in path:
         model = model._meta.get_field(name).related_model

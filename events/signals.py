@@ -75,8 +75,20 @@ def _part_saved(sender, instance, raw=False, **kwargs) -> None:
 def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
     # Deleted with its root (or with a part above it): that deletion is the change.
     deleted_itself = origin is instance or getattr(origin, "model", None) is sender
-    if deleted_itself:
+    if deleted_itself or _taken_by_another_root(instance, origin):
         claim_root_version(instance)
+
+
+def _taken_by_another_root(part, origin) -> bool:
+    """The part went with the deletion of one root that is not its own: a relation *to* a
+    deleted event belongs to the event it comes from, whose aggregate changed (its version
+    moves and its history records it). A queryset's deletion (an import's undo) is not told
+    apart here."""
+    path = AGGREGATE_ROOTS.get(part._meta.label_lower)
+    if not path or len(path) != 1 or not hasattr(origin, "pk"):
+        return False
+    field = part._meta.get_field(path[0])
+    return field.related_model is type(origin) and getattr(part, field.attname) != origin.pk
 
 
 def _remember_visibility(sender, instance, raw=False, **kwargs) -> None:

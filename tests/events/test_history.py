@@ -27,6 +27,7 @@ from tests.factories import (
     AidMeasureFactory,
     CitationFactory,
     EventFactory,
+    EventRelationFactory,
     ParticipationFactory,
     PublishedEventFactory,
     RoleFactory,
@@ -117,6 +118,21 @@ def test_a_removed_row_is_shown_as_removed(curator):
 
     newest, _first = revisions.history(event)
     assert parts_of(newest) == {("participation", "removed")}
+
+
+def test_deleting_an_event_records_the_relation_another_event_loses(curator):
+    relation = EventRelationFactory()
+    owner, deleted = relation.from_event, relation.to_event
+    with revisions.recorded(curator):
+        owner.save()
+    version = Event.objects.get(pk=owner.pk).version
+    with revisions.recorded(curator, "removed"):
+        deleted.delete()  # its relations from other events go with it
+
+    assert Event.objects.get(pk=owner.pk).version == version + 1  # a stale form is refused
+    newest, _first = revisions.history(owner)
+    assert newest.revision.comment == "removed"
+    assert parts_of(newest) == {("event relation", "removed")}
 
 
 def test_a_rolled_back_change_records_nothing(curator):
