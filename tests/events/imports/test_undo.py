@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events import revisions
 from events.choices import ActorKind
 from events.imports import undo
 from events.imports.models import ImportStatus
@@ -10,7 +11,7 @@ from events.imports.pipeline import start_import
 from events.imports.undo import import_undo, undo_problems
 from events.models import Actor, ChangeStamp, Event, Participation, Source, VoteRecord
 from tests.events.imports.files import sheet, votes
-from tests.factories import ActorFactory, CitationFactory, EventFactory
+from tests.factories import ActorFactory, CitationFactory, EventFactory, EventRelationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,22 @@ def test_an_updated_row_deleted_since_is_named_and_published_rows_are_refused(cu
     Event.objects.filter(title="Row 1 of 1996").update(first_published_at="2025-03-01T00:00Z")
     problems = undo_problems(first)  # (its row 1 was also updated by the second import)
     assert any("“Row 1 of 1996” has been published" in problem for problem in problems)
+
+
+def test_a_relation_to_an_imported_event_from_a_kept_one_is_recorded_in_the_kept_ones_history(
+    curator,
+):
+    result = start_import(data=sheet(*_rows(1, 1997)), file_name="s.csv", user=curator)
+    imported = Event.objects.get(title="Row 0 of 1997")
+    kept = EventFactory(title="Written by hand")
+    with revisions.recorded(curator, "related"):
+        EventRelationFactory(from_event=kept, to_event=imported)
+    version = Event.objects.get(pk=kept.pk).version
+    import_undo(import_run=result, user=curator)
+    assert list(Event.objects.all()) == [kept]
+    assert Event.objects.get(pk=kept.pk).version == version + 1
+    newest, *_older = revisions.history(kept)
+    assert newest.revision.comment.startswith("Undo of Import #")
+    assert {(part.part, part.action) for part in newest.diff.parts} == {
+        ("event relation", "removed")
+    }
