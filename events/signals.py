@@ -1,5 +1,7 @@
 """Keep derived data in step: search text, the change stamps behind ETags, and the changes feed."""
 
+import functools
+
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -80,15 +82,34 @@ def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
 
 
 def _taken_by_another_root(part, origin) -> bool:
-    """The part went with the deletion of one root that is not its own: a relation *to* a
+    """The part went with the deletion of a root that is not its own: a relation *to* a
     deleted event belongs to the event it comes from, whose aggregate changed (its version
-    moves and its history records it). A queryset's deletion (an import's undo) is not told
-    apart here."""
-    path = AGGREGATE_ROOTS.get(part._meta.label_lower)
-    if not path or len(path) != 1 or not hasattr(origin, "pk"):
+    moves and its history records it). Only a part with a second key to its root's model can
+    be taken so; for a deleted queryset (the admin's bulk delete, an import's undo), one
+    query tells whether its own root is among the rows going."""
+    root_field = _second_root_key(type(part))
+    if root_field is None or getattr(origin, "model", type(origin)) is not root_field.related_model:
         return False
-    field = part._meta.get_field(path[0])
-    return field.related_model is type(origin) and getattr(part, field.attname) != origin.pk
+    root_pk = getattr(part, root_field.attname)
+    if hasattr(origin, "model"):  # a queryset
+        return not origin.filter(pk=root_pk).exists()
+    return root_pk != origin.pk
+
+
+@functools.cache
+def _second_root_key(model):
+    """The key to its root of a part that has another key to its root's model (an event
+    relation's `from_event`, beside `to_event`), else None."""
+    path = AGGREGATE_ROOTS.get(model._meta.label_lower)
+    if not path or len(path) != 1:
+        return None
+    root_field = model._meta.get_field(path[0])
+    keys = [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is root_field.related_model
+    ]
+    return root_field if len(keys) > 1 else None
 
 
 def _remember_visibility(sender, instance, raw=False, **kwargs) -> None:

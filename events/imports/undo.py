@@ -20,7 +20,6 @@ from events.models import (
     Actor,
     Citation,
     Event,
-    EventRelation,
     EventType,
     Participation,
     Role,
@@ -176,13 +175,6 @@ def _delete_chunk(model, ids: list[int], user, counts: dict[str, int]) -> None:
         problems = [problem for event in rows if (problem := event.deletion_problem())]
         if problems:
             raise ValidationError(problems)
-        # A relation to one of these from an event the undo keeps is that event's part: gone
-        # one by one, its owner's version moves and its history says so (a queryset's
-        # cascade would remove it silently).
-        others = EventRelation.objects.filter(to_event__in=ids).exclude(from_event__in=ids)
-        for relation in others:
-            stamp_author(relation, user)
-            relation.delete()
     try:
         with transaction.atomic():
             _total, deleted = rows.delete()

@@ -135,6 +135,24 @@ def test_deleting_an_event_records_the_relation_another_event_loses(curator):
     assert parts_of(newest) == {("event relation", "removed")}
 
 
+def test_a_bulk_delete_records_the_relations_events_it_keeps_lose(curator):
+    # The admin's "delete selected" deletes a queryset: the events deleted together keep
+    # nothing to record, the one kept records the loss.
+    kept, first, second = EventFactory(), EventFactory(), EventFactory()
+    EventRelationFactory(from_event=kept, to_event=first)
+    EventRelationFactory(from_event=first, to_event=second)
+    with revisions.recorded(curator):
+        kept.save()
+    versions = dict(Event.objects.values_list("pk", "version"))
+    with revisions.recorded(curator, "removed together"):
+        Event.objects.filter(pk__in=[first.pk, second.pk]).delete()
+
+    assert Event.objects.get(pk=kept.pk).version == versions[kept.pk] + 1
+    newest, *_older = revisions.history(kept)
+    assert newest.revision.comment == "removed together"
+    assert parts_of(newest) == {("event relation", "removed")}
+
+
 def test_a_rolled_back_change_records_nothing(curator):
     event = EventFactory()
     with revisions.recorded(curator):
