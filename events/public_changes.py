@@ -15,6 +15,7 @@ from django.db.models import Model, Q
 from events import rows
 from events.choices import PUBLIC_EVENT_STATUSES, EventStatus, PublicChangeKind
 from events.models import Actor, Citation, Event, EventType, Participation, PublicChange, Source
+from events.models.base import origin_model
 
 # Per model, the stored fields the public event row shows (events.rows.COLUMNS and friends).
 VISIBLE_FIELDS: dict[type[Model], tuple[str, ...]] = {
@@ -92,7 +93,7 @@ def deleted(instance: Model, origin=None) -> None:
         if instance.status in PUBLIC_EVENT_STATUSES:
             record([(None, instance.slug, PublicChangeKind.REMOVED)])
     elif isinstance(instance, (Participation, Citation)):
-        if origin is not None and getattr(origin, "model", type(origin)) is Event:
+        if origin is not None and origin_model(origin) is Event:
             return  # deleted with its event: that deletion is the change
         _record_updates(Q(pk=instance.event_id))
 

@@ -38,7 +38,12 @@ from reversion.models import Revision, Version
 
 from events.authorship import stamp_author
 from events.bulk import insert_values
-from events.models.base import AGGREGATE_ROOTS, ConcurrentEditError, VersionedModel
+from events.models.base import (
+    AGGREGATE_ROOTS,
+    ConcurrentEditError,
+    VersionedModel,
+    origin_model,
+)
 
 # What each aggregate's root and intermediate parts bring with them (reverse accessors). Every
 # part in AGGREGATE_ROOTS must be reachable from its root through these (a guard test checks).
@@ -255,19 +260,15 @@ def _deleted_with_its_root(model, origin) -> bool:
     by the deletion of roots of that model: its only way there is its own chain, so its root
     is among them. A part one step below is touched as ever (its key is in hand, no read):
     a deleted event also takes the relations *to* it, which other events own."""
-    root = _root_model(model)
-    return root is not None and getattr(origin, "model", type(origin)) is root
+    root = _deep_part_root(model)
+    return root is not None and origin_model(origin) is root
 
 
 @functools.cache
-def _root_model(model) -> type[models.Model] | None:
+def _deep_part_root(model) -> type[models.Model] | None:
     """The root model of a part whose path has two steps or more, else None."""
     path = AGGREGATE_ROOTS.get(model._meta.label_lower)
-    if not path or len(path) < 2:
-        return None
-    for name in path:
-        model = model._meta.get_field(name).related_model
-    return model
+    return _path_root(model, path) if path and len(path) > 1 else None
 
 
 def _m2m_changed(sender, instance, action, reverse=False, **kwargs) -> None:

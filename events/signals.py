@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from events import public_changes
 from events.freshness import is_public_change, stamp_change
 from events.models import Actor, ChangeStamp, Event, Participation, PublicChange, RevisionReview
-from events.models.base import AGGREGATE_ROOTS, claim_root_version
+from events.models.base import AGGREGATE_ROOTS, claim_root_version, origin_model
 
 
 def stamped_models() -> list:
@@ -88,7 +88,7 @@ def _taken_by_another_root(part, origin) -> bool:
     be taken so; for a deleted queryset (the admin's bulk delete, an import's undo), one
     query tells whether its own root is among the rows going."""
     root_field = _second_root_key(type(part))
-    if root_field is None or getattr(origin, "model", type(origin)) is not root_field.related_model:
+    if root_field is None or origin_model(origin) is not root_field.related_model:
         return False
     root_pk = getattr(part, root_field.attname)
     if hasattr(origin, "model"):  # a queryset
@@ -140,7 +140,7 @@ def _m2m_changed(sender, instance, action, **kwargs) -> None:
 def participation_changed(sender, instance: Participation, origin=None, **kwargs) -> None:
     # One UPDATE (names and ids). A participation moved to another event (a merge) leaves its
     # old event to refresh too; one deleted with its event (or events) leaves nothing to.
-    if getattr(origin, "model", type(origin)) is Event:
+    if origin_model(origin) is Event:
         return
     events = {instance.event_id, getattr(instance, "_stored_event_id", None)} - {None}
     Event.objects.filter(pk__in=events).refresh_search_actors()

@@ -27,6 +27,7 @@ from events.models import (
     Timeline,
     VoteRecord,
 )
+from events.models.events import WAS_PUBLISHED
 from events.services import vote_roll_replace
 
 # An import in these states may be undone (UNDOING: queued for the worker, which checks again).
@@ -88,8 +89,7 @@ def undo_problems(import_run: Import) -> list[str]:
                 stored_version=F("version_after")
             )
         if model is Event:
-            published = Q(first_published_at__isnull=False) | Q(status__in=PUBLIC_EVENT_STATUSES)
-            in_the_way |= Q(action=ImportItemAction.CREATED) & Exists(stored.filter(published))
+            in_the_way |= Q(action=ImportItemAction.CREATED) & Exists(stored.filter(WAS_PUBLISHED))
         found = list(items.filter(in_the_way).order_by("id"))
         objects = model._base_manager.in_bulk([item.object_id for item in found])
         for item in found:
@@ -132,14 +132,16 @@ def import_undo(*, import_run: Import, user) -> dict[str, int]:
     counts = {"deleted": 0, "restored": 0, "kept": 0}
     # The keys of what it created (a 100,000-row import wrote twice as many rows), and the
     # items of what it updated, which carry the state to put back.
-    created: dict = {}
+    created_ids: dict[int, list[int]] = {}
     rows = import_run.items.filter(action=ImportItemAction.CREATED).order_by("-id")
     for type_id, object_id in rows.values_list("content_type_id", "object_id").iterator(
         chunk_size=5000
     ):
-        created.setdefault(ContentType.objects.get_for_id(type_id).model_class(), []).append(
-            object_id
-        )
+        created_ids.setdefault(type_id, []).append(object_id)
+    created = {
+        ContentType.objects.get_for_id(type_id).model_class(): ids
+        for type_id, ids in created_ids.items()
+    }
     updated: dict = {}
     changed = import_run.items.exclude(action=ImportItemAction.CREATED).order_by("-id")
     for item in changed.select_related("content_type"):
@@ -172,9 +174,9 @@ def _delete_chunk(model, ids: list[int], user, counts: dict[str, int]) -> None:
     rows = model._base_manager.filter(pk__in=ids)
     if model is Event:
         # undo_problems checked it; Event.delete() is the last guard, and a queryset skips it.
-        problems = [problem for event in rows if (problem := event.deletion_problem())]
-        if problems:
-            raise ValidationError(problems)
+        published = list(rows.filter(WAS_PUBLISHED))
+        if published:
+            raise ValidationError([event.deletion_problem() for event in published])
     try:
         with transaction.atomic():
             _total, deleted = rows.delete()

@@ -94,6 +94,12 @@ AGGREGATE_ROOTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def origin_model(origin) -> type[models.Model]:
+    """The model a deletion started from: Django's `origin` of pre_delete and post_delete is
+    the instance deleted, or the queryset."""
+    return getattr(origin, "model", type(origin))
+
+
 def root_path(model) -> tuple[str, ...] | None:
     """() for a versioned model, the path to its root for a part, None for neither."""
     if issubclass(model, VersionedModel):

@@ -60,6 +60,8 @@ class EventType(models.Model):
         return self.name
 
 
+# Event.was_published as a condition on rows (an import's undo asks it of thousands).
+WAS_PUBLISHED = Q(first_published_at__isnull=False) | Q(status__in=PUBLIC_EVENT_STATUSES)
 # Written only by EventQuerySet.refresh_search_actors (and with a bulk INSERT), never by a full
 # save of an event.
 SEARCH_PARTICIPANT_FIELDS = ("search_actors", "participant_ids")
@@ -263,7 +265,8 @@ class Event(TrackedModel, VersionedModel):
 
     @property
     def was_published(self) -> bool:
-        """Readers have seen it at some time: it may be unpublished or retracted, not deleted."""
+        """Readers have seen it at some time: it may be unpublished or retracted, not deleted
+        (WAS_PUBLISHED in SQL)."""
         return self.first_published_at is not None or self.is_public
 
     def supporting_citation_problem(self, *, leaving=(), arriving: int = 0) -> str | None:
