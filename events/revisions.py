@@ -30,7 +30,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
@@ -166,6 +166,7 @@ class Frame:
     revision: Revision | None = None  # once versions are written: by record(), or at the end
     recorded: set = field(default_factory=set)  # roots record() wrote from objects in hand
     dropped: list = field(default_factory=list)  # (model, pk) of their objects deleted since
+    written_under: list | None = None  # the on-commit hooks when the revision was written
 
     def add_reason(self, reason: str) -> None:
         reason = (reason or "").strip()
@@ -333,7 +334,9 @@ VERSION_COLUMNS = [
 
 
 def _version_rows(revision_id: int, aggregates: list[list[models.Model]]) -> list[tuple]:
-    """The Version rows (VERSION_COLUMNS) of every object of `aggregates`."""
+    """The Version rows (VERSION_COLUMNS) of every object of `aggregates`. A list, built before
+    the COPY that sends it: an object's name (`str()`) may read a related row, and no query can
+    run during a COPY."""
     per_model: dict[type[models.Model], tuple[int, str]] = {}
     rows = []
     for objects in aggregates:
@@ -356,15 +359,27 @@ def _author(frame: Frame):
 
 
 def _new_revision(frame: Frame) -> Revision:
-    return Revision.objects.create(
+    revision = Revision.objects.create(
         date_created=timezone.now(), user=_author(frame), comment="; ".join(frame.reasons)
     )
+    frame.written_under = _commit_hooks()
+    return revision
+
+
+def _commit_hooks() -> list:
+    """The connection's list of on-commit hooks. Django replaces it with a new list at every
+    commit, rollback and rollback to a savepoint, so while it is the same list, nothing
+    written since it was taken can have been rolled back."""
+    return connections[router.db_for_write(Revision)].run_on_commit
 
 
 def _forget_rolled_back(frame: Frame) -> None:
     """A revision record() opened inside a savepoint since rolled back went with it, and so
-    did the rows it recorded: the next versions open a new one."""
-    if frame.revision is not None and not Revision.objects.filter(pk=frame.revision.pk).exists():
+    did the rows it recorded: the next versions open a new one. Asked of the database only
+    when a commit or a rollback came since (an import's batches ask nothing)."""
+    if frame.revision is None or frame.written_under is _commit_hooks():
+        return
+    if not Revision.objects.filter(pk=frame.revision.pk).exists():
         frame.revision = None
         frame.recorded.clear()
         frame.dropped.clear()

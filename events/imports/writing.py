@@ -49,6 +49,8 @@ from events.urls_normalise import normalise_url
 # New rows of one import checked for duplicates (two queries each): a dry run of a file of a
 # few hundred events lists them all; a bulk load of thousands is not slowed by it.
 DUPLICATE_CHECKS = 1000
+# Records matched to stored events per round of queries (`EventWriter.match`).
+MATCH_CHUNK = 1000
 # The fields of an event a record sets; comparing them tells an update from no change.
 EVENT_FIELDS = (
     "title",
@@ -146,10 +148,58 @@ class EventWriter:
         self._urls: dict[str, str] = {}  # the batch's URLs as given: normalised
         self._rolls: dict[int, dict[str, str]] = {}  # the batch's stored rolls, by record id
         self._checked: set[int] = set()  # rows checked for duplicates
+        self._chosen: dict[int, int] | None = None  # id(record): the stored event it names
+        self._stored_urls: set[str] = set()  # the file's URLs stored before the import
+        self._created_urls: set[str] = set()  # and those its batches created
         # New rows are built in bulk (events.bulk.Builder: Model(…) by position).
         self._new = {model: Builder(model) for model in (Event, Source, Participation, Citation)}
 
     # --- planning (reads only) ----------------------------------------------------------
+
+    def match(self, records: list[EventRecord]) -> None:
+        """Before anything is written, for every record of the file: the stored event it names
+        (by external id, then slug, then the one event citing its source URL) and which of its
+        source URLs are stored. A record is matched against what was stored before the import,
+        never against another row of the same file, wherever the batches fall; and the writes
+        need no read between them (events.bulk.writes_behind)."""
+        if self._chosen is None:
+            self._chosen = {}
+        for start in range(0, len(records), MATCH_CHUNK):
+            self._match_chunk(records[start : start + MATCH_CHUNK])
+            self._urls = {}
+
+    def _match_chunk(self, records: list[EventRecord]) -> None:
+        by_external: dict[tuple[str, str], int] = {}
+        externals = [record.external_id for record in records if record.external_id]
+        for scheme in {scheme for scheme, _value in externals}:
+            values = [value for s, value in externals if s == scheme]
+            for value, event_id in ExternalId.objects.filter(
+                scheme=scheme, value__in=values
+            ).values_list("value", "event_id"):
+                by_external[(scheme, value)] = event_id
+        slugs = [record.slug for record in records]
+        by_slug = dict(Event.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        urls = {self._url(ref.url) for record in records for ref in record.sources if ref.url}
+        stored = dict(
+            Source.objects.filter(url__in=[url for url in urls if url]).values_list("url", "pk")
+        )
+        self._stored_urls.update(stored)
+        cited: dict[int, set[int]] = {}
+        for source_id, event_id in Citation.objects.filter(
+            source_id__in=stored.values()
+        ).values_list("source_id", "event_id"):
+            cited.setdefault(source_id, set()).add(event_id)
+        for record in records:
+            event_id = by_external.get(record.external_id) if record.external_id else None
+            event_id = event_id or by_slug.get(record.slug)
+            if event_id is None:
+                for ref in record.sources:
+                    events = cited.get(stored.get(self._url(ref.url)), set())
+                    if len(events) == 1:
+                        event_id = next(iter(events))
+                        break
+            if event_id is not None:
+                self._chosen[id(record)] = event_id
 
     def plan(self, records: list[EventRecord]) -> list[Plan]:
         # Sources are looked up batch by batch; holding every batch's would grow with the file.
@@ -219,38 +269,12 @@ class EventWriter:
                 )
 
     def _existing(self, records: list[EventRecord]) -> dict[int, Event]:
-        """The stored event each record names: by external id, then slug, then the one event
-        citing its source URL."""
-        by_external: dict[tuple[str, str], int] = {}
-        externals = [record.external_id for record in records if record.external_id]
-        for scheme in {scheme for scheme, _value in externals}:
-            values = [value for s, value in externals if s == scheme]
-            for value, event_id in ExternalId.objects.filter(
-                scheme=scheme, value__in=values
-            ).values_list("value", "event_id"):
-                by_external[(scheme, value)] = event_id
-        slugs = [record.slug for record in records]
-        by_slug = dict(Event.objects.filter(slug__in=slugs).values_list("slug", "id"))
-        urls = {self._url(ref.url) for record in records for ref in record.sources if ref.url}
-        self._load_sources(urls)
-        cited: dict[int, set[int]] = {}
-        for source_id, event_id in Citation.objects.filter(
-            source__url__in=[url for url in urls if url]
-        ).values_list("source_id", "event_id"):
-            cited.setdefault(source_id, set()).add(event_id)
-        chosen: dict[int, int] = {}
-        for record in records:
-            event_id = by_external.get(record.external_id) if record.external_id else None
-            event_id = event_id or by_slug.get(record.slug)
-            if event_id is None:
-                for ref in record.sources:
-                    source = self._sources.get(self._url(ref.url))
-                    events = cited.get(source.pk, set()) if source else set()
-                    if len(events) == 1:
-                        event_id = next(iter(events))
-                        break
-            if event_id is not None:
-                chosen[id(record)] = event_id
+        """The stored event each record of the batch names (`match()` found them), loaded with
+        its parts; and the batch's stored sources."""
+        if self._chosen is None:  # planned without match() (a caller of one batch)
+            self.match(records)
+        chosen = {id(r): self._chosen.pop(id(r)) for r in records if id(r) in self._chosen}
+        self._load_sources({self._url(ref.url) for r in records for ref in r.sources if ref.url})
         if not chosen:
             return {}
         events = Event.objects.filter(pk__in=set(chosen.values())).prefetch_related(
@@ -286,9 +310,18 @@ class EventWriter:
             self._rolls.setdefault(record_id, {})[iso3] = option
 
     def _load_sources(self, urls: set[str]) -> None:
-        missing = [url for url in urls if url and url not in self._sources]
-        for source in Source.objects.filter(url__in=missing):
-            self._sources[source.url] = source
+        """Read the batch's sources stored before the import or by one of its earlier batches
+        (a URL known to be new costs no query)."""
+        missing = [
+            url
+            for url in urls
+            if url
+            and url not in self._sources
+            and (url in self._stored_urls or url in self._created_urls)
+        ]
+        if missing:
+            for source in Source.objects.filter(url__in=missing):
+                self._sources[source.url] = source
 
     def _values(self, record: EventRecord, event: Event | None) -> dict:
         values = {
@@ -413,6 +446,7 @@ class EventWriter:
                     new[url] = source
         if new:
             insert_rows(Source, list(new.values()))
+            self._created_urls.update(new)
             revisions.record([[source] for source in new.values()])
             self._sources.update(new)
             self._insert_items(

@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from reversion.models import Revision, Version
 
 from events import revisions
+from events.bulk import Builder, insert_rows
 from events.choices import CitationStance, EventStatus, VoteOption
 from events.demo.loader import DemoLoader
 from events.models import (
@@ -18,6 +20,7 @@ from events.models import (
     Event,
     Participation,
     Role,
+    Source,
     TimelineEntry,
 )
 from events.models.base import AGGREGATE_ROOTS
@@ -162,6 +165,26 @@ def test_a_rolled_back_change_records_nothing(curator):
         event.save()
         raise ValueError
     assert Revision.objects.count() == 1
+
+
+def test_versions_written_in_hand_inside_a_rolled_back_savepoint_open_a_new_revision(curator):
+    def inserted(url: str) -> Source:
+        source = Builder(Source)(url=url, title=url)
+        insert_rows(Source, [source])
+        revisions.record([[source]])
+        return source
+
+    with revisions.recorded(curator, "bulk"):
+        with transaction.atomic():
+            gone = inserted("https://example.org/gone")
+            transaction.set_rollback(True)
+        kept = inserted("https://example.org/kept")
+        also = inserted("https://example.org/also")  # no rollback since: the same revision
+    assert not Source.objects.filter(url=gone.url).exists()
+    (revision,) = Revision.objects.all()
+    assert {v.object_id for v in Version.objects.filter(revision=revision)} == {
+        str(kept.pk), str(also.pk),
+    }  # fmt: skip
 
 
 def test_a_bulk_vote_roll_is_recorded_in_the_revision_of_its_event(editor):

@@ -11,7 +11,7 @@ from events.imports import pipeline
 from events.imports.formats import timelinejs_sheet
 from events.imports.models import ImportStatus
 from events.imports.pipeline import start_import
-from events.models import Event, Source
+from events.models import Citation, Event, Source
 from tests.events.imports.files import sheet
 from tests.factories import ActorFactory, SourceFactory, StateFactory
 
@@ -172,18 +172,23 @@ def test_the_history_written_from_the_rows_in_hand_is_what_the_database_holds(cu
     assert any(model == "participation" for model, *_ in _recorded(revision_id))
 
 
-def test_a_row_that_changes_an_event_written_earlier_in_the_import_is_recorded_once(
-    curator, monkeypatch
-):
-    # One row a batch: the second row finds the first row's event by its source and updates it.
-    monkeypatch.setattr(pipeline, "BATCH", 1)
+@pytest.mark.parametrize("batch", [1, 1000])
+def test_rows_are_matched_against_what_was_stored_before_the_import(curator, monkeypatch, batch):
+    # Two rows citing one article are two events, wherever the batches fall: the second row
+    # does not find the first's event by its source (before, it did across a batch boundary,
+    # and updated it).
+    monkeypatch.setattr(pipeline, "BATCH", batch)
     second = {**RIYADH, "Headline": "Talks in Riyadh, day one", "Text": "Four hours."}
     result = run(sheet(RIYADH, second), curator)
-    assert (result.created_count, result.updated_count) == (1, 1)
-    event = Event.objects.get()
-    assert event.summary == "Four hours."
-    (entry,) = revisions.history(event)
-    assert _recorded(entry.revision.pk) == _as_stored(event, Source.objects.get())
+    assert (result.created_count, result.updated_count) == (2, 0)
+    source = Source.objects.get()
+    for event in Event.objects.all():
+        (entry,) = revisions.history(event)
+        assert _recorded(entry.revision.pk) >= _as_stored(event)
+    assert Citation.objects.filter(source=source).count() == 2
+    # Importing the file again finds each event by its slug: nothing changes.
+    again = run(sheet(RIYADH, second), curator)
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
 
 
 def test_published_rows_are_recorded_as_published(editor):
