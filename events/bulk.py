@@ -133,11 +133,12 @@ def _copy(connection, table: str, columns: list[str], rows: Iterable) -> None:
     if behind is not None:
         behind.submit(statement, list(rows))
         return
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(statement) as copy,
-        connection.execute_wrapper(_no_query_during_copy),
-    ):
+    with connection.cursor() as cursor, connection.execute_wrapper(_no_query_during_copy):
+        _write_copy(cursor, statement, rows)
+
+
+def _write_copy(cursor, statement: str, rows: Iterable) -> None:
+    with cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
 
@@ -308,8 +309,7 @@ class WriteBehind:
         taken = [pool.popleft() for _ in range(count)]
         if not first and len(pool) < KEYS_AHEAD // 2 and (refill is None or refill.is_set()):
             done = self.refills[table] = threading.Event()
-            sequence = _SEQUENCES[table, column]
-            self.jobs.put((_add_keys, (pool, sequence, KEYS_AHEAD), done))
+            self.jobs.put((_add_keys, (pool, table, column, KEYS_AHEAD), done))
         return taken
 
     def sync(self) -> None:
@@ -352,14 +352,10 @@ class WriteBehind:
 
 
 def _send_copy(raw, statement: str, rows: list) -> None:
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _add_keys(raw, pool: collections.deque, sequence: str, count: int) -> None:
     with raw.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
-        )
-        pool.extend(pk for (pk,) in cursor.fetchall())
+        _write_copy(cursor, statement, rows)
+
+
+def _add_keys(raw, pool: collections.deque, table: str, column: str, count: int) -> None:
+    with raw.cursor() as cursor:
+        pool.extend(_next_keys(cursor, table, column, count))
