@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -78,3 +80,19 @@ def test_an_oversized_upload_is_a_form_error(curator_client, settings):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("admin:imports_upload"))
     assert response.status_code == 302
+
+
+def test_the_import_records_and_shows_who_the_file_its_digest_format_and_counts(curator_client):
+    data = sheet(ROW)
+    upload(curator_client, data)
+    dry = Import.objects.get()
+    curator_client.post(reverse("admin:imports_confirm", args=[dry.pk]))
+    real = Import.objects.exclude(pk=dry.pk).get()
+    assert (real.created_by.username, real.file_name, real.format) == (
+        "curator", "sheet.csv", "timelinejs-sheet",
+    )  # fmt: skip
+    assert real.sha256 == hashlib.sha256(data).hexdigest()
+    assert (real.created_count, real.rejected_count) == (1, 0) and real.finished_at
+    page = curator_client.get(reverse("admin:imports_import_change", args=[real.pk])).content
+    for shown in ("sheet.csv", real.sha256, "curator", real.get_format_display()):
+        assert shown in page.decode(), shown
