@@ -94,6 +94,13 @@ def test_make_run_asks_for_development_mode_explicitly():
     assert "DEV := DEBUG=1" in makefile
 
 
+def test_make_run_starts_the_task_worker_beside_the_server():
+    # Large imports and their undo run in the worker: a newcomer's `make run` sees them end.
+    run = (ROOT / "Makefile").read_text().split("\nrun:")[1].split("\n\n")[0]
+    worker = [line for line in run.splitlines() if "manage.py db_worker" in line]
+    assert worker and run.index("db_worker") < run.index("runserver")
+
+
 def test_fetching_reaches_no_internal_host_unless_listed_by_host_and_port():
     assert read_settings("TIMELINE_FETCH_ALLOW_HOSTS", env=PRODUCTION_ENV) == ["[]"]
     listed = {**PRODUCTION_ENV, "TIMELINE_FETCH_ALLOW_HOSTS": "News.internal:443, [::1]:8080"}
