@@ -18,7 +18,7 @@ import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connections
 
-from events import rows
+from events import rows, statements
 from events.choices import PUBLIC_EVENT_STATUSES
 from events.merging import check_merged_event
 from events.models.sources import link_dead_since
@@ -290,7 +290,7 @@ def load_event_detail(events, **lookup) -> EventDetail | None:
         return None
     connection = connections[keys.db]
     statement = DETAIL_OF_KEY.format(keys=sql, columns=_detail_columns(connection.vendor))
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(statement, params)
         record = cursor.fetchone()
     if record is None:

@@ -32,7 +32,7 @@ from django.db import connections
 from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
-from events import dates
+from events import dates, statements
 from events.choices import (
     PUBLIC_EVENT_STATUSES,
     CitationStance,
@@ -163,7 +163,8 @@ class EventRow:
     """One event of a list: its columns, participants and sources.
 
     The fields up to `sources` are what the database holds (the embeds' fragment cache keys on
-    them, through `repr`); the ones after are set per request by the surface showing the row.
+    them, through `record` or `repr`); the ones after are set per request by the surface
+    showing the row. Nothing changes the former once read.
     """
 
     id: int
@@ -199,6 +200,10 @@ class EventRow:
     html: str = field(default="", repr=False)  # the rendered entry (embeds.fragments)
     # Values selected beside the row (`first_rows(extra=…)`): ordering keys, entry captions.
     extra: dict = field(default_factory=dict, repr=False, compare=False)
+    # The database's record of the fields up to `sources`, as read (PostgreSQL's one statement:
+    # the columns and the related sets as JSON text): a complete key of them that costs a
+    # tenth of the dataclass's repr (embeds.fragments). Empty where several queries built it.
+    record: tuple = field(default=(), repr=False, compare=False)
 
     def _date_args(self) -> tuple:
         return (
@@ -457,7 +462,7 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
         extra="".join(f", k.c{position[name]}" for name in wanted),
         order=order,
     )
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(statement, params)
         records = cursor.fetchall()
     width = len(COLUMNS)
@@ -471,6 +476,7 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
                     for slug, name, short, kind, iso3, role, posts in loads(record[width])
                 ],
                 [CitedSource(*item) for item in loads(record[width + 1])],
+                whole=True,
             )
             for record in records
         ]
@@ -520,17 +526,20 @@ def _rows_by_orm(queryset: QuerySet, limit: int, extra: tuple[str, ...]) -> list
     return built
 
 
-def _tuple_row(record, participants: list, sources: list) -> EventRow:
+def _tuple_row(record, participants: list, sources: list, whole: bool = False) -> EventRow:
     """The row of one record of ROWS_OF_KEYS (COLUMNS first, in the order of EventRow, the
-    two timestamps last)."""
+    two timestamps last); `whole`: the record holds the related sets too (EventRow.record)."""
     published, updated = record[_PUBLISHED_AT], record[_UPDATED_AT]
-    return EventRow(
+    row = EventRow(
         *record[:_PUBLISHED_AT],
         aware(published) if published is not None else None,
         aware(updated),
         participants,
         sources,
     )
+    if whole:
+        row.record = record
+    return row
 
 
 def _posts(posts: list) -> list[PostHeld]:

@@ -123,6 +123,9 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         ),
         "TEST": {"MIRROR": "default"},
     }
+# The hot reads' statements are prepared once per connection (events.statements); off for a
+# pooler that cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", default=True)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Our statements take milliseconds; JIT-compiling the costlier plans (a full-text

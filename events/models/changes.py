@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from events import statements
 from events.choices import PublicChangeKind
 
 
@@ -61,7 +62,7 @@ class ChangeStamp(models.Model):
         uncached read asks, and the ORM's compiling of it cost more than the query)."""
         pk = cls.STAFF if staff else cls.PUBLIC
         db = router.db_for_read(cls)
-        with connections[db].cursor() as cursor:
+        with statements.cursor(connections[db]) as cursor:
             cursor.execute(cls._CURRENT_SQL, [pk])
             found = cursor.fetchone()
         if found is None:

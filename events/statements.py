@@ -1,0 +1,71 @@
+"""The hot reads' statements, prepared once per connection on PostgreSQL.
+
+Django binds parameters on the client and never prepares a statement (so that poolers in
+transaction mode keep working), so PostgreSQL parses and plans every query it is sent. The
+few statements every public read runs (a page's rows, the event detail, the change stamp)
+have the same text for every request of one shape, and planning them cost about as much as
+running them: 3.5 ms of planning beside 4.7 ms of execution for the first page's rows at
+1,000,000 events (docs/benchmarks.md). `cursor()` gives a Django cursor (query counts,
+execute wrappers and error wrapping work as before) whose statements are bound on the server
+and prepared: parsed once per connection, planned with their values for the first five runs,
+then run on PostgreSQL's generic plan when that is estimated no costlier (`plan_cache_mode`
+decides). psycopg keeps up to 100 per connection, the least recently used dropped first;
+PostgreSQL re-plans one when a table it reads changes.
+
+`DATABASE_PREPARED_READS=0` turns it off (for a pooler that cannot carry prepared statements,
+such as PgBouncer in transaction mode before 1.21). Elsewhere than PostgreSQL it is the plain
+cursor.
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.db.backends.utils import CursorDebugWrapper
+
+# Django sets psycopg's automatic preparing off (None), which psycopg also reads as "never,
+# even when asked". A threshold no statement reaches leaves only the asked-for ones prepared.
+ONLY_WHEN_ASKED = 2**62
+
+try:
+    import psycopg
+except ImportError:  # a SQLite-only install
+    psycopg = None
+else:
+
+    class _PreparedCursor(psycopg.Cursor):
+        """Server-side binding, and every statement prepared (psycopg caches them by text)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _LoggedPreparedCursor(CursorDebugWrapper):
+    """Logs the statement with its values, as Django logs its own (Django would read it back
+    from the cursor, which holds only `$1` placeholders after a server-side binding)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
+
+
+@contextlib.contextmanager
+def cursor(connection):
+    """A cursor of `connection` whose statements PostgreSQL plans once per connection."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_READS:
+        with connection.cursor() as plain:
+            yield plain
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw_connection = connection.connection
+    if raw_connection.prepare_threshold is None:
+        raw_connection.prepare_threshold = ONLY_WHEN_ASKED
+    with connection.wrap_database_errors:
+        raw = _PreparedCursor(raw_connection)
+    if connection.queries_logged:
+        wrapped = _LoggedPreparedCursor(raw, connection)
+    else:
+        wrapped = connection.make_cursor(raw)
+    with wrapped:
+        yield wrapped

@@ -1,0 +1,87 @@
+"""events.statements: the hot reads' statements prepared once per connection on PostgreSQL."""
+
+import pytest
+from django.db import DataError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from events import statements
+from tests.factories import CitationFactory, ParticipationFactory, PublishedEventFactory
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def prepared() -> dict[str, int]:
+    """This connection's prepared statements: {first line: times executed}."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return {text.splitlines()[0]: runs for text, runs in cursor}
+
+
+@pytest.fixture(autouse=True)
+def _every_request_runs_the_view(settings):
+    settings.RESPONSE_CACHE = False
+
+
+@pytest.fixture
+def event():
+    event = PublishedEventFactory(slug="talks", title="Talks")
+    ParticipationFactory(event=event)
+    CitationFactory(event=event)
+    return event
+
+
+@postgresql_only
+def test_the_list_the_detail_and_the_stamp_are_planned_once_per_connection(client, event):
+    before = prepared()  # what earlier tests prepared on this connection, if any
+    for _ in range(3):
+        assert client.get("/api/v1/events/?page_size=10").status_code == 200
+        assert client.get("/api/v1/events/talks/").status_code == 200
+    found = {text: runs - before.get(text, 0) for text, runs in prepared().items()}
+    # The stamp (read by both), the page's rows (ROWS_OF_KEYS) and the detail (DETAIL_OF_KEY):
+    # each one prepared statement, run by every request.
+    assert found["SELECT counter, changed_at FROM events_changestamp WHERE id = $1"] == 6
+    ran = [(text, runs) for text, runs in found.items() if runs]
+    (page,) = [runs for text, runs in ran if text.startswith("WITH k(c0, c1, c2)")]
+    (detail,) = [runs for text, runs in ran if text.startswith("WITH k(c0) AS")]
+    assert (page, detail) == (3, 3)
+
+
+@postgresql_only
+def test_prepared_statements_are_counted_and_logged_with_their_values(client, event):
+    client.get("/api/v1/events/?page_size=10")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/events/?page_size=10")
+    assert [row["slug"] for row in response.json()["results"]] == ["talks"]
+    assert len(queries) == 2  # the stamp and the page, as before
+    stamp, page = (query["sql"] for query in queries.captured_queries)
+    assert stamp.endswith("WHERE id = 1")
+    assert "'published'" in page and "$1" not in page
+
+
+@postgresql_only
+def test_off_when_the_setting_says_so(client, event, settings):
+    settings.DATABASE_PREPARED_READS = False
+    before = prepared()  # what earlier tests prepared on this connection, if any
+    for _ in range(2):
+        assert client.get("/api/v1/events/?page_size=10").status_code == 200
+        assert client.get("/api/v1/events/talks/").status_code == 200
+    assert prepared() == before
+
+
+@postgresql_only
+def test_a_failing_statement_raises_djangos_error_and_the_connection_goes_on():
+    with pytest.raises(DataError), transaction.atomic(), statements.cursor(connection) as cursor:
+        cursor.execute("SELECT 1 / %s", [0])
+    with statements.cursor(connection) as cursor:
+        cursor.execute("SELECT %s + 1", [1])
+        assert cursor.fetchone() == (2,)
+
+
+def test_elsewhere_it_is_the_plain_cursor():
+    with statements.cursor(connection) as cursor:
+        cursor.execute("SELECT %s", [7])
+        assert cursor.fetchone() == (7,)
