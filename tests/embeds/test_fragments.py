@@ -189,3 +189,31 @@ def test_the_time_axis_follows_the_entries(client, world):
     html = client.get(f"{EMBED}?order=date").content.decode()
     assert "Time axis: 7 events from c. 2025 to" in html
     assert 'aria-label="A late meeting, 9 Jun 2025"' in html
+
+
+def test_the_entries_are_joined_as_the_template_loop_joined_them():
+    from django.template import Context, Template
+
+    from embeds.templatetags.entries import entries_html
+
+    class Entry:
+        def __init__(self, html):
+            self.html = html
+
+    entries = [Entry('<li id="e-a">A &amp; B</li>'), Entry('<li id="e-b">C</li>')]
+    loop = Template("{% for event in entries %}\n{{ event.html|safe }}{% endfor %}")
+    assert entries_html(entries) == loop.render(Context({"entries": entries}))
+    assert entries_html([]) == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
+def test_an_entry_read_in_one_statement_is_keyed_on_its_record(world):
+    from events import rows
+
+    (first,) = rows.first_rows(Event.objects.filter(slug="talks-in-riyadh").order_by("id"), 1)
+    (again,) = rows.first_rows(Event.objects.filter(slug="talks-in-riyadh").order_by("id"), 1)
+    assert first.record and first.record == again.record
+    key = fragments._key(first, "", ("options",))
+    assert fragments._key(again, "", ("options",)) == key
+    again.caption = "A caption"  # set per request: part of the key beside the record
+    assert fragments._key(again, "", ("options",)) != key
