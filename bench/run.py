@@ -487,9 +487,40 @@ def measure(args, scenario: Scenario, app: str, server: Server, load) -> dict:
     server.reset_peak_memory()
     if args.warmup:
         load(url, headers, args.warmup, args.connections)
+    before = machine_cpu()
     result.update(load(url, headers, args.duration, args.connections))
+    result.update(cpu_per_request(before, machine_cpu(), result.get("requests")))
     result["peak_rss_mb"] = server.peak_memory_mb()
     return result
+
+
+def machine_cpu() -> tuple[int, int] | None:
+    """(busy, idle) clock ticks of the whole machine so far (Linux's /proc/stat), or None."""
+    try:
+        ticks = [
+            int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        ]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    steal = ticks[7] if len(ticks) > 7 else 0
+    return sum(ticks[:8]) - idle - steal, idle
+
+
+def cpu_per_request(before, after, requests) -> dict:
+    """The machine's CPU per request during a measured run (the app, PostgreSQL, wrk and the
+    kernel together) and the share of it left idle. Unlike req/s, the CPU per request does not
+    depend on how the kernel happened to hand wrk's keep-alive connections to the gunicorn
+    workers (all to one of two workers about half the time: docs/benchmarks.md), which leaves
+    a core idle while one worker's threads wait for each other."""
+    if not (before and after and requests):
+        return {}
+    busy, idle = after[0] - before[0], after[1] - before[1]
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    return {
+        "cpu_ms_per_request": round(busy * tick_ms / requests, 2),
+        "idle_pct": round(100 * idle / (busy + idle), 1) if busy + idle else None,
+    }
 
 
 # Reporting -------------------------------------------------------------------------------
@@ -505,6 +536,10 @@ def add_ratios(results: list[dict]) -> None:
         if t.get("available"):
             row["timeline_over_limit"] = ratio(t.get("rps"), lim.get("rps"))
             row["timeline_over_naive"] = ratio(t.get("rps"), nai.get("rps"))
+            # The same ratio by CPU per request: what req/s would be with the cores kept busy.
+            row["limit_cpu_over_timeline_cpu"] = ratio(
+                lim.get("cpu_ms_per_request"), t.get("cpu_ms_per_request")
+            )
 
 
 def targets(results: list[dict], report_page_sizes: dict) -> list[dict]:
@@ -574,8 +609,8 @@ def markdown(report: dict) -> str:
         f"connections, {meta['duration']} s per scenario after {meta['warmup']} s warm-up.",
         "",
         "| scenario | app | req/s | p50 ms | p99 ms | queries (cold/warm) | peak RSS MB "
-        "| T/limit | T/naive |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| CPU ms/req | idle % | T/limit | T/limit by CPU | T/naive |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in report["results"]:
         for app in APPS:
@@ -583,7 +618,7 @@ def markdown(report: dict) -> str:
             if not r.get("available"):
                 reason = r.get("reason", "not run")
                 lines.append(
-                    f"| {row['title']} | {app} | not available: {reason[:60]} | | | | | | |"
+                    f"| {row['title']} | {app} | not available: {reason[:60]} | | | | | | | | |"
                 )
                 continue
             q = r["queries"]
@@ -592,7 +627,9 @@ def markdown(report: dict) -> str:
                 f"| {row['title']} | {app} | {fmt(r.get('rps'))} | {fmt(r.get('p50_ms'))} | "
                 f"{fmt(r.get('p99_ms'))} | {q['cold']}/{q['warm']}"
                 f"{' COUNT' if q['count_over_events'] else ''} | {fmt(r.get('peak_rss_mb'))} | "
+                f"{fmt(r.get('cpu_ms_per_request'))} | {fmt(r.get('idle_pct'))} | "
                 f"{fmt(row.get('timeline_over_limit')) if first else ''} | "
+                f"{fmt(row.get('limit_cpu_over_timeline_cpu')) if first else ''} | "
                 f"{fmt(row.get('timeline_over_naive')) if first else ''} |"
             )
     lines += ["", "## Targets", "", "| target | value | met |", "|---|---|---|"]

@@ -196,7 +196,9 @@ def test_the_runner_measures_the_three_apps_a_soak_and_a_login_flood(generated, 
         assert measured["rps"] > 0 and measured["p50_ms"] > 0
         assert measured["errors"] == 0
         assert measured["peak_rss_mb"] > 0
+        assert measured["cpu_ms_per_request"] > 0 and 0 <= measured["idle_pct"] <= 100
     assert rows["list_first"]["timeline_over_limit"] > 0
+    assert rows["list_first"]["limit_cpu_over_timeline_cpu"] > 0
     assert rows["list_first"]["apps"]["limit"]["queries"]["warm"] == 1
     assert (tmp_path / next(tmp_path.glob("*.md")).name).read_text().startswith("# Benchmark")
     # The robustness runs (their targets need the full runs, not seconds on a busy machine).
