@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timeline.settings")
 application = get_wsgi_application()
+
+from timeline.serving import settle  # noqa: E402 (needs Django set up)
+
+settle()
