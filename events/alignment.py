@@ -13,7 +13,7 @@ from typing import Literal, TypedDict
 
 from django.db.models import F, FilteredRelation, Q
 
-from events import dates
+from events import dates, statements
 from events.choices import ActorKind, EventStatus, VoteOption
 from events.models import Actor, VoteRecord
 
@@ -66,8 +66,24 @@ class Alignment(TypedDict):
     totals: AlignmentTotals
 
 
-def aligned_votes(a: Actor, b: Actor, *, body=None, start=None, end=None):
-    """The one query: each published vote both states have on record, in date order."""
+# What aligned_votes gives for each vote, in this order.
+VOTE_COLUMNS = (
+    "document_symbol",
+    "title",
+    "body__slug",
+    "event__slug",
+    "event__date_lower",
+    "event__start_date",
+    "event__start_precision",
+    "event__start_approximate",
+    "a_option",
+    "b_option",
+)
+
+
+def aligned_votes(a: Actor, b: Actor, *, body=None, start=None, end=None) -> list[tuple]:
+    """The one query: each published vote both states have on record, in date order, as
+    tuples of VOTE_COLUMNS (read through events.statements: thousands of rows, no converter)."""
     records = (
         VoteRecord.objects.filter(event__status=EventStatus.PUBLISHED)
         .annotate(
@@ -82,17 +98,9 @@ def aligned_votes(a: Actor, b: Actor, *, body=None, start=None, end=None):
         records = records.filter(event__date_upper__gte=start)
     if end is not None:
         records = records.filter(event__date_lower__lte=end)
-    return records.order_by("event__date_lower", "id").values(
-        "document_symbol",
-        "title",
-        "body__slug",
-        "event__slug",
-        "event__date_lower",
-        "event__start_date",
-        "event__start_precision",
-        "event__start_approximate",
-        a_option=F("vote_a__option"),
-        b_option=F("vote_b__option"),
+    records = records.annotate(a_option=F("vote_a__option"), b_option=F("vote_b__option"))
+    return statements.rows_of(
+        records.order_by("event__date_lower", "id").values_list(*VOTE_COLUMNS)
     )
 
 
@@ -115,30 +123,44 @@ def _tally(both_cast: int, alike: int) -> AlignmentTotals:
 
 def alignment(a: Actor, b: Actor, *, body=None, group_by="year", start=None, end=None) -> Alignment:
     periods: dict[str, dict] = {}
-    for row in aligned_votes(a, b, body=body, start=start, end=end):
-        day = row["event__date_lower"]
+    for (
+        symbol,
+        title,
+        body_slug,
+        event_slug,
+        day,
+        start_date,
+        start_precision,
+        approximate,
+        a_option,
+        b_option,
+    ) in aligned_votes(a, b, body=body, start=start, end=end):
         label, first, last = _period(day, group_by)
-        period = periods.setdefault(
-            label,
-            {"period": label, "start": first, "end": last, "cast": 0, "alike": 0, "votes": []},
-        )
+        period = periods.get(label)
+        if period is None:
+            period = periods[label] = {
+                "period": label,
+                "start": first,
+                "end": last,
+                "cast": 0,
+                "alike": 0,
+                "votes": [],
+            }
         period["end"] = max(period["end"], day)
-        both_cast = row["a_option"] in CAST and row["b_option"] in CAST
-        alike = row["a_option"] == row["b_option"] if both_cast else None
+        both_cast = a_option in CAST and b_option in CAST
+        alike = a_option == b_option if both_cast else None
         period["cast"] += both_cast
         period["alike"] += bool(alike)
-        args = (row["event__start_date"], row["event__start_precision"])
-        approximate = row["event__start_approximate"]
         period["votes"].append(
             {
-                "symbol": row["document_symbol"],
-                "title": row["title"],
-                "event": row["event__slug"],
-                "body": row["body__slug"],
-                "date": dates.display_date(*args, approximate),
-                "edtf": dates.edtf_date(*args, approximate),
-                "a_option": row["a_option"],
-                "b_option": row["b_option"],
+                "symbol": symbol,
+                "title": title,
+                "event": event_slug,
+                "body": body_slug,
+                "date": dates.display_date(start_date, start_precision, approximate),
+                "edtf": dates.edtf_date(start_date, start_precision, approximate),
+                "a_option": a_option,
+                "b_option": b_option,
                 "alike": alike,
             }
         )
