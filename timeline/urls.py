@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts.forms import CuratorLoginForm
 from events.api.docs import RedocDocsView, SwaggerDocsView, redoc_bundle
+from timeline.favicon import favicon
 
 admin.site.site_header = "Timeline curation"
 admin.site.site_title = "Timeline"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/docs/", SwaggerDocsView.as_view(), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(), name="api-redoc"),
     path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
+    path("favicon.ico", favicon, name="favicon"),
     # Public pages, embeds, /embed.js and /oembed (embeds/urls.py); the home page is "".
     path("", include("embeds.urls")),
 ]
