@@ -85,3 +85,17 @@ def test_elsewhere_it_is_the_plain_cursor():
     with statements.cursor(connection) as cursor:
         cursor.execute("SELECT %s", [7])
         assert cursor.fetchone() == (7,)
+
+
+def test_rows_of_gives_the_querysets_tuples_in_its_order_and_nothing_for_an_impossible_filter(
+    event,
+):
+    from events.models import Event
+
+    later = PublishedEventFactory(slug="later", start_date=event.start_date.replace(year=2030))
+    events = Event.objects.order_by("-date_lower").values_list("slug", "date_lower")
+    assert statements.rows_of(events) == [
+        (later.slug, later.date_lower),
+        (event.slug, event.date_lower),
+    ]
+    assert statements.rows_of(events.filter(pk__in=[])) == []
