@@ -42,8 +42,8 @@ def test_the_list_the_detail_and_the_stamp_are_planned_once_per_connection(clien
         assert client.get("/api/v1/events/talks/").status_code == 200
     found = {text: runs - before.get(text, 0) for text, runs in prepared().items()}
     # The stamp (read by both), the page's rows (ROWS_OF_KEYS) and the detail (DETAIL_OF_KEY):
-    # each one prepared statement, run by every request.
-    assert found["SELECT counter, changed_at FROM events_changestamp WHERE id = $1"] == 6
+    # each one prepared statement, its values in its text, run by every request.
+    assert found["SELECT counter, changed_at FROM events_changestamp WHERE id = 1"] == 6
     ran = [(text, runs) for text, runs in found.items() if runs]
     (page,) = [runs for text, runs in ran if text.startswith("WITH k(c0, c1, c2)")]
     (detail,) = [runs for text, runs in ran if text.startswith("WITH k(c0) AS")]
@@ -99,3 +99,26 @@ def test_rows_of_gives_the_querysets_tuples_in_its_order_and_nothing_for_an_impo
         (event.slug, event.date_lower),
     ]
     assert statements.rows_of(events.filter(pk__in=[])) == []
+
+
+@postgresql_only
+def test_a_plan_is_reused_only_for_the_same_values(client, event):
+    """The values are in the prepared text: a period's plan never serves another period
+    (PostgreSQL's generic plan for placeholders read 8 times as much for 2015-2020)."""
+    before = prepared()
+    for period in ("from=2015&to=2020", "from=2016&to=2020", "from=2015&to=2020"):
+        assert client.get(f"/api/v1/events/?{period}&page_size=10").status_code == 200
+    texts = [text for text, runs in prepared().items() if runs != before.get(text, 0)]
+    pages = [text for text in texts if text.startswith("WITH k(")]
+    assert len(pages) == 2 and not any("$1" in text for text in texts)
+
+
+def test_a_percent_sign_in_a_value_or_a_pattern_reads_as_itself(event):
+    from events.models import Event
+
+    PublishedEventFactory(slug="half", title="Aid cut by 50% overnight")
+    found = Event.objects.filter(title__contains="50%").values_list("slug")
+    assert statements.rows_of(found) == [("half",)]
+    with statements.cursor(connection) as cursor:
+        cursor.execute("SELECT '100%%' || %s", ["!"])
+        assert cursor.fetchone() == ("100%!",)
