@@ -1,26 +1,19 @@
 """/embed.js: the loader a host page includes to turn `<div data-timeline>` into an iframe."""
 
-from functools import cache
 from pathlib import Path
 
 from django.views.decorators.http import require_safe
 
-from events.freshness import Validators, content_validators, fixed_content_response
+from events.freshness import fixed_content_response, fixed_file
 
 LOADER = Path(__file__).resolve().parent / "static" / "embeds" / "embed.js"
 # A fixed URL cannot be immutable: cached for a day, then revalidated cheaply by its ETag.
 LOADER_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
-@cache
-def _loader() -> tuple[bytes, Validators]:
-    body = LOADER.read_bytes()
-    return body, content_validators(body)
-
-
 @require_safe
 def embed_js(request):
-    body, validators = _loader()
+    body, validators = fixed_file(LOADER)
     response = fixed_content_response(
         request,
         body,

@@ -7,11 +7,13 @@ Each chooses the stamp (public or staff), what else the ETag covers, and its Cac
 policy; the parsing, formatting and comparing of validators happen here and nowhere else.
 """
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -162,6 +164,14 @@ def stamp_validators(
 def content_validators(body: bytes) -> Validators:
     """A strong tag over fixed content (a static file served at a fixed URL)."""
     return Validators(hashlib.sha256(body).hexdigest()[:20], weak=False)
+
+
+@functools.cache
+def fixed_file(path: Path) -> tuple[bytes, Validators]:
+    """A file served by a view at a fixed URL (/embed.js, /favicon.ico): its bytes and their
+    validators, read once per process."""
+    body = path.read_bytes()
+    return body, content_validators(body)
 
 
 def fixed_content_response(

@@ -1,26 +1,19 @@
 """/favicon.ico: what a browser asks for on every page that names no icon (the admin, the
 browsable API, the docs), answered with Timeline's icon instead of a logged 404."""
 
-from functools import cache
 from pathlib import Path
 
 from django.views.decorators.http import require_safe
 
-from events.freshness import Validators, content_validators, fixed_content_response
+from events.freshness import fixed_content_response, fixed_file
 
 ICON = Path(__file__).resolve().parent / "favicon.svg"
 ICON_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
-@cache
-def _icon() -> tuple[bytes, Validators]:
-    body = ICON.read_bytes()
-    return body, content_validators(body)
-
-
 @require_safe
 def favicon(request):
-    body, validators = _icon()
+    body, validators = fixed_file(ICON)
     return fixed_content_response(
         request, body, validators, content_type="image/svg+xml", cache_control=ICON_CACHE_CONTROL
     )
