@@ -23,14 +23,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from events import dates
 from events.choices import TimelineStatus
-from events.freshness import Validators
+from events.freshness import FIXED_URL_CACHE_CONTROL, Validators
 from events.markdown import markdown_to_text
 from events.models import Actor, Event, Timeline
 from events.rows import DATE_COLUMNS
 
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter's large card expect
 DRAWING_VERSION = "1"  # bump when the drawing below changes: every card is then drawn anew
-CARD_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 DESCRIPTION_LENGTH = 200
 BACKGROUND, INK, MUTED, ACCENT = "#ffffff", "#1b1f24", "#4d5661", "#0b5cad"
 
@@ -126,7 +125,7 @@ def share_image(request, kind: str = "", slug: str = ""):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(card_png(card), content_type="image/png")
-    validators.apply(response, cache_control=CARD_CACHE_CONTROL)
+    validators.apply(response, cache_control=FIXED_URL_CACHE_CONTROL)
     return response
 
 

@@ -174,8 +174,17 @@ def fixed_file(path: Path) -> tuple[bytes, Validators]:
     return body, content_validators(body)
 
 
+# A file at a fixed URL cannot be immutable: cached for a day, then revalidated by its ETag.
+FIXED_URL_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
+
+
 def fixed_content_response(
-    request, body: bytes, validators: Validators, *, content_type: str, cache_control: str
+    request,
+    body: bytes,
+    validators: Validators,
+    *,
+    content_type: str,
+    cache_control: str = FIXED_URL_CACHE_CONTROL,
 ) -> HttpResponse:
     """200 with `body`, or 304 when the client's validators match (a static file's view)."""
     if validators.not_modified(request.headers):

@@ -476,7 +476,7 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
                     for slug, name, short, kind, iso3, role, posts in loads(record[width])
                 ],
                 [CitedSource(*item) for item in loads(record[width + 1])],
-                whole=True,
+                record,
             )
             for record in records
         ]
@@ -526,20 +526,18 @@ def _rows_by_orm(queryset: QuerySet, limit: int, extra: tuple[str, ...]) -> list
     return built
 
 
-def _tuple_row(record, participants: list, sources: list, whole: bool = False) -> EventRow:
+def _tuple_row(record, participants: list, sources: list, whole: tuple = ()) -> EventRow:
     """The row of one record of ROWS_OF_KEYS (COLUMNS first, in the order of EventRow, the
-    two timestamps last); `whole`: the record holds the related sets too (EventRow.record)."""
+    two timestamps last); `whole`: that record, when it holds the related sets too."""
     published, updated = record[_PUBLISHED_AT], record[_UPDATED_AT]
-    row = EventRow(
+    return EventRow(
         *record[:_PUBLISHED_AT],
         aware(published) if published is not None else None,
         aware(updated),
         participants,
         sources,
+        record=whole,
     )
-    if whole:
-        row.record = record
-    return row
 
 
 def _posts(posts: list) -> list[PostHeld]:

@@ -89,9 +89,20 @@ def rows_of(queryset) -> list[tuple]:
     """The rows of a `values_list()` queryset as the database gives them, in its order,
     through `cursor()`: for a hot read of many rows whose fields need no converter (text,
     numbers, dates, booleans), where Django's per-value conversion and per-row tuples cost
-    more than the query. An impossible filter gives no rows."""
+    more than the query. An impossible filter gives no rows.
+
+    The columns come in the statement's order, which is Django's (the model's fields, then
+    the annotations), not always the order `values_list()` was given: where they differ,
+    Django reorders each row and this would not, so it refuses."""
+    query = queryset.query
+    selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+    if list(queryset._fields) != selected:
+        raise ValueError(
+            f"rows_of() reads columns in the statement's order {selected}; "
+            f"ask values_list() for them in that order, not {list(queryset._fields)}."
+        )
     try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        sql, params = query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         return []
     with cursor(connections[queryset.db]) as statement:

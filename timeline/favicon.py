@@ -8,12 +8,9 @@ from django.views.decorators.http import require_safe
 from events.freshness import fixed_content_response, fixed_file
 
 ICON = Path(__file__).resolve().parent / "favicon.svg"
-ICON_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
 @require_safe
 def favicon(request):
     body, validators = fixed_file(ICON)
-    return fixed_content_response(
-        request, body, validators, content_type="image/svg+xml", cache_control=ICON_CACHE_CONTROL
-    )
+    return fixed_content_response(request, body, validators, content_type="image/svg+xml")

@@ -26,7 +26,6 @@ from events.freshness import Validators, content_validators, fixed_content_respo
 DOCS_CSP = {"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
-BUNDLE_CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
 @method_decorator(csp_update(DOCS_CSP), name="dispatch")
@@ -64,5 +63,4 @@ def redoc_bundle(request):
         body,
         validators,
         content_type="text/javascript; charset=utf-8",
-        cache_control=BUNDLE_CACHE_CONTROL,
     )

@@ -131,3 +131,15 @@ def test_a_percent_sign_in_a_value_or_a_pattern_reads_as_itself(event):
     with statements.cursor(connection) as cursor:
         cursor.execute("SELECT '100%%' || %s", ["!"])
         assert cursor.fetchone() == ("100%!",)
+
+
+def test_rows_of_refuses_a_column_order_it_would_misread(event):
+    from django.db.models import F
+
+    from events.models import Event
+
+    # Django puts annotations after the model's fields in the statement, and reorders each
+    # row for values_list(); rows_of reads the statement's order, so it says so instead.
+    events = Event.objects.annotate(day=F("date_lower")).values_list("day", "slug")
+    with pytest.raises(ValueError, match="statement's order"):
+        statements.rows_of(events)
