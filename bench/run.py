@@ -246,6 +246,19 @@ def server_env(args, static_root: Path) -> dict[str, str]:
     return env
 
 
+def connection_policy(args) -> list[str]:
+    """How a worker takes connections: as deploy/gunicorn.conf.py does unless --keep-alive.
+
+    The deployment's rule: a worker holds at most one connection per thread and closes it
+    after the answer, so a worker whose threads are all busy leaves new connections to one
+    that is free. With wrk's keep-alive connections and gunicorn's defaults, the kernel handed
+    all of a burst to one of the two workers in about a third of the runs (docs/benchmarks.md),
+    and that worker ran Python on one core while the other idled."""
+    if args.keep_alive:
+        return []
+    return [f"--worker-connections={args.threads}", "--keep-alive=0"]
+
+
 def start_servers(args, apps: list[str], static_root: Path, log_dir: Path) -> dict[str, Server]:
     env = server_env(args, static_root)
     wsgi = {
@@ -265,6 +278,7 @@ def start_servers(args, apps: list[str], static_root: Path, log_dir: Path) -> di
             f"--workers={args.workers}",
             "--worker-class=gthread",
             f"--threads={args.threads}",
+            *connection_policy(args),
             "--timeout=120",
             "--log-level=warning",
         ]
@@ -605,8 +619,9 @@ def markdown(report: dict) -> str:
         f"# Benchmark {meta['started']}",
         "",
         f"Data: {meta['data']}. Gunicorn: {meta['workers']} workers × {meta['threads']} threads "
-        f"(gthread), DEBUG off; load: {meta['load_generator']}, {meta['connections']} "
-        f"connections, {meta['duration']} s per scenario after {meta['warmup']} s warm-up.",
+        f"(gthread), connections per worker: {meta['connections_per_worker']}, DEBUG off; "
+        f"load: {meta['load_generator']}, {meta['connections']} connections, "
+        f"{meta['duration']} s per scenario after {meta['warmup']} s warm-up.",
         "",
         "| scenario | app | req/s | p50 ms | p99 ms | queries (cold/warm) | peak RSS MB "
         "| CPU ms/req | idle % | T/limit | T/limit by CPU | T/naive |",
@@ -703,6 +718,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--keep-alive", action="store_true",
+        help="gunicorn's defaults: keep connections open, any number per worker (before 5 Dec)",
+    )  # fmt: skip
     parser.add_argument("--base-port", type=int, default=8811)
     parser.add_argument("--apps", default=",".join(APPS))
     parser.add_argument("--scenarios", default="", help="comma-separated names; default all")
@@ -798,6 +817,9 @@ def main(argv: list[str] | None = None) -> int:
             "probe": probe.__dict__,
             "workers": args.workers,
             "threads": args.threads,
+            "connections_per_worker": "any, kept alive"
+            if args.keep_alive
+            else "one per thread, closed after each answer",
             "connections": args.connections,
             "duration": args.duration,
             "warmup": args.warmup,

@@ -240,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections at most")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="gunicorn's defaults (bench.run --help)"
+    )
     parser.add_argument("--base-port", type=int, default=8841)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

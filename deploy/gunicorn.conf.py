@@ -22,8 +22,19 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 30
 # On SIGTERM or a reload (SIGHUP), requests in flight get 25 s to finish; systemd waits 30.
 graceful_timeout = 25
-# nginx keeps connections to gunicorn open (upstream keepalive): a little over its idle time.
-keepalive = 5
+# A worker takes a connection only when it has a thread free for it, and closes it after the
+# answer (nginx opens one per request: a Unix socket connect costs microseconds). Otherwise a
+# worker whose threads are all busy still accepts, and kept-alive connections stay with the
+# worker that took them: under load the kernel handed a burst of them all to one of two
+# workers in about a third of the benchmark's runs, which left one core idle while the
+# other's threads queued for one interpreter (docs/benchmarks.md, 5 December 2026).
+keepalive = 0
+
+
+def on_starting(server):
+    # Here rather than as a plain setting, so that it follows --threads on the command line.
+    server.cfg.set("worker_connections", server.cfg.threads)
+
 
 # Requests come from nginx on this machine, which sets X-Forwarded-Proto itself.
 forwarded_allow_ips = "127.0.0.1,::1"

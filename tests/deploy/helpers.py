@@ -51,6 +51,8 @@ def stalled_upload(port: int, context: ssl.SSLContext | None = None) -> socket.s
 
     With a well-formed CSRF cookie and a same-origin Referer (for HTTPS), Django's CSRF check
     reads the body for its token, so a backend without a buffering proxy waits for the rest.
+    X-Forwarded-Proto (which nginx sets itself) keeps a request sent straight to gunicorn from
+    being redirected to HTTPS before its body is read.
     """
     length = 20_000
     sock = socket.create_connection((HOST, port), timeout=10)
@@ -60,7 +62,7 @@ def stalled_upload(port: int, context: ssl.SSLContext | None = None) -> socket.s
         f"POST / HTTP/1.1\r\nHost: {HOST}\r\n"
         "Content-Type: application/x-www-form-urlencoded\r\n"
         f"Content-Length: {length}\r\nCookie: csrftoken={'a' * 32}\r\n"
-        f"Referer: https://{HOST}/\r\n\r\n"
+        f"Referer: https://{HOST}/\r\nX-Forwarded-Proto: https\r\n\r\n"
     )
     sock.sendall(head.encode() + b"x=" + b"a" * (length // 2))
     return sock

@@ -63,3 +63,18 @@ def test_the_link_check_timer_runs_check_links_with_options_it_accepts():
     assert (parsed.older_than, parsed.limit) == (20, 2000)
     worker = _unit("timeline-worker.service")["Service"]["ExecStart"]
     assert worker.endswith("manage.py db_worker")
+
+
+def test_a_worker_takes_one_connection_per_thread_whatever_the_command_line_says(gunicorn_conf):
+    from gunicorn.config import Config
+
+    class Arbiter:
+        cfg = Config()
+
+    Arbiter.cfg.set("threads", 3)  # as --threads=3 would
+    gunicorn_conf["on_starting"](Arbiter)
+    assert Arbiter.cfg.worker_connections == 3
+    # and closes each after its answer: nginx opens one per request, nothing is kept alive
+    assert gunicorn_conf["keepalive"] == 0
+    site = (DEPLOY / "nginx" / "timeline.conf").read_text()
+    assert not re.search(r"^\s*keepalive\s", site, re.M)
