@@ -14,17 +14,24 @@ request's caption, URL and highlight mark), the highlighted actor, the `compact`
 options and the fragment template's source, so a changed input is a new key and a stale fragment
 can never be served; nothing needs invalidating, and an unused one expires.
 
-Why a cache of its own: per process memory (LocMemCache, through Django's cache API). A page
-stores up to 500 fragments, which would push everything else (throttling counts) out of the
-default cache's 300 entries. Being content-addressed, it is correct in every process without
-coordination; the Markdown summary is only rendered for a fragment that is missing.
+Why a store of its own, and not Django's cache: a page reads up to 500 fragments, which would
+push everything else (throttling counts) out of the default cache's 300 entries, and Django's
+per-process cache pickles every value and checks every key character by character, which
+cost a third of an embed's time once its entries were rendered. The store is a dictionary
+per process, least recently used dropped first, keyed by the entry's inputs themselves (the
+database record is a tuple of plain values), so a hit costs a hash and a comparison and no
+digest. Being content-addressed, it is correct in every process without coordination; the
+Markdown summary is only rendered for a fragment that is missing.
 """
 
 import hashlib
+import secrets
+import threading
+from collections import OrderedDict
 
-from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
 from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from embeds.svg import axis_event, shows_axis, time_axis
@@ -34,29 +41,62 @@ from events.rows import EventRow
 TEMPLATE, AXIS_TEMPLATE = "embeds/_event.html", "embeds/_axis.html"
 
 
-# About 2 KB a fragment: at most ~20 MB per process, several long timelines in every variant.
-class _FragmentCache(LocMemCache):
-    def validate_key(self, key):
-        """Nothing to check: our keys are a prefix and a hex digest. (Django's check reads
-        every character of every key, for memcached's sake: a tenth of a hit's time.)"""
+class FragmentStore:
+    """Rendered fragments (safe strings) by key, at most `max_entries`, the least recently
+    used dropped first. Shared by a process's threads."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys) -> dict:
+        found = {}
+        with self._lock:
+            for key in keys:
+                html = self._entries.get(key)
+                if html is not None:
+                    self._entries.move_to_end(key)
+                    found[key] = html
+        return found
+
+    def set_many(self, mapping: dict) -> None:
+        with self._lock:
+            self._entries.update(mapping)
+            for key in mapping:
+                self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def get(self, key):
+        return self.get_many([key]).get(key)
+
+    def set(self, key, html) -> None:
+        self.set_many({key: html})
+
+    def values(self) -> list:
+        with self._lock:
+            return list(self._entries.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
-fragment_cache = _FragmentCache(
-    "embeds-fragments", {"TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 10_000}}
-)
+# About 4 KB an entry (its fragment, and the record in its key): at most ~25 MB per process,
+# a dozen timelines of 500 entries.
+fragment_cache = FragmentStore(max_entries=6_000)
 
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _key(row: EventRow, marked: str, options: tuple) -> str:
+def _key(row: EventRow, marked: str, options: tuple) -> tuple:
     # What the database gave (its record, or the dataclass's repr of every field but the
     # rendered html) and what the request set on the row (see EventRow).
-    stored = row.record or row
-    return "embeds:entry:" + _digest(
-        repr((options, marked, row.url, row.caption, row.is_highlighted, stored))
-    )
+    stored = row.record or repr(row)
+    return ("entry", options, marked, row.url, row.caption, row.is_highlighted, stored)
 
 
 def _marked(row: EventRow, highlight: str) -> str:
@@ -95,7 +135,7 @@ def attach_fragments(
             summary_html = "" if compact else render_markdown(row.summary)
             with context.push(event=row, summary_html=summary_html, highlight=marked):
                 html = missing[key] = template.render(context)
-        row.html = mark_safe(html)  # rendered with autoescaping by the template above
+        row.html = html  # a SafeString: rendered with autoescaping by the template above
     if missing and cached:
         fragment_cache.set_many(missing)
 
@@ -108,10 +148,39 @@ def axis_html(rows: list[EventRow], *, cached: bool = True) -> str:
     if not shows_axis(events):
         return ""
     template = get_template(AXIS_TEMPLATE).template
-    key = "embeds:axis:" + _digest(repr((_digest(template.source), events)))
+    key = ("axis", _digest(template.source), repr(events))
     html = fragment_cache.get(key) if cached else None
     if html is None:
         html = template.render(Context({"axis": time_axis(events)}))
         if cached:
             fragment_cache.set(key, html)
     return mark_safe(html)  # rendered with autoescaping by the template above
+
+
+# Where `{% entries %}` leaves a block of entries in a page rendered by `render_spliced`. Per
+# process and unguessable: nothing a curator types can be taken for it.
+ENTRIES_MARK = f"\x00entries-{secrets.token_hex(8)}\x00"
+SPLICED_BLOCKS = "spliced_entry_blocks"
+
+
+def joined_entries(rows) -> str:
+    return "".join([f"\n{row.html}" for row in rows])
+
+
+def render_spliced(request, template_name: str, context: dict, status: int = 200) -> HttpResponse:
+    """`django.shortcuts.render`, with each `{% entries %}` block joined into the bytes once.
+
+    Why: a 500-entry page holds about 1 MB of entries. Returned by a tag, that string was
+    copied by every template node around it (the loop over periods, the include, the page),
+    marked safe again and encoded: a fifth of the embed's time. The page is rendered with a
+    mark in each block's place, then the blocks are joined and encoded once each."""
+    blocks = []
+    page = render_to_string(template_name, {**context, SPLICED_BLOCKS: blocks}, request)
+    pieces = page.split(ENTRIES_MARK)
+    if len(pieces) != len(blocks) + 1:
+        raise ValueError("a spliced page holds an entries mark that no block put there")
+    parts = [pieces[0].encode()]
+    for rows, piece in zip(blocks, pieces[1:], strict=True):
+        parts.append(joined_entries(rows).encode())
+        parts.append(piece.encode())
+    return HttpResponse(b"".join(parts), status=status)

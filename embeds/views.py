@@ -28,7 +28,7 @@ from embeds.context import (
     group_events,
     prepare_rows,
 )
-from embeds.fragments import attach_fragments, axis_html
+from embeds.fragments import attach_fragments, axis_html, render_spliced
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
 from embeds.share import share_meta
@@ -281,7 +281,7 @@ def _timeline_page(request, slug, proposal: Proposal | None):
             "url": origin + request.path,
         },
     )
-    return _respond(visible, render(request, "embeds/timeline.html", context))
+    return _respond(visible, render_spliced(request, "embeds/timeline.html", context))
 
 
 def _lead_and_more(description_html: str) -> dict:
@@ -441,7 +441,7 @@ def actor_page(request, slug):
         **_agreement(request, actor),
     )
     status = 400 if context.get("agreement_error") else 200
-    return _respond(visible, render(request, "embeds/actor.html", context, status=status))
+    return _respond(visible, render_spliced(request, "embeds/actor.html", context, status=status))
 
 
 def _agreement(request, actor: Actor) -> dict:
@@ -501,7 +501,7 @@ def _embed(
         visible=visible,
     )
     context.update(title=title, page_url=page_url)
-    return render(request, "embeds/embed.html", context)
+    return render_spliced(request, "embeds/embed.html", context)
 
 
 def _embed_error(request, exc: OptionError | FilterError):

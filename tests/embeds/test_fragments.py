@@ -217,3 +217,46 @@ def test_an_entry_read_in_one_statement_is_keyed_on_its_record(world):
     assert fragments._key(again, "", ("options",)) == key
     again.caption = "A caption"  # set per request: part of the key beside the record
     assert fragments._key(again, "", ("options",)) != key
+
+
+def test_the_store_keeps_the_most_recently_used_fragments_up_to_its_size():
+    store = fragments.FragmentStore(max_entries=2)
+    store.set_many({"a": "A", "b": "B"})
+    assert store.get("a") == "A"  # now the most recently used
+    store.set("c", "C")
+    assert store.get_many(["a", "b", "c"]) == {"a": "A", "c": "C"}
+    store.clear()
+    assert store.values() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [EMBED, PAGE, "/actors/russia/", "/embed/timeline/?actor=russia", f"{EMBED}?group_by=year&compact=1"],
+)
+def test_a_spliced_page_is_the_page_rendered_whole_byte_for_byte(client, world, monkeypatch, url):
+    from django.shortcuts import render
+
+    from embeds import views
+
+    pages = []
+
+    def both(request, template_name, context, status=200):
+        spliced = fragments.render_spliced(request, template_name, context, status)
+        whole = render(request, template_name, context, status=status)  # entries_html inline
+        pages.append((spliced.content, whole.content))
+        return spliced
+
+    monkeypatch.setattr(views, "render_spliced", both)
+    assert client.get(url).status_code == 200
+    ((spliced, whole),) = pages
+    assert b'class="events"' in whole and fragments.ENTRIES_MARK.encode() not in spliced
+    assert spliced == whole
+
+
+def test_a_mark_that_no_block_put_there_is_refused_not_spliced(rf):
+    # A title cannot hold it from the database (PostgreSQL refuses NUL; the mark is random per
+    # process); should it reach a page anyway, the page fails rather than misplacing entries.
+    with pytest.raises(ValueError, match="no block put there"):
+        fragments.render_spliced(
+            rf.get("/"), "embeds/embed.html", {"title": fragments.ENTRIES_MARK, "events": []}
+        )
