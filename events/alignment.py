@@ -123,6 +123,7 @@ def _tally(both_cast: int, alike: int) -> AlignmentTotals:
 
 def alignment(a: Actor, b: Actor, *, body=None, group_by="year", start=None, end=None) -> Alignment:
     periods: dict[str, dict] = {}
+    spans: dict[tuple[int, int], tuple[str, dt.date, dt.date]] = {}  # _period, once a month
     for (
         symbol,
         title,
@@ -135,7 +136,10 @@ def alignment(a: Actor, b: Actor, *, body=None, group_by="year", start=None, end
         a_option,
         b_option,
     ) in aligned_votes(a, b, body=body, start=start, end=end):
-        label, first, last = _period(day, group_by)
+        span = spans.get((day.year, day.month))
+        if span is None:
+            span = spans[day.year, day.month] = _period(day, group_by)
+        label, first, last = span
         period = periods.get(label)
         if period is None:
             period = periods[label] = {
@@ -146,7 +150,8 @@ def alignment(a: Actor, b: Actor, *, body=None, group_by="year", start=None, end
                 "alike": 0,
                 "votes": [],
             }
-        period["end"] = max(period["end"], day)
+        if day > period["end"]:  # grouped by "all": the last vote's date
+            period["end"] = day
         both_cast = a_option in CAST and b_option in CAST
         alike = a_option == b_option if both_cast else None
         period["cast"] += both_cast

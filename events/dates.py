@@ -84,6 +84,9 @@ def bounds(
     return start, period_end(end, end_precision or DatePrecision.DAY)
 
 
+# Pure functions of hashable arguments, called for every row of every list and export, and for
+# each of the thousands of votes of an alignment: memoised.
+@functools.lru_cache(maxsize=8192)
 def display_date(value: dt.date, precision: str, approximate: bool = False) -> str:
     """ "18 Feb 2025", "Feb 2025", "2025", "c. 2025"."""
     # Four digits always: “3 Mar 0025” shows a typo that “3 Mar 25” would hide.
@@ -96,7 +99,6 @@ def display_date(value: dt.date, precision: str, approximate: bool = False) -> s
     return f"c. {text}" if approximate else text
 
 
-# Pure functions of hashable arguments, called for every row of every list and export: memoised.
 @functools.lru_cache(maxsize=8192)
 def display_range(
     start: dt.date,
@@ -124,6 +126,7 @@ def display_range_of(values) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def edtf_date(value: dt.date, precision: str, approximate: bool = False) -> str:
     """Extended Date/Time Format (ISO 8601-2) level 1: `2025-02-18`, `2025-02`, `2025~`."""
     if precision == DatePrecision.YEAR:
