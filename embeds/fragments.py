@@ -148,7 +148,7 @@ def axis_html(rows: list[EventRow], *, cached: bool = True) -> str:
     if not shows_axis(events):
         return ""
     template = get_template(AXIS_TEMPLATE).template
-    key = ("axis", _digest(template.source), repr(events))
+    key = ("axis", _digest(template.source), tuple(events))  # AxisEvent is frozen: hashable
     html = fragment_cache.get(key) if cached else None
     if html is None:
         html = template.render(Context({"axis": time_axis(events)}))
