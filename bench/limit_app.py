@@ -242,7 +242,7 @@ def connection() -> psycopg.Connection:
             os.environ["DATABASE_URL"],
             autocommit=True,
             prepare_threshold=None,
-            options="-c jit=off",
+            options="-c jit=off -c max_parallel_workers_per_gather=0",  # as Timeline's
         )
     return conn
 

@@ -130,7 +130,12 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Our statements take milliseconds; JIT-compiling the costlier plans (a full-text
         # search ranks every match) took 60 ms more than running them (docs/benchmarks.md).
-        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # No parallel workers either: each is a process PostgreSQL starts for one statement
+        # (the alignment of two states started one a request), CPU that concurrent requests
+        # would have used, and that no process keeps long enough for `top` to show it.
+        _database.setdefault("OPTIONS", {}).setdefault(
+            "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+        )
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["timeline.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(

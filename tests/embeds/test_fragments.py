@@ -231,7 +231,13 @@ def test_the_store_keeps_the_most_recently_used_fragments_up_to_its_size():
 
 @pytest.mark.parametrize(
     "url",
-    [EMBED, PAGE, "/actors/russia/", "/embed/timeline/?actor=russia", f"{EMBED}?group_by=year&compact=1"],
+    [
+        EMBED,
+        PAGE,
+        "/actors/russia/",
+        "/embed/timeline/?actor=russia",
+        f"{EMBED}?group_by=year&compact=1",
+    ],
 )
 def test_a_spliced_page_is_the_page_rendered_whole_byte_for_byte(client, world, monkeypatch, url):
     from django.shortcuts import render

@@ -127,3 +127,18 @@ def test_archived_copies_go_to_local_files_by_default_or_to_any_configured_stora
     result = run_manage("check", env={**PRODUCTION_ENV, "ARCHIVE_STORAGE_OPTIONS": "bucket=x"})
     assert result.returncode != 0
     assert "ARCHIVE_STORAGE_OPTIONS must be a JSON object" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_or_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's session settings")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        # A parallel worker is a process started for one statement: the alignment of two
+        # states started one a request (docs/benchmarks.md, 5 December 2026).
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
