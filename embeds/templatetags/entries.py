@@ -9,7 +9,6 @@ from embeds.fragments import ENTRIES_MARK, SPLICED_BLOCKS, joined_entries
 register = template.Library()
 
 
-@register.filter
 def entries_html(entries) -> str:
     """Each entry's rendered HTML (embeds.fragments, autoescaped there) on a line of its own.
 

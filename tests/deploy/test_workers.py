@@ -4,6 +4,7 @@ one while the other idles (gunicorn's defaults let a busy worker accept, and ngi
 upstream connections stay with the worker that took them)."""
 
 import concurrent.futures
+import ssl
 import subprocess
 import sys
 import time
@@ -27,8 +28,6 @@ class PidProxy:
     https_port: int
 
     def tls(self):
-        import ssl
-
         return ssl._create_unverified_context()  # the test's own self-signed certificate
 
 
