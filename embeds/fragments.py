@@ -26,8 +26,6 @@ Markdown summary is only rendered for a fragment that is missing.
 
 import hashlib
 import secrets
-import threading
-from collections import OrderedDict
 
 from django.http import HttpResponse
 from django.template import Context
@@ -35,57 +33,16 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from embeds.svg import axis_event, shows_axis, time_axis
+from events.lru import LRUStore
 from events.markdown import render_markdown
 from events.rows import EventRow
 
 TEMPLATE, AXIS_TEMPLATE = "embeds/_event.html", "embeds/_axis.html"
 
 
-class FragmentStore:
-    """Rendered fragments (safe strings) by key, at most `max_entries`, the least recently
-    used dropped first. Shared by a process's threads."""
-
-    def __init__(self, max_entries: int):
-        self.max_entries = max_entries
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_many(self, keys) -> dict:
-        found = {}
-        with self._lock:
-            for key in keys:
-                html = self._entries.get(key)
-                if html is not None:
-                    self._entries.move_to_end(key)
-                    found[key] = html
-        return found
-
-    def set_many(self, mapping: dict) -> None:
-        with self._lock:
-            self._entries.update(mapping)
-            for key in mapping:
-                self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def get(self, key):
-        return self.get_many([key]).get(key)
-
-    def set(self, key, html) -> None:
-        self.set_many({key: html})
-
-    def values(self) -> list:
-        with self._lock:
-            return list(self._entries.values())
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
 # About 6.7 KB an entry (its fragment and the record in its key; tracemalloc over the 500-entry
 # benchmark embed): at most ~40 MB per process, a dozen timelines of 500 entries.
-fragment_cache = FragmentStore(max_entries=6_000)
+fragment_cache = LRUStore(max_entries=6_000)
 
 
 def _digest(text: str) -> str:

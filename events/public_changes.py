@@ -141,5 +141,5 @@ def page(*, after: int | None = None, since=None, limit: int) -> tuple[list, dic
     ids = {change["event_id"] for change in listed if change["kind"] != PublicChangeKind.REMOVED}
     ids.discard(None)
     events = Event.objects.public().filter(pk__in=ids).order_by("id")
-    built = rows.first_rows(events, len(ids)) if ids else []
+    built = rows.first_rows(events, len(ids), posts=False) if ids else []  # row_json
     return listed, {row.id: row for row in built}, more

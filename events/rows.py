@@ -296,12 +296,16 @@ POSTS_JSON = {
 # PostgreSQL only: an event's related sets as JSON arrays of arrays, in the order of the fields
 # of Participant and CitedSource and of the portable path below. Indexed on event_id.
 # `{event_id}` and `{day}` stand for the event's id and its first possible day.
-PARTICIPANTS_JSON = """(SELECT coalesce(json_agg(json_build_array(
+PARTICIPANTS_TEMPLATE = """(SELECT coalesce(json_agg(json_build_array(
     a.slug, a.name, a.short_name, a.kind, a.iso3, p.role, {posts}) ORDER BY p.id), '[]')::text
   FROM events_participation p JOIN events_actor a ON a.id = p.actor_id
- WHERE p.event_id = {{event_id}})""".format(
+ WHERE p.event_id = {{event_id}})"""
+PARTICIPANTS_JSON = PARTICIPANTS_TEMPLATE.format(
     posts=POSTS_JSON["postgresql"].format(person="a.id", day="{day}")
 )
+# Without the posts (`first_rows(posts=False)`): one index probe of the roles per participant
+# fewer, for readers that never show them (the API's rows); each participant's posts is [].
+PARTICIPANTS_WITHOUT_POSTS_JSON = PARTICIPANTS_TEMPLATE.format(posts="NULL")
 SOURCES_JSON = """(SELECT coalesce(json_agg(json_build_array(
     s.id, s.title, s.url, s.publisher, c.stance,
     s.archived_at, s.link_status, s.link_failing_since) ORDER BY c.id), '[]')::text
@@ -341,20 +345,21 @@ class RelatedJSON(Expression):
         return self.template_sql(connection.vendor).format(**columns), params
 
 
-def project(queryset: QuerySet) -> tuple[QuerySet, tuple[str, ...]]:
+def project(queryset: QuerySet, *, posts: bool = True) -> tuple[QuerySet, tuple[str, ...]]:
     """The queryset and the columns to ask of it (`.values(*columns)`) for `build`.
 
     On PostgreSQL the participants and sources come in the same statement as the events.
     """
     if connections[queryset.db].vendor != "postgresql":
         return queryset, COLUMNS
+    participants = PARTICIPANTS_JSON if posts else PARTICIPANTS_WITHOUT_POSTS_JSON
     queryset = queryset.annotate(
-        participants_json=RelatedJSON(PARTICIPANTS_JSON), sources_json=RelatedJSON(SOURCES_JSON)
+        participants_json=RelatedJSON(participants), sources_json=RelatedJSON(SOURCES_JSON)
     )
     return queryset, (*COLUMNS, "participants_json", "sources_json")
 
 
-def build(values: list[dict]) -> list[EventRow]:
+def build(values: list[dict], *, posts: bool = True) -> list[EventRow]:
     """Rows for the values of a queryset projected with `project`, in the order given."""
     if values and "participants_json" in values[0]:
         loads = orjson.loads
@@ -367,7 +372,7 @@ def build(values: list[dict]) -> list[EventRow]:
             for value in values
         ]
     ids = [value["id"] for value in values]
-    participants = _participants_by_event(ids) if ids else {}
+    participants = _participants_by_event(ids, posts) if ids else {}
     sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
     return [
         to_row(value, participants.get(value["id"], []), sources.get(value["id"], []))
@@ -375,9 +380,9 @@ def build(values: list[dict]) -> list[EventRow]:
     ]
 
 
-def event_rows(queryset: QuerySet, limit: int) -> list[EventRow]:
+def event_rows(queryset: QuerySet, limit: int, *, posts: bool = True) -> list[EventRow]:
     """Up to `limit` rows of `queryset`, in its order."""
-    return first_rows(queryset, limit)
+    return first_rows(queryset, limit, posts=posts)
 
 
 # The row's columns (COLUMNS) as SQL over the event `e`, its type `t` and its country `c`.
@@ -403,8 +408,9 @@ SELECT {columns}{extra}
 
 
 @functools.cache
-def _row_columns(vendor: str) -> str:
-    """The select list of ROWS_OF_KEYS, written once per process and database vendor."""
+def _row_columns(vendor: str, posts: bool) -> str:
+    """The select list of ROWS_OF_KEYS, written once per process, database vendor and
+    whether the participants carry their posts."""
     columns = []
     for name in COLUMNS:
         sql = ROW_JOINS.get(name, f"e.{name}")
@@ -412,12 +418,15 @@ def _row_columns(vendor: str) -> str:
             sql = f"({sql} AT TIME ZONE 'UTC')"
         columns.append(sql)
     if vendor == "postgresql":
-        columns.append(PARTICIPANTS_JSON.format(event_id="e.id", day="e.date_lower"))
+        participants = PARTICIPANTS_JSON if posts else PARTICIPANTS_WITHOUT_POSTS_JSON
+        columns.append(participants.format(event_id="e.id", day="e.date_lower"))
         columns.append(SOURCES_JSON.format(event_id="e.id"))
     return ",\n       ".join(columns)
 
 
-def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -> list[EventRow]:
+def first_rows(
+    queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = (), posts: bool = True
+) -> list[EventRow]:
     """The first `limit` rows of an ordered queryset, in its order: keys first.
 
     The ORM compiles only the keys: the ids (with the ordering's values) that the filters and
@@ -432,11 +441,13 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
 
     `extra`: names (fields or annotations of the queryset, such as `search_rank` or
     `entry_caption`) whose values each row carries in `row.extra`, with the ordering's.
+    `posts`: False for readers that never show a person's posts (the API's rows): they are
+    not read, and every participant's `posts` is empty.
     """
     query = queryset.query
     ordering = list(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))
     if not _plain_ordering(query, ordering):
-        return _rows_by_orm(queryset, limit, extra)
+        return _rows_by_orm(queryset, limit, extra, posts)
     wanted = list(
         dict.fromkeys(
             name for name in (*(key.lstrip("-") for key in ordering), *extra) if name != "pk"
@@ -458,7 +469,7 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
     statement = ROWS_OF_KEYS.format(
         key_columns=", ".join(f"c{index}" for index in range(len(selected))),
         keys=sql,
-        columns=_row_columns(connection.vendor),
+        columns=_row_columns(connection.vendor, posts),
         extra="".join(f", k.c{position[name]}" for name in wanted),
         order=order,
     )
@@ -483,7 +494,7 @@ def first_rows(queryset: QuerySet, limit: int, *, extra: tuple[str, ...] = ()) -
         width += 2
     else:
         ids = [record[0] for record in records]
-        participants = _participants_by_event(ids) if ids else {}
+        participants = _participants_by_event(ids, posts) if ids else {}
         sources = _by_event(Citation, SOURCE_COLUMNS, CitedSource, ids) if ids else {}
         built = [
             _tuple_row(record, participants.get(record[0], []), sources.get(record[0], []))
@@ -516,11 +527,13 @@ def _plain_ordering(query, ordering: list) -> bool:
     )
 
 
-def _rows_by_orm(queryset: QuerySet, limit: int, extra: tuple[str, ...]) -> list[EventRow]:
+def _rows_by_orm(
+    queryset: QuerySet, limit: int, extra: tuple[str, ...], posts: bool = True
+) -> list[EventRow]:
     """The rows through the ORM's projection (an ordering by expressions, DISTINCT)."""
-    queryset, columns = project(queryset)
+    queryset, columns = project(queryset, posts=posts)
     values = first_values(queryset, (*columns, *extra), limit)
-    built = build(values)
+    built = build(values, posts=posts)
     for row, value in zip(built, values, strict=True):
         row.extra = {name: value[name] for name in extra}
     return built
@@ -586,21 +599,22 @@ def _participant(*fields) -> Participant:
     *columns, posts = fields
     if isinstance(posts, str):
         posts = orjson.loads(posts)
-    return Participant(*columns, [PostHeld(*post) for post in posts])
+    return Participant(*columns, _posts(posts))
 
 
-def _participants_by_event(ids: list[int]) -> dict[int, list[Participant]]:
-    """The portable path: participations with each person's posts on the event's day."""
+def _participants_by_event(ids: list[int], posts: bool = True) -> dict[int, list[Participant]]:
+    """The portable path: participations with each person's posts on the event's day (or
+    none, with `posts` False)."""
     table = '"events_participation"'
     vendor = connections[Participation.objects.db].vendor  # PostgreSQL takes it in tests
-    posts = POSTS_JSON["postgresql" if vendor == "postgresql" else "sqlite"].format(
+    held = POSTS_JSON["postgresql" if vendor == "postgresql" else "sqlite"].format(
         person=f"{table}.actor_id",
         day=f"(SELECT e.date_lower FROM events_event e WHERE e.id = {table}.event_id)",
     )
     by_event: dict[int, list] = defaultdict(list)
     rows = (
         Participation.objects.filter(event_id__in=ids)
-        .annotate(posts_json=RawSQL(posts, ()))
+        .annotate(posts_json=RawSQL(held if posts else "NULL", ()))
         .order_by("event_id", "id")
         .values_list("event_id", *PARTICIPANT_COLUMNS, "posts_json")
     )

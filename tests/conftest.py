@@ -17,8 +17,11 @@ def _clear_cache():
     so none leak (a rolled-back test leaves the change stamp where the next one finds it)."""
     from django.core.cache import caches
 
+    from events import facets
+
     for cache in caches.all():
         cache.clear()
+    facets.recent.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -130,7 +130,7 @@ def event_list_response(request, events) -> Response:
     if renderer_format == AtomRenderer.format:
         queryset, ordering = queryset.filter(published_at__isnull=False), ATOM_ORDERING
     paginator = KeysetPagination(page_size=export_page_size(request))
-    page = paginator.paginate_rows(queryset, request, ordering)
+    page = paginator.paginate_rows(queryset, request, ordering, posts=False)  # row_json
     data = rows_json(page, event_url_prefix(request))
     response = Response(paginator.get_paginated_data(data))
     link = paginator.get_link_header()
@@ -343,16 +343,14 @@ class GroupedTimelineView(ConditionalReadMixin, FormatNegotiationMixin, APIView)
         queryset, _ordering = filtered_events(request, visible_events(request))
         queryset = queryset.order_by("date_lower", "id")  # periods read chronologically
         summary = aggregates(queryset, group_by, self._aggregate_key(request, group_by))
-        listed = rows.event_rows(queryset, limit + 1)
+        listed = rows.event_rows(queryset, limit + 1, posts=False)  # row_json has no posts
         return Response(
             {
                 "group_by": group_by,
                 "range": summary["range"],
                 "facets": summary["facets"],
                 "truncated": len(listed) > limit,
-                "periods": group_rows(
-                    listed[:limit], summary["counts"], group_by, event_url_prefix(request)
-                ),
+                "periods": group_rows(listed[:limit], summary, group_by, event_url_prefix(request)),
             }
         )
 

@@ -7,25 +7,29 @@ from one capped batch of rows, filed here under the same periods as the counts.
 
 from events import periods
 from events.api.rows import row_json
-from events.periods import Period
+from events.facets import ordered_periods
 from events.rows import EventRow
 
 GROUP_BY_CHOICES = periods.GRAINS
 
 
-def group_rows(
-    rows: list[EventRow], counts: dict[Period, int], group_by: str, url_prefix: str
-) -> list[dict]:
-    """Periods in order, each with its count and the listed rows filed under it."""
+def group_rows(rows: list[EventRow], summary: dict, group_by: str, url_prefix: str) -> list[dict]:
+    """Periods in order, each with its count and the listed rows filed under it; `summary`:
+    the filtered set's aggregates (`events.facets.aggregates`), whose periods come in order."""
     listed = periods.group(rows, group_by)
-    every = sorted(counts.keys() | listed.keys(), key=lambda period: period.sort_key)
+    counts = summary["counts"]
+    ordered = summary["ordered"]
+    if not listed.keys() <= counts.keys():  # rows of a change the counts have not seen
+        ordered = ordered_periods(
+            {**{period: len(events) for period, events in listed.items()}, **counts}
+        )
     return [
         {
-            "period": period.key,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "count": counts.get(period, len(listed.get(period, ()))),
+            "period": key,
+            "start": start,
+            "end": end,
+            "count": count,
             "events": [row_json(row, url_prefix) for row in listed.get(period, ())],
         }
-        for period in every
+        for period, key, start, end, count in ordered
     ]

@@ -119,16 +119,18 @@ class KeysetPagination(BasePagination):
             dict.__getitem__,
         )
 
-    def paginate_rows(self, queryset: QuerySet, request, ordering: Sequence[str]) -> list:
+    def paginate_rows(
+        self, queryset: QuerySet, request, ordering: Sequence[str], *, posts: bool = True
+    ) -> list:
         """A page of event rows (events.rows.EventRow) in `ordering`: keys first, as
         events.rows.first_rows reads them, for event lists, whose covering indexes answer
-        the keys."""
+        the keys; `posts` as there."""
         keys = tuple(name.lstrip("-") for name in ordering)
         return self._paginate(
             queryset,
             request,
             ordering,
-            lambda page, size: first_rows(page, size, extra=keys),
+            lambda page, size: first_rows(page, size, extra=keys, posts=posts),
             lambda row, key: row.extra[key],
         )
 

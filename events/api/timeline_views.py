@@ -74,7 +74,7 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
     else:
         events = public.in_timeline(timeline).order_by("date_lower", "id")
         extra = ()
-    listed = rows.first_rows(events, MAX_ENTRIES + 1, extra=extra)
+    listed = rows.first_rows(events, MAX_ENTRIES + 1, extra=extra, posts=False)
     truncated = len(listed) > MAX_ENTRIES
     prefix = event_url_prefix(request)
     return [

@@ -11,6 +11,7 @@ from django.db import connection
 
 from embeds import fragments
 from events.choices import CitationStance, ParticipantRole
+from events.lru import LRUStore
 from events.models import Event, EventType, Source
 from tests.factories import (
     CitationFactory,
@@ -220,7 +221,7 @@ def test_an_entry_read_in_one_statement_is_keyed_on_its_record(world):
 
 
 def test_the_store_keeps_the_most_recently_used_fragments_up_to_its_size():
-    store = fragments.FragmentStore(max_entries=2)
+    store = LRUStore(max_entries=2)
     store.set_many({"a": "A", "b": "B"})
     assert store.get("a") == "A"  # now the most recently used
     store.set("c", "C")

@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import rows
@@ -12,7 +14,9 @@ from events.choices import DatePrecision, ParticipantRole, TimelineKind
 from events.models import Event
 from tests.factories import (
     ParticipationFactory,
+    PersonFactory,
     PublishedEventFactory,
+    RoleFactory,
     StateFactory,
     TimelineEntryFactory,
     TimelineFactory,
@@ -154,3 +158,51 @@ def test_rows_of_keys_of_a_curated_timeline_follow_its_positions(varied):
     listed = rows.first_rows(queryset, 10, extra=("entry_caption",))
     assert [row.slug for row in listed] == [event.slug for event in reversed(varied)]
     assert [row.extra["entry_caption"] for row in listed] == ["c0", "c1", "c2", "c3"]
+
+
+# Posts: read for the pages and embeds, which show them; not for the API's rows ----------------
+
+
+@pytest.fixture
+def minister_event():
+    """A published event with a person who held a post on its day."""
+    event = PublishedEventFactory(slug="talks-in-paris", start_date=dt.date(2025, 3, 4))
+    person = PersonFactory(name="Ann Minister", slug="ann-minister")
+    RoleFactory(
+        person=person,
+        organisation=StateFactory(name="Genovia", slug="genovia"),
+        title="Foreign Minister",
+        start_date=dt.date(2024, 1, 1),
+    )
+    ParticipationFactory(event=event, actor=person, role=ParticipantRole.INITIATOR)
+    return event
+
+
+@pytest.mark.parametrize("reader", ["keys", "orm"])
+def test_rows_without_posts_are_the_same_rows_with_no_posts(minister_event, reader):
+    queryset = Event.objects.public().order_by("date_lower", "id")
+    if reader == "keys":
+        with_posts = rows.first_rows(queryset, 10)
+        without = rows.first_rows(queryset, 10, posts=False)
+    else:
+        with_posts = rows._rows_by_orm(queryset, 10, ())
+        without = rows._rows_by_orm(queryset, 10, (), posts=False)
+    (row,) = with_posts
+    assert [(post.title, post.organisation) for post in row.participants[0].posts] == [
+        ("Foreign Minister", "Genovia")
+    ]
+    (bare,) = without
+    assert bare.participants[0].posts == []
+    row.participants[0].posts = []
+    row.record = bare.record = ()
+    assert bare == row
+
+
+def test_the_api_does_not_read_posts_and_the_embed_shows_them(client, minister_event):
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/events/").json()["results"]
+        client.get("/api/v1/timeline/")
+    assert [actor["slug"] for actor in listed[0]["actors"]] == ["ann-minister"]
+    assert not [query for query in queries if "events_role" in query["sql"]]
+    html = client.get("/embed/timeline/").content.decode()
+    assert '<span class="post">(Foreign Minister, Genovia)</span>' in html

@@ -151,3 +151,37 @@ def test_aggregates_are_reused_until_something_changes(client, spread):
     assert second == first - 3  # periods, type facets and actor facets came from the cache
     PublishedEventFactory(slug="later", start_date=dt.date(2025, 5, 1))
     assert get(client, "group_by=year")["periods"][0]["count"] == 6
+
+
+def test_aggregates_read_again_are_taken_from_the_process_as_they_are(client, spread):
+    from django.core.cache import cache
+
+    from events import facets
+
+    get(client, "actor=usa")
+    (key,) = list(facets.recent._entries)
+    held = facets.recent.get(key)
+    cache.clear()  # the shared cache no longer has them: the process still does
+    with CaptureQueriesContext(connection) as queries:
+        data = get(client, "actor=usa")
+    assert facets.recent.get(key) is held
+    assert not [query for query in queries if "COUNT(" in query["sql"].upper()]
+    assert [p["count"] for p in data["periods"]] == [2, 1, 1]
+
+
+def test_rows_of_a_period_the_counts_have_not_seen_still_get_their_period(spread):
+    """A row read after its period's counts (a change between the two reads) is still shown,
+    under its own period, counted as listed."""
+    from events import facets, rows
+    from events.api.grouping import group_rows
+    from events.models import Event
+
+    events = Event.objects.public().order_by("date_lower", "id")
+    summary = facets.aggregates(events.filter(date_lower__lt=dt.date(2025, 4, 1)), "month", "x")
+    listed = rows.event_rows(events, 10, posts=False)
+    periods = group_rows(listed, summary, "month", "http://testserver/api/v1/events/")
+    assert [(p["period"], p["count"], len(p["events"])) for p in periods] == [
+        ("2025-02", 3, 3),
+        ("2025-03", 1, 1),
+        ("2025-04", 1, 1),
+    ]
