@@ -12,9 +12,10 @@ Each scenario is the fastest single statement we could write on the schema the m
 make (any of their indexes), documented with its plan in docs/benchmarks.md ("The ceiling"):
 
 - lists choose their page's keys first, from indexes alone where they cover the filters
-  (events_event_list_idx carries date_upper and status beside (date_lower, id); the
-  participations' (actor, event) index answers "involving"), then read the rows and their
-  participants and sources (JSON subqueries) for those keys only;
+  (events_event_list_idx carries date_upper, status and participant_ids beside
+  (date_lower, id), so an actor's page is walked in date order from that index alone; with a
+  search, the participant ids are read from the GIN index beside the search vector), then
+  read the rows and their participants and sources (JSON subqueries) for those keys only;
 - search ranks every match (relevance order is exact, as in Timeline), then reads the page;
 - the grouped timeline answers everything Timeline's does in one statement: counts per
   period by the rule of events.periods (an event less precise than a month is counted in
@@ -280,9 +281,10 @@ def event_list(params: dict) -> dict:
     where = f"e.status IN {PUBLIC}"
     if params.get("actor"):
         params["actor_id"] = actor_id(params["actor"])
-        # With a search, the participant ids that share a GIN index with the search vector
-        # (migration 0018): one bitmap scan intersects both conditions.
-        where += INVOLVES_INDEXED if params.get("q") else INVOLVES
+        # The participant ids: with a search, from the GIN index they share with the search
+        # vector (migration 0018: one bitmap scan intersects both conditions); without one,
+        # from the list index that carries them (migration 0020), read in date order.
+        where += INVOLVES_INDEXED
     if params.get("from"):
         where += (
             f" AND e.date_upper >= %(from)s::date"

@@ -15,7 +15,7 @@ from drf_spectacular.drainage import set_override
 from events import dates
 from events.choices import ParticipantRole, Verification
 from events.models import Actor, Event, EventType, Timeline
-from events.search import is_postgresql, search_events
+from events.search import search_events
 
 
 def input_error(message: str) -> ValidationError:
@@ -309,20 +309,17 @@ class EventFilterSet(filters.FilterSet):
         roles = data.get("role") or []
         if not actor_ids and not roles:
             return queryset
-        if data.get("q") and not roles and is_postgresql():
-            # With a search: the participant ids beside the search vector in one GIN index,
-            # so only events matching both are read (docs/benchmarks.md, issue 8). Without
-            # one, the participations' index read in date order is faster.
-            return queryset.with_participants(actor_ids, match_all=data.get("actor_match") == "all")
+        if not roles:
+            # On PostgreSQL the participant ids: beside the search vector in one GIN index
+            # (only events matching both are read) and in the list index (date order).
+            return queryset.involving(actor_ids, match_all=data.get("actor_match") == "all")
         from django.db.models import Exists, OuterRef
 
         from events.models import Participation
 
         def participates(ids):
             sub = Participation.objects.filter(event=OuterRef("pk"), actor_id__in=ids)
-            if roles:
-                sub = sub.filter(role__in=roles)
-            return Exists(sub)
+            return Exists(sub.filter(role__in=roles))
 
         if not actor_ids:  # roles alone: events with anyone in that role
             sub = Participation.objects.filter(event=OuterRef("pk"), role__in=roles)
