@@ -119,7 +119,7 @@ def _relative(url: str | None) -> str | None:
 
 def events_page(request, *, origin: str, snippet_script: str):
     """The page's response: 200 with the selection, or 400 with the form and what to fix."""
-    filterset = EventFilterSet(data=request.GET, queryset=Event.objects.public())
+    filterset = EventFilterSet(data=request.GET, queryset=Event.objects.public(), request=request)
     if not filterset.is_valid():
         return _form_to_fix(request, filterset.errors, origin=origin)
     queryset, ordering = filterset.qs, filterset.ordering_fields

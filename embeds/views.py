@@ -94,7 +94,9 @@ def _filtered(request, base_queryset, *, curated=False) -> tuple[list, bool]:
     By date, or for a curated timeline's own order (`curated`), by the entries' positions
     (the base queryset is then `EventQuerySet.in_timeline`, whose join this reuses).
     """
-    filterset = EventFilterSet(data=filter_data(request.GET), queryset=base_queryset)
+    filterset = EventFilterSet(
+        data=filter_data(request.GET), queryset=base_queryset, request=request
+    )
     if not filterset.is_valid():
         raise FilterError(
             [

@@ -17,11 +17,12 @@ def _clear_cache():
     so none leak (a rolled-back test leaves the change stamp where the next one finds it)."""
     from django.core.cache import caches
 
-    from events import facets
+    from events import facets, filtersets
 
     for cache in caches.all():
         cache.clear()
-    facets.recent.clear()
+    facets.recent.clear()  # keyed by change stamps, which a rolled-back test leaves as found
+    filtersets.resolved_references.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,8 @@ class ConditionalReadMixin:
         # The public stamp the response cache already read for this request, when it did.
         stamp = None if staff else getattr(request._request, "public_stamp", None)
         self._change_stamp = stamp or ChangeStamp.current(staff=staff)
+        if not staff:  # kept for what the view keys on it (events.filtersets' references)
+            request._request.public_stamp = self._change_stamp
         self._validators: Validators = stamp_validators(
             self._change_stamp, self.etag_parts(request), version=self.version_for_etag()
         )

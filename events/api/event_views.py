@@ -113,7 +113,7 @@ def visible_events(request):
 
 def filtered_events(request, events):
     """The filterset applied to `events`; 400 with messages per parameter."""
-    filterset = EventFilterSet(request.query_params, queryset=events)
+    filterset = EventFilterSet(request.query_params, queryset=events, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs, filterset.ordering_fields

@@ -131,3 +131,51 @@ def test_memoised_date_texts_match_the_plain_functions(args):
     for _ in range(2):  # a miss, then a hit
         assert dates.display_range(*args) == dates.display_range.__wrapped__(*args)
         assert dates.edtf(*args) == dates.edtf.__wrapped__(*args)
+
+
+# References resolved once per data version ---------------------------------------------------
+
+
+def _actor_queries(client, path: str) -> tuple[int, object]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return sum('FROM "events_actor"' in query["sql"] for query in queries), response
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/?actor=usa",
+        "/api/v1/timeline/?actor=usa&type=statement",
+        "/embed/timeline/?actor=usa",
+        "/events/?actor=usa",
+    ],
+)
+def test_a_repeated_reference_is_resolved_once_per_data_version(client, settings, events, path):
+    settings.RESPONSE_CACHE = False
+    first, response = _actor_queries(client, path)
+    assert response.status_code == 200 and first >= 1
+    again, response = _actor_queries(client, path)
+    assert response.status_code == 200 and again == first - 1  # the resolving query
+
+
+def test_a_renamed_actor_is_resolved_again(client, settings, events):
+    settings.RESPONSE_CACHE = False
+    assert len(client.get("/api/v1/events/?actor=usa").json()["results"]) == 1
+    usa = Event.objects.get(slug="first").participations.get().actor
+    usa.iso3, usa.slug = "XUS", "former-usa"
+    usa.save()  # moves the public change stamp
+    response = client.get("/api/v1/events/?actor=usa")
+    assert response.status_code == 400, response.content
+    assert "Unknown actor: usa" in response.content.decode()
+    assert len(client.get("/api/v1/events/?actor=xus").json()["results"]) == 1
+
+
+def test_a_curators_request_resolves_every_time(client, settings, events, curator):
+    settings.RESPONSE_CACHE = False
+    client.force_login(curator)
+    first, _ = _actor_queries(client, "/api/v1/events/?actor=usa")
+    again, _ = _actor_queries(client, "/api/v1/events/?actor=usa")
+    assert again == first >= 1
