@@ -431,8 +431,8 @@ def first_rows(
 
     The ORM compiles only the keys: the ids (with the ordering's values) that the filters and
     the ordering choose, `… ORDER BY … LIMIT n`, which the covering indexes answer alone
-    (events_event_list_idx carries date_upper and status beside (date_lower, id); the
-    participations' (actor, event) index answers "involving"). The rows of those keys are read
+    (events_event_list_idx carries date_upper, status and the participant ids beside
+    (date_lower, id), so it answers "involving" too). The rows of those keys are read
     by one statement written once per process (ROWS_OF_KEYS: the keys as a CTE joined back to
     the events, their type and country, and on PostgreSQL each event's participants and
     sources as JSON), through a plain cursor, and built straight from its tuples: no model
@@ -572,8 +572,8 @@ def first_values(queryset: QuerySet, columns, limit: int) -> list[dict]:
 
     The ids are chosen by themselves (`WHERE id IN (SELECT id … ORDER BY … LIMIT n)`), so the
     filters and the ordering are answered from an index alone where one covers them
-    (events_event_list_idx carries date_upper and status beside (date_lower, id); the
-    participations' (actor, event) index answers "involving"), and the events' other
+    (events_event_list_idx carries date_upper, status and the participant ids beside
+    (date_lower, id), so it answers "involving" too), and the events' other
     columns and related sets are read for those n rows only. Without it, a window such as
     2015–2020 read every event of 2014 from the table to find that it ends too early.
     """
