@@ -6,7 +6,7 @@ from one capped batch of rows, filed here under the same periods as the counts.
 """
 
 from events import periods
-from events.api.rows import row_json
+from events.api.rows import rows_json
 from events.facets import ordered_periods
 from events.rows import EventRow
 
@@ -16,6 +16,7 @@ GROUP_BY_CHOICES = periods.GRAINS
 def group_rows(rows: list[EventRow], summary: dict, group_by: str, url_prefix: str) -> list[dict]:
     """Periods in order, each with its count and the listed rows filed under it; `summary`:
     the filtered set's aggregates (`events.facets.aggregates`), whose periods come in order."""
+    shaped = {id(row): data for row, data in zip(rows, rows_json(rows, url_prefix), strict=True)}
     listed = periods.group(rows, group_by)
     counts = summary["counts"]
     ordered = summary["ordered"]
@@ -29,7 +30,7 @@ def group_rows(rows: list[EventRow], summary: dict, group_by: str, url_prefix: s
             "start": start,
             "end": end,
             "count": count,
-            "events": [row_json(row, url_prefix) for row in listed.get(period, ())],
+            "events": [shaped[id(row)] for row in listed.get(period, ())],
         }
         for period, key, start, end, count in ordered
     ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from events import dates
 from events.choices import LinkStatus
+from events.lru import LRUStore
 from events.rows import EventRow
 
 
@@ -102,5 +103,28 @@ def _source_json(source, url_prefix: str) -> dict:
     }
 
 
+# Each row's shape, kept per process by what it is made of: the row's database record (every
+# column, its participants and sources as read; events.rows.EventRow.record) and the URL
+# prefix. A changed event, actor name or source title is a new record, so a kept shape is never
+# stale and nothing needs invalidating (as the embeds' fragments, embeds.fragments). Shaping 500
+# rows cost ~2.7 ms; finding them, ~0.5 ms. The shapes are shared: nothing may change them.
+# About 2 KB a row: at most ~20 MB per process.
+shaped_rows = LRUStore(max_entries=10_000)
+
+
 def rows_json(rows: list[EventRow], url_prefix: str) -> list[dict]:
-    return [row_json(row, url_prefix) for row in rows]
+    """`row_json` of each row, the shapes already made taken from `shaped_rows`; rows without a
+    record (several queries built them: SQLite) are shaped every time."""
+    keys = [(url_prefix, row.record) if row.record else None for row in rows]
+    found = shaped_rows.get_many([key for key in keys if key is not None])
+    shaped, made = [], {}
+    for row, key in zip(rows, keys, strict=True):
+        data = found.get(key) if key is not None else None
+        if data is None:
+            data = row_json(row, url_prefix)
+            if key is not None:
+                made[key] = data
+        shaped.append(data)
+    if made:
+        shaped_rows.set_many(made)
+    return shaped

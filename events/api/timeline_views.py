@@ -12,7 +12,7 @@ from events.api.caching import VersionedWriteMixin
 from events.api.openapi import WRITE_ERRORS, crud_schema, error_responses, shape
 from events.api.resources import ResourceViewSet
 from events.api.review_views import ReviewedWriteMixin
-from events.api.rows import event_url_prefix, row_json
+from events.api.rows import event_url_prefix, rows_json
 from events.api.shapes import TimelineDetail, TimelineEntry, TimelineRow
 from events.api.timeline_serializers import TimelineWriteSerializer
 from events.api.writing import can_see_unpublished
@@ -76,14 +76,15 @@ def _entries(timeline: Timeline, request) -> tuple[list[TimelineEntry], bool]:
         extra = ()
     listed = rows.first_rows(events, MAX_ENTRIES + 1, extra=extra, posts=False)
     truncated = len(listed) > MAX_ENTRIES
-    prefix = event_url_prefix(request)
+    listed = listed[:MAX_ENTRIES]
+    shaped = rows_json(listed, event_url_prefix(request))
     return [
         {
             "position": row.extra.get("entry_position", index),
             "caption": row.extra.get("entry_caption", ""),
-            "event": row_json(row, prefix),
+            "event": data,
         }
-        for index, row in enumerate(listed[:MAX_ENTRIES])
+        for index, (row, data) in enumerate(zip(listed, shaped, strict=True))
     ], truncated
 
 

@@ -206,3 +206,28 @@ def test_the_api_does_not_read_posts_and_the_embed_shows_them(client, minister_e
     assert not [query for query in queries if "events_role" in query["sql"]]
     html = client.get("/embed/timeline/").content.decode()
     assert '<span class="post">(Foreign Minister, Genovia)</span>' in html
+
+
+# The API's shapes of rows, kept by what they are made of ------------------------------------
+
+
+def test_shapes_are_the_rows_json_and_made_again_for_a_changed_row(client, hosted):
+    from events.api.rows import row_json, rows_json, shaped_rows
+
+    prefix = "http://testserver/api/v1/events/"
+    queryset = Event.objects.public().order_by("date_lower", "id")
+    (row,) = rows.first_rows(queryset, 10, posts=False)
+    (first,) = rows_json([row], prefix)
+    assert first == row_json(row, prefix)
+    (again,) = rows_json(rows.first_rows(queryset, 10, posts=False), prefix)
+    if connection.vendor == "postgresql":  # one statement: the row has its record
+        assert again is first
+    host = hosted.participations.first().actor
+    host.name = "Genovia, the Kingdom"
+    host.save()  # the event is not saved: its participants' JSON changes, so its record does
+    (renamed,) = rows_json(rows.first_rows(queryset, 10, posts=False), prefix)
+    assert renamed is not first
+    assert renamed["actors"][0]["name"] == "Genovia, the Kingdom"
+    shaped_rows.clear()
+    listed = client.get("/api/v1/events/").json()["results"]
+    assert listed[0]["actors"][0]["name"] == "Genovia, the Kingdom"
