@@ -108,8 +108,9 @@ def _source_json(source, url_prefix: str) -> dict:
 # prefix. A changed event, actor name or source title is a new record, so a kept shape is never
 # stale and nothing needs invalidating (as the embeds' fragments, embeds.fragments). Shaping 500
 # rows cost ~2.7 ms; finding them, ~0.5 ms. The shapes are shared: nothing may change them.
-# About 2 KB a row: at most ~20 MB per process.
-shaped_rows = LRUStore(max_entries=10_000)
+# About 3.6 KB an entry (the shape and the record in its key; tracemalloc over the 500-row
+# benchmark page): at most ~18 MB per process, ten pages of 500.
+shaped_rows = LRUStore(max_entries=5_000)
 
 
 def rows_json(rows: list[EventRow], url_prefix: str) -> list[dict]:
