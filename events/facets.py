@@ -39,7 +39,10 @@ def aggregates(queryset, group_by: str, cache_key: str) -> dict:
     # the results of the releases before.
     digest = hashlib.blake2b(cache_key.encode(), digest_size=16).hexdigest()
     key = f"timeline-aggregates:ordered:{digest}"
-    found = recent.get(key) or cache.get(key)
+    found = recent.get(key)
+    if found is not None:
+        return found
+    found = cache.get(key)  # another process's, or this one's before `recent` dropped it
     if found is not None:
         recent.set(key, found)
         return found
