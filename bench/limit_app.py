@@ -16,7 +16,9 @@ make (any of their indexes), documented with its plan in docs/benchmarks.md ("Th
   (date_lower, id), so an actor's page is walked in date order from that index alone; with a
   search, the participant ids are read from the GIN index beside the search vector), then
   read the rows and their participants and sources (JSON subqueries) for those keys only;
-- search ranks every match (relevance order is exact, as in Timeline), then reads the page;
+- search reads in date order, as Timeline's does by default: the list index walked and each
+  event's text checked, or with other filters the text as a semi-join on the primary key;
+  `ordering=relevance` ranks every match (exact, as in Timeline), then reads the page;
 - the grouped timeline answers everything Timeline's does in one statement: counts per
   period by the rule of events.periods (an event less precise than a month is counted in
   its year, never in January), the range, the type and actor facets, and the first 500 rows;
@@ -66,6 +68,7 @@ INVOLVES = (
 )
 INVOLVES_INDEXED = " AND e.participant_ids @> ARRAY[%(actor_id)s]::bigint[]"
 TSQUERY = "(websearch_to_tsquery('english', %(q)s) || websearch_to_tsquery('simple', %(q)s))"
+MATCHES = f"s.search_vector @@ {TSQUERY}"
 # The longest span any event has (one probe of events_event_span_idx): a window's lower bound
 # on date_lower, so the date-ordered index scan starts near the window.
 LONGEST_SPAN = "(SELECT coalesce(max(date_upper - date_lower), 0) FROM events_event)"
@@ -300,9 +303,9 @@ def event_list(params: dict) -> dict:
     if params.get("after_date"):
         where += " AND (e.date_lower, e.id) > (%(after_date)s::date, %(after_id)s::bigint)"
     params["limit"] = min(int(params.get("limit") or 100), PAGE_LIMIT)
-    if params.get("q"):
-        # Relevance first: every match is ranked (the GIN index finds them, the rank needs
-        # each one's vector from the table), as Timeline ranks them.
+    if params.get("q") and params.get("ordering") == "relevance":
+        # Ranked: every match is ranked (the GIN index finds them, the rank needs each one's
+        # vector from the table), as Timeline ranks them.
         keys = (
             f"SELECT e.id, e.date_lower, ts_rank(e.search_vector, {TSQUERY}) AS rank "
             f"FROM events_event e WHERE {where} AND e.search_vector @@ {TSQUERY} "
@@ -310,6 +313,17 @@ def event_list(params: dict) -> dict:
         )
         order = "k.rank DESC, k.date_lower, k.id"
     else:
+        if params.get("q") and where != f"e.status IN {PUBLIC}":
+            # Date order, narrowed by other filters: the list index drops the other events on
+            # its own tuples, and only those left are read for their text (a semi-join on
+            # the primary key), as Timeline does (events.search).
+            where += (
+                f" AND e.id IN (SELECT s.id FROM events_event s WHERE s.search_vector @@ {TSQUERY})"
+            )
+        elif params.get("q"):
+            # Date order: the list index walked, each event's text checked until the page is
+            # full.
+            where += f" AND e.search_vector @@ {TSQUERY}"
         keys = (
             f"SELECT e.id, e.date_lower FROM events_event e WHERE {where} "
             "ORDER BY e.date_lower, e.id LIMIT %(limit)s"

@@ -22,7 +22,7 @@ from embeds.fragments import attach_fragments
 from embeds.share import share_meta
 from events.api.pagination import KeysetPagination
 from events.facets import aggregate_key, aggregates
-from events.filtersets import EventFilterSet
+from events.filtersets import EventFilterSet, ordering_name
 from events.models import Actor, ChangeStamp, Event, EventType
 
 # About 1.5 KB an entry: twenty keep the page well under 50 KB with its form and facets.
@@ -142,7 +142,7 @@ def events_page(request, *, origin: str, snippet_script: str):
     slugs = [actor["slug"] for actor in selected]
     filters = [(key, value) for key, value in params if key != "ordering"]
     embed_query = urlencode(filters)
-    current_order = data.get("ordering") or ("relevance" if data.get("q") else "date")
+    current_order = ordering_name(data)
     context = {
         "events": rows,
         "periods": group_events(rows) if by_date else [],
@@ -215,7 +215,7 @@ def _form_to_fix(request, errors, *, origin: str):
         for message in fields.get(name, [])
     ] + [{"field": "", "message": message} for message in others]
     text = request.GET.get("q", "").strip()
-    ordering = request.GET.get("ordering") or ("relevance" if text else "date")
+    ordering = request.GET.get("ordering") or "date"
     context = {
         **_form_context(request, ordering, has_text=bool(text)),
         "errors": fields,

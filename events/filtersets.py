@@ -173,9 +173,19 @@ ORDERINGS = {
     "-date": ("-date_lower", "-id"),
     "-importance": ("-importance", "date_lower", "id"),
     "-updated": ("-updated_at", "-id"),
-    # Best matches of `q` first (see events.search; the default when `q` is given).
+    # Best matches of `q` first (see events.search). Asked for: a search reads in date order
+    # like the rest of a timeline, and ranking costs in proportion to the number of matches.
     "relevance": ("-search_rank", "date_lower", "id"),
 }
+
+
+def ordering_name(data: dict) -> str:
+    """The ordering a request's cleaned filters ask for: `date` unless another is given."""
+    return data.get("ordering") or "date"
+
+
+# Filters that leave a search fewer events to check than the public list (events.search).
+NARROWING = ("actor", "role", "type", "from", "to", "country", "timeline")
 
 
 class EventFilterForm(forms.Form):
@@ -256,8 +266,8 @@ class EventFilterSet(filters.FilterSet):
         choices=[(key, key) for key in ORDERINGS],
         method="_noop",
         empty_label=None,
-        help_text="date (default), -date, -importance, -updated, or relevance "
-        "(the default with `q`: best matches first).",
+        help_text="date (default, searches included), -date, -importance, -updated, or "
+        "relevance (with `q`: best matches first).",
     )
 
     class Meta:
@@ -319,7 +329,7 @@ class EventFilterSet(filters.FilterSet):
     @property
     def ordering_fields(self) -> tuple[str, ...]:
         data = self.form.cleaned_data
-        return ORDERINGS[data.get("ordering") or ("relevance" if data.get("q") else "date")]
+        return ORDERINGS[ordering_name(data)]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)  # plain field filters (verification, …)
@@ -337,7 +347,9 @@ class EventFilterSet(filters.FilterSet):
         if data.get("timeline"):
             queryset = queryset.in_timeline(data["timeline"])
         if data.get("q"):
-            queryset = search_events(queryset, data["q"])
+            narrowed = any(data.get(name) for name in NARROWING)
+            ranked = ordering_name(data) == "relevance"
+            queryset = search_events(queryset, data["q"], ranked=ranked, narrowed=narrowed)
         return queryset.order_by(*self.ordering_fields)
 
     def _filter_actors(self, queryset, data):

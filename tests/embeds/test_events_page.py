@@ -200,3 +200,16 @@ def test_an_unknown_type_says_so_next_to_the_menu(client, world):
     response = client.get("/events/", {"type": "coup"})
     assert response.status_code == 400
     assert field_error(response.content.decode(), "type").startswith("Unknown event type: coup.")
+
+
+def test_a_search_reads_in_date_order_and_offers_best_match(client, world):
+    PublishedEventFactory(
+        slug="riyadh-later", title="Riyadh follow-up", start_date=dt.date(2025, 6, 1)
+    )
+    html = client.get("/events/?q=riyadh").content.decode()
+    assert titles(html) == ["Talks in Riyadh", "Riyadh follow-up"]
+    assert '<option value="date" selected>Oldest first</option>' in html
+    assert '<option value="relevance">Best match</option>' in html
+    html = client.get("/events/?q=riyadh&ordering=-date").content.decode()
+    assert titles(html) == ["Riyadh follow-up", "Talks in Riyadh"]
+    assert "Best match" not in client.get("/events/").content.decode()  # no text, no ranking

@@ -137,7 +137,7 @@ def test_rows_of_keys_are_the_orms_rows_in_the_same_order(varied, ordering):
 def test_rows_of_keys_carry_an_annotations_value_and_order_by_it(varied):
     from events.search import search_events
 
-    queryset = search_events(Event.objects.public(), "sanctions").order_by(
+    queryset = search_events(Event.objects.public(), "sanctions", ranked=True).order_by(
         "-search_rank", "date_lower", "id"
     )
     keys = ("search_rank", "date_lower", "id")
@@ -231,3 +231,13 @@ def test_shapes_are_the_rows_json_and_made_again_for_a_changed_row(client, hoste
     shaped_rows.clear()
     listed = client.get("/api/v1/events/").json()["results"]
     assert listed[0]["actors"][0]["name"] == "Genovia, the Kingdom"
+
+
+def test_an_unranked_search_carries_a_rank_of_zero_as_a_float(varied):
+    from events.search import search_events
+
+    queryset = search_events(Event.objects.public(), "sanctions").order_by("date_lower", "id")
+    fast = rows.first_rows(queryset, 10, extra=("search_rank", "date_lower", "id"))
+    assert len(fast) == 4
+    assert [row.extra["search_rank"] for row in fast] == [0.0] * 4
+    assert all(isinstance(row.extra["search_rank"], float) for row in fast)

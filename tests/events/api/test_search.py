@@ -1,4 +1,5 @@
-"""`q`: ranked full-text search, tolerant of misspelt names, on PostgreSQL; plain on SQLite."""
+"""`q`: full-text search in date order or ranked, tolerant of misspelt names, on PostgreSQL;
+plain on SQLite."""
 
 import datetime as dt
 
@@ -91,12 +92,49 @@ def test_sqlite_falls_back_to_matching_every_word(client, zelensky_events):
     assert slugs(client, q="Zelenski") == []  # no fuzzy matching without PostgreSQL
 
 
+def test_a_search_reads_in_date_order_unless_relevance_is_asked(client, zelensky_events):
+    PublishedEventFactory(
+        slug="minerals-first",
+        title="A port reopens",
+        summary="Shipping of minerals resumed.",
+        start_date=dt.date(2025, 1, 5),
+    )
+    assert slugs(client, q="minerals") == ["minerals-first", "minerals", "mention"]
+    assert slugs(client, q="minerals", ordering="-date") == [
+        "mention",
+        "minerals",
+        "minerals-first",
+    ]
+
+
 @postgres_only
 def test_postgresql_ranks_title_matches_above_summary_mentions(client, zelensky_events):
-    assert slugs(client, q="Oval Office") == ["oval-office", "mention"]
-    assert slugs(client, q="minerals") == ["minerals", "mention"]
-    # an explicit ordering still wins over relevance
-    assert slugs(client, q="minerals", ordering="-date") == ["mention", "minerals"]
+    assert slugs(client, q="Oval Office", ordering="relevance") == ["oval-office", "mention"]
+    PublishedEventFactory(
+        slug="minerals-first",
+        title="A port reopens",
+        summary="Shipping of minerals resumed.",
+        start_date=dt.date(2025, 1, 5),
+    )
+    # the title match first, then the two summary mentions by date
+    assert slugs(client, q="minerals", ordering="relevance") == [
+        "minerals",
+        "minerals-first",
+        "mention",
+    ]
+
+
+@postgres_only
+def test_postgresql_narrowed_searches_find_what_the_plain_filter_finds(client, zelensky_events):
+    """With an actor, a type or a period the text is a semi-join (events.search): the same
+    events, in the same order, as the direct filter and as the ranked search."""
+    assert slugs(client, q="Oval Office", to="2025-03") == ["oval-office", "mention"]
+    assert slugs(client, q="meeting", actor="zelenskyy") == ["oval-office"]
+    assert slugs(client, q="meeting", actor="zelenskyy", ordering="relevance") == ["oval-office"]
+    assert slugs(client, q="meeting", ordering="-date", **{"from": "2025-02"}) == [
+        "mention",
+        "oval-office",
+    ]
 
 
 @postgres_only
@@ -159,11 +197,12 @@ def test_postgresql_relevance_pages_through_unequal_ranks(client, zelensky_event
         slug="minerals-minerals",
         title="Minerals, minerals and more minerals",
         summary="Minerals again.",
-        start_date=dt.date(2025, 1, 1),
+        start_date=dt.date(2025, 3, 10),
     )
-    expected = slugs(client, q="minerals")
+    expected = slugs(client, q="minerals", ordering="relevance")
+    assert expected[0] == "minerals-minerals"  # the best, although the latest
     assert len(expected) == 3
-    seen, url = [], f"{URL}?q=minerals&page_size=1"
+    seen, url = [], f"{URL}?q=minerals&ordering=relevance&page_size=1"
     while url:
         page = client.get(url).json()
         seen += [row["slug"] for row in page["results"]]
