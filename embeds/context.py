@@ -42,11 +42,6 @@ def curated_sections(rows: list[EventRow], captions: dict[int, str]) -> list[tup
     return sections
 
 
-def entry_captions(timeline) -> dict[int, str]:
-    """A curated timeline's captions by event id (“Sign 1: …”), in one query."""
-    return dict(timeline.entries.exclude(caption="").values_list("event_id", "caption"))
-
-
 def group_events(rows, grouping: str = "month") -> list[tuple[Period, list]]:
     """(period, rows) in time order; within one, rows keep the order they came in (by date)."""
     return list(periods.group(rows, grouping).items())

@@ -99,18 +99,21 @@ def attach_fragments(
 
 def axis_html(rows: list[EventRow], *, cached: bool = True) -> str:
     """The time axis's SVG above the entries, or "" where it would tell nothing (embeds.svg).
-    It depends only on the entries' slugs, titles and dates, so it is cached under them.
+    It depends only on the entries' slugs, titles and dates, so it is cached under them (as
+    stored: the displayed dates are derived from them, and written only on a miss).
     `cached=False`: a staff preview's, neither read from nor stored in the cache."""
-    events = [axis_event(row) for row in rows]
-    if not shows_axis(events):
-        return ""
     template = get_template(AXIS_TEMPLATE).template
-    key = ("axis", _digest(template.source), tuple(events))  # AxisEvent is frozen: hashable
-    html = fragment_cache.get(key) if cached else None
-    if html is None:
-        html = template.render(Context({"axis": time_axis(events)}))
-        if cached:
-            fragment_cache.set(key, html)
+    key = None
+    if cached:
+        dated = tuple([(row.slug, row.title, *row.date_fields) for row in rows])
+        key = ("axis", _digest(template.source), dated)
+        html = fragment_cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # rendered with autoescaping by the template below
+    events = [axis_event(row) for row in rows]
+    html = template.render(Context({"axis": time_axis(events)})) if shows_axis(events) else ""
+    if key is not None:
+        fragment_cache.set(key, html)
     return mark_safe(html)  # rendered with autoescaping by the template above
 
 

@@ -21,13 +21,7 @@ from django.views.decorators.http import require_safe
 
 from embeds.browse import events_page
 from embeds.caching import cached_public, private_preview
-from embeds.context import (
-    chips,
-    curated_sections,
-    entry_captions,
-    group_events,
-    prepare_rows,
-)
+from embeds.context import chips, curated_sections, group_events, prepare_rows
 from embeds.fragments import attach_fragments, axis_html, render_spliced
 from embeds.options import EmbedOptions, OptionError, filter_data
 from embeds.security import embeddable
@@ -60,6 +54,7 @@ from events.preview import (
     visible_event_or_404,
     visible_timeline_or_404,
 )
+from events.published_timelines import entry_captions, published_timeline
 from events.querysets import reference_keys
 from events.rows import DOUBTFUL, event_rows
 
@@ -152,6 +147,15 @@ def _timeline_context(
         "max_events": MAX_EVENTS,
         "origin": origin,
     }
+
+
+def _version(request, visible: Visible | None) -> str | None:
+    """The public data's version to key per-process stores on, or None for a staff preview
+    (whose data is not all public) or a request that did not read it."""
+    if visible is not None and visible.preview:
+        return None
+    stamp = getattr(request, "public_stamp", None)
+    return stamp.token if stamp is not None else None
 
 
 def _in_curated_order(timeline: Timeline, options: EmbedOptions) -> bool:
@@ -258,7 +262,7 @@ def _timeline_page(request, slug, proposal: Proposal | None):
         events,
         truncated,
         options,
-        entry_captions(timeline),
+        entry_captions(timeline, _version(request, visible)),
         curated=curated,
         visible=visible,
     )
@@ -482,7 +486,7 @@ def _render_embed(request, title, base_queryset, *, page_url, timeline=None, vis
         events, truncated = _filtered(request, base_queryset, curated=curated)
     except (OptionError, FilterError) as exc:
         return _embed_error(request, exc)
-    captions = entry_captions(timeline) if timeline is not None else None
+    captions = entry_captions(timeline, _version(request, visible)) if timeline else None
     return _embed(
         request, title, events, truncated, options, page_url, captions, curated, visible=visible
     )
@@ -519,7 +523,8 @@ def _embed_missing(request):
 @embeddable
 @cached_public
 def embed_timeline(request, slug):
-    timeline = Timeline.objects.published().filter(slug=slug).first()
+    # Kept per process under the public stamp (cached_public set it): events.published_timelines.
+    timeline = published_timeline(slug, request.public_stamp.token)
     if timeline is None:
         return _embed_missing(request)
     return _render_embed(

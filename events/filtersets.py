@@ -15,7 +15,8 @@ from drf_spectacular.drainage import set_override
 from events import dates
 from events.choices import ParticipantRole, Verification
 from events.lru import LRUStore
-from events.models import Actor, Event, EventType, Timeline
+from events.models import Actor, Event, EventType
+from events.published_timelines import published_timeline
 from events.search import search_events
 
 
@@ -191,6 +192,9 @@ NARROWING = ("actor", "role", "type", "from", "to", "country", "timeline")
 class EventFilterForm(forms.Form):
     """Checks that need several parameters at once."""
 
+    # The public data's version (EventFilterSet.form), for the lookups kept per process.
+    version: str | None = None
+
     def clean(self):
         data = super().clean()
         reversed_period = dates.reversed_period(
@@ -205,7 +209,7 @@ class EventFilterForm(forms.Form):
             self.add_error("ordering", "Ordering by relevance needs a search text in `q`.")
         slug = data.get("timeline")
         if slug:
-            timeline = Timeline.objects.published().filter(slug=slug).first()
+            timeline = published_timeline(slug, self.version)
             if timeline is None:
                 self.add_error("timeline", input_error(f"Unknown timeline: {slug}."))
             else:
@@ -299,6 +303,7 @@ class EventFilterSet(filters.FilterSet):
             form = super().form
             stamp = getattr(self.request, "public_stamp", None)
             if stamp is not None:
+                form.version = stamp.token
                 for field in form.fields.values():
                     if isinstance(field, ReferenceListField):
                         field.version = stamp.token
