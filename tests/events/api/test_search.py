@@ -92,13 +92,18 @@ def test_sqlite_falls_back_to_matching_every_word(client, zelensky_events):
     assert slugs(client, q="Zelenski") == []  # no fuzzy matching without PostgreSQL
 
 
-def test_a_search_reads_in_date_order_unless_relevance_is_asked(client, zelensky_events):
+@pytest.fixture
+def minerals_first(zelensky_events):
+    """A summary mention of minerals earlier than every other."""
     PublishedEventFactory(
         slug="minerals-first",
         title="A port reopens",
         summary="Shipping of minerals resumed.",
         start_date=dt.date(2025, 1, 5),
     )
+
+
+def test_a_search_reads_in_date_order_unless_relevance_is_asked(client, minerals_first):
     assert slugs(client, q="minerals") == ["minerals-first", "minerals", "mention"]
     assert slugs(client, q="minerals", ordering="-date") == [
         "mention",
@@ -108,14 +113,8 @@ def test_a_search_reads_in_date_order_unless_relevance_is_asked(client, zelensky
 
 
 @postgres_only
-def test_postgresql_ranks_title_matches_above_summary_mentions(client, zelensky_events):
+def test_postgresql_ranks_title_matches_above_summary_mentions(client, minerals_first):
     assert slugs(client, q="Oval Office", ordering="relevance") == ["oval-office", "mention"]
-    PublishedEventFactory(
-        slug="minerals-first",
-        title="A port reopens",
-        summary="Shipping of minerals resumed.",
-        start_date=dt.date(2025, 1, 5),
-    )
     # the title match first, then the two summary mentions by date
     assert slugs(client, q="minerals", ordering="relevance") == [
         "minerals",
