@@ -336,6 +336,11 @@ class EventFilterSet(filters.FilterSet):
         data = self.form.cleaned_data
         return ORDERINGS[ordering_name(data)]
 
+    def _version(self) -> str | None:
+        """The public data's version when the request reads public data only (anonymous:
+        `request.public_stamp`), for the lookups kept per process; else None."""
+        return self.form.version
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)  # plain field filters (verification, …)
         data = self.form.cleaned_data
@@ -354,7 +359,9 @@ class EventFilterSet(filters.FilterSet):
         if data.get("q"):
             narrowed = any(data.get(name) for name in NARROWING)
             ranked = ordering_name(data) == "relevance"
-            queryset = search_events(queryset, data["q"], ranked=ranked, narrowed=narrowed)
+            queryset = search_events(
+                queryset, data["q"], ranked=ranked, narrowed=narrowed, version=self._version()
+            )
         return queryset.order_by(*self.ordering_fields)
 
     def _filter_actors(self, queryset, data):

@@ -49,6 +49,7 @@ from django.db.models import Expression, F, FloatField, Q, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Cast
 
+from events.lru import LRUStore
 from events.querysets import EventQuerySet
 
 # The rank of a search not ordered by relevance: not computed (every match's vector read).
@@ -79,18 +80,25 @@ class StoredSearchVector(Expression):
 
 
 def search_events(
-    queryset: EventQuerySet, text: str, *, ranked: bool = False, narrowed: bool = False
+    queryset: EventQuerySet,
+    text: str,
+    *,
+    ranked: bool = False,
+    narrowed: bool = False,
+    version: str | None = None,
 ) -> EventQuerySet:
     """Filter events matching the text and annotate `search_rank` (higher is better).
 
     `ranked`: the caller orders by `search_rank`. `narrowed`: other filters than the status
     select the events (an actor, a type, a period…); see the module's docstring for both.
+    `version`: the public data's version (the change stamp's token) when the events are the
+    public ones, under which the existence check is kept (`matched`).
     """
     text = text.strip()
     if not text:
         return queryset
     if is_postgresql():
-        return _search_postgresql(queryset, text, ranked=ranked, narrowed=narrowed)
+        return _search_postgresql(queryset, text, ranked=ranked, narrowed=narrowed, version=version)
     condition = Q()
     for word in text.split():
         condition &= (
@@ -100,7 +108,7 @@ def search_events(
 
 
 def _search_postgresql(
-    queryset: EventQuerySet, text: str, *, ranked: bool, narrowed: bool
+    queryset: EventQuerySet, text: str, *, ranked: bool, narrowed: bool, version: str | None
 ) -> EventQuerySet:
     # English stems titles and summaries; names are indexed unstemmed ('simple'), and the
     # English stemmer would turn "Zelenskyy" into "zelenskyi": query both ways.
@@ -114,7 +122,7 @@ def _search_postgresql(
     else:
         full_text = queryset.alias(search_vector=StoredSearchVector()).filter(search_vector=query)
         rank = _exact(SearchRank(F("search_vector"), query)) if ranked else UNRANKED
-    if _any_row(full_text):
+    if _any_row(full_text, version):
         return full_text.annotate(search_rank=rank)
     # Nothing in full text: perhaps a misspelt name. `%>` (not a similarity expression) so
     # the trigram GIN index on search_actors finds the candidates.
@@ -123,7 +131,13 @@ def _search_postgresql(
     )
 
 
-def _any_row(queryset: EventQuerySet) -> bool:
+# Whether a search's full text matched anything, by (data version, statement): each page of
+# a search's results (cursors), each of its formats and the embed of the same selection ask
+# the same question until public data changes. Small: a key is one statement's text.
+matched = LRUStore(max_entries=2_000)
+
+
+def _any_row(queryset: EventQuerySet, version: str | None = None) -> bool:
     """Whether the full-text search finds anything, in well under a millisecond.
 
     The keys of a page in date order (LIMIT 101), materialised, and only their first read:
@@ -133,13 +147,22 @@ def _any_row(queryset: EventQuerySet) -> bool:
     page: planned for one row, an unknown word is guessed to match ~0.2 % of rows, and the
     walk looks through the whole table for a match it never finds (3.7 s at 1,000,000
     events). Nor a materialised CTE of every match (what this was): the GIN index gathers
-    all 73,000 first (16–22 ms).
+    all 73,000 first (16–22 ms). With a `version`, kept in `matched`.
     """
     keys = queryset.order_by("date_lower", "id").values("pk")[:101]
     sql, params = keys.query.get_compiler(queryset.db).as_sql()
+    # repr: the parameters hold lists (actor ids) and dates, all with exact reprs.
+    key = (version, sql, repr(params)) if version is not None else None
+    if key is not None:
+        found = matched.get(key)
+        if found is not None:
+            return found
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"WITH m AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM m)", params)
-        return cursor.fetchone()[0]
+        found = cursor.fetchone()[0]
+    if key is not None:
+        matched.set(key, found)
+    return found
 
 
 def _exact(rank: Expression) -> Cast:

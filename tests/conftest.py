@@ -17,13 +17,14 @@ def _clear_cache():
     so none leak (a rolled-back test leaves the change stamp where the next one finds it)."""
     from django.core.cache import caches
 
-    from events import facets, filtersets, published_timelines
+    from events import facets, filtersets, published_timelines, search
 
     for cache in caches.all():
         cache.clear()
     facets.recent.clear()  # keyed by change stamps, which a rolled-back test leaves as found
     filtersets.resolved_references.clear()
     published_timelines.recent.clear()
+    search.matched.clear()
 
 
 @pytest.fixture(autouse=True)

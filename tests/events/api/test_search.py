@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Actor
 from tests.factories import ParticipationFactory, PersonFactory, PublishedEventFactory
@@ -207,3 +208,28 @@ def test_postgresql_relevance_pages_through_unequal_ranks(client, zelensky_event
         seen += [row["slug"] for row in page["results"]]
         url = page["next"]
     assert seen == expected
+
+
+@postgres_only
+def test_postgresql_the_existence_check_is_kept_per_data_version(client, zelensky_events, settings):
+    """Asked once per public data version (events.search.matched): a second page does not
+    ask again, and a published event that matches in full text is found at once."""
+    settings.RESPONSE_CACHE = False
+
+    def checks(queries) -> int:
+        return sum("SELECT EXISTS (SELECT 1 FROM m)" in q["sql"] for q in queries)
+
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(URL, {"q": "Zelenski", "page_size": 1}).json()
+    assert [row["slug"] for row in page["results"]] == ["oval-office"]  # by name
+    assert checks(first) == 1
+    with CaptureQueriesContext(connection) as again:
+        client.get(URL, {"q": "Zelenski", "page_size": 1})
+    assert checks(again) == 0
+    PublishedEventFactory(
+        slug="spelt-so",
+        title="Profile of the president",
+        summary="Spelt Zelenski in this source.",
+        start_date=dt.date(2025, 3, 5),
+    )
+    assert slugs(client, q="Zelenski") == ["spelt-so"]  # full text now: the stamp moved
