@@ -217,7 +217,25 @@ class EventFilterForm(forms.Form):
         return data
 
 
-class EventFilterSet(filters.FilterSet):
+class PublicVersionMixin:
+    """A filterset whose form and reference fields get the request's public data version
+    (`request.public_stamp`, read by the freshness checks before any view; anonymous reads
+    only), under which lookups are kept per process (resolved references, a timeline)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            stamp = getattr(self.request, "public_stamp", None)
+            if stamp is not None:
+                form.version = stamp.token
+                for field in form.fields.values():
+                    if isinstance(field, ReferenceListField):
+                        field.version = stamp.token
+        return self._form
+
+
+class EventFilterSet(PublicVersionMixin, filters.FilterSet):
     actor = ReferenceListFilter(
         resolve=resolve_actors,
         noun="actor",
@@ -294,20 +312,6 @@ class EventFilterSet(filters.FilterSet):
         self.filters = {
             name: _bound_copy(f, self, queryset.model) for name, f in self.base_filters.items()
         }
-
-    @property
-    def form(self):
-        """As django-filter's; the reference fields also get the request's public data
-        version (`request.public_stamp`, read by the freshness checks before any view)."""
-        if not hasattr(self, "_form"):
-            form = super().form
-            stamp = getattr(self.request, "public_stamp", None)
-            if stamp is not None:
-                form.version = stamp.token
-                for field in form.fields.values():
-                    if isinstance(field, ReferenceListField):
-                        field.version = stamp.token
-        return self._form
 
     def get_form_class(self):
         # The form class depends only on the (class-level) filters: build it once per class.

@@ -12,6 +12,7 @@ from events.choices import ActorKind, SourceKind, VoteOption
 from events.filtersets import (
     DocumentedFilter,
     MultipleChoiceFilter,
+    PublicVersionMixin,
     ReferenceListField,
     resolve_actors,
 )
@@ -35,7 +36,7 @@ class ActorReferenceFilter(DocumentedFilter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
-class ActorFilterSet(filters.FilterSet):
+class ActorFilterSet(PublicVersionMixin, filters.FilterSet):
     kind = MultipleChoiceFilter(
         choices=ActorKind.choices, help_text="Kind of actor; repeatable (kind=state&kind=organ)."
     )
@@ -61,7 +62,7 @@ class ActorFilterSet(filters.FilterSet):
         return queryset.search(value)
 
 
-class SourceFilterSet(filters.FilterSet):
+class SourceFilterSet(PublicVersionMixin, filters.FilterSet):
     kind = MultipleChoiceFilter(choices=SourceKind.choices, help_text="Kind of source; repeatable.")
     publisher = filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Text in the publisher's name."
@@ -101,7 +102,7 @@ class VoteFilterForm(forms.Form):
         return data
 
 
-class VoteFilterSet(filters.FilterSet):
+class VoteFilterSet(PublicVersionMixin, filters.FilterSet):
     body = ActorReferenceFilter(
         field_name="body", help_text="The voting body's slug (e.g. un-general-assembly)."
     )

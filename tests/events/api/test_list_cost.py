@@ -151,6 +151,7 @@ def _actor_queries(client, path: str) -> tuple[int, object]:
         "/api/v1/timeline/?actor=usa&type=statement",
         "/embed/timeline/?actor=usa",
         "/events/?actor=usa",
+        "/api/v1/votes/?actor=usa",
     ],
 )
 def test_a_repeated_reference_is_resolved_once_per_data_version(client, settings, events, path):
