@@ -217,10 +217,43 @@ class EventFilterForm(forms.Form):
         return data
 
 
-class PublicVersionMixin:
-    """A filterset whose form and reference fields get the request's public data version
-    (`request.public_stamp`, read by the freshness checks before any view; anonymous reads
-    only), under which lookups are kept per process (resolved references, a timeline)."""
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, cheaper per request, and aware of the public data's version.
+
+    Cheaper: each filter is a shallow copy of the class's, and the form class is built once
+    per class with fields copied shallowly per form (a deep copy of every filter and field was
+    most of a request's filterset cost). Version: the form and its reference fields get the
+    request's public data version (`request.public_stamp`, read by the freshness checks before
+    any view; anonymous reads only), under which lookups are kept per process (resolved
+    references, a timeline, a search's existence check). Every filterset of the app uses it.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # As django-filter's, but each filter is a shallow copy of the class's rather than a deep
+        # copy of them all (most of a request's filterset cost): a filter's per-instance state
+        # is only `model` and `parent` (and the lazily built field and label), and the
+        # `FilterMethod` of a `method=` filter is rebound to the copy so it finds this parent.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {
+            name: _bound_copy(f, self, queryset.model) for name, f in self.base_filters.items()
+        }
+
+    def get_form_class(self):
+        # The form class depends only on the (class-level) filters: build it once per class.
+        # Each form still gets its own copies of the fields (see _FieldsCopiedPerForm). Two
+        # threads that race here build equivalent classes; either may win.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class.base_fields = _FieldsCopiedPerForm(form_class.base_fields)
+            type(self)._form_class = form_class
+        return form_class
 
     @property
     def form(self):
@@ -235,7 +268,7 @@ class PublicVersionMixin:
         return self._form
 
 
-class EventFilterSet(PublicVersionMixin, filters.FilterSet):
+class EventFilterSet(FilterSet):
     actor = ReferenceListFilter(
         resolve=resolve_actors,
         noun="actor",
@@ -296,33 +329,6 @@ class EventFilterSet(PublicVersionMixin, filters.FilterSet):
         model = Event
         form = EventFilterForm
         fields: list[str] = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        # As django-filter's, but each filter is a shallow copy of the class's rather than a deep
-        # copy of them all (most of a request's filterset cost): a filter's per-instance state
-        # is only `model` and `parent` (and the lazily built field and label), and the
-        # `FilterMethod` of a `method=` filter is rebound to the copy so it finds this parent.
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self.filters = {
-            name: _bound_copy(f, self, queryset.model) for name, f in self.base_filters.items()
-        }
-
-    def get_form_class(self):
-        # The form class depends only on the (class-level) filters: build it once per class.
-        # Each form still gets its own copies of the fields (see _FieldsCopiedPerForm). Two
-        # threads that race here build equivalent classes; either may win.
-        form_class = type(self).__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            form_class.base_fields = _FieldsCopiedPerForm(form_class.base_fields)
-            type(self)._form_class = form_class
-        return form_class
 
     def _noop(self, queryset, name, value):
         return queryset

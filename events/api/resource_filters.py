@@ -11,8 +11,8 @@ from events import dates
 from events.choices import ActorKind, SourceKind, VoteOption
 from events.filtersets import (
     DocumentedFilter,
+    FilterSet,
     MultipleChoiceFilter,
-    PublicVersionMixin,
     ReferenceListField,
     resolve_actors,
 )
@@ -36,7 +36,7 @@ class ActorReferenceFilter(DocumentedFilter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
-class ActorFilterSet(PublicVersionMixin, filters.FilterSet):
+class ActorFilterSet(FilterSet):
     kind = MultipleChoiceFilter(
         choices=ActorKind.choices, help_text="Kind of actor; repeatable (kind=state&kind=organ)."
     )
@@ -62,7 +62,7 @@ class ActorFilterSet(PublicVersionMixin, filters.FilterSet):
         return queryset.search(value)
 
 
-class SourceFilterSet(PublicVersionMixin, filters.FilterSet):
+class SourceFilterSet(FilterSet):
     kind = MultipleChoiceFilter(choices=SourceKind.choices, help_text="Kind of source; repeatable.")
     publisher = filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Text in the publisher's name."
@@ -102,7 +102,7 @@ class VoteFilterForm(forms.Form):
         return data
 
 
-class VoteFilterSet(PublicVersionMixin, filters.FilterSet):
+class VoteFilterSet(FilterSet):
     body = ActorReferenceFilter(
         field_name="body", help_text="The voting body's slug (e.g. un-general-assembly)."
     )
