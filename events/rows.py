@@ -236,8 +236,10 @@ class EventRow:
 
     @property
     def actors(self) -> list[Participant]:
-        """Each actor once, at its first participation (for surfaces that show no roles)."""
-        return distinct_actors(self.participants)
+        """Each actor once, at its first participation (for surfaces that show no roles).
+        Worked out once for a kept set of participants (ParticipantList)."""
+        kept = getattr(self.participants, "distinct", None)
+        return kept if kept is not None else distinct_actors(self.participants)
 
     @property
     def actor_slugs(self) -> str:
@@ -577,11 +579,20 @@ def _parsed(texts: list[str], store: LRUStore, parse) -> list[list]:
     return parsed
 
 
-def _participants(text: str) -> list[Participant]:
-    return [
+class ParticipantList(list):
+    """A kept set of participants (participant_sets), with its actors each once, which the
+    embeds' entries and chips ask for per row and request. Shared: never changed."""
+
+    __slots__ = ("distinct",)
+
+
+def _participants(text: str) -> ParticipantList:
+    participants = ParticipantList(
         Participant(slug, name, short, kind, iso3, role, _posts(posts))
         for slug, name, short, kind, iso3, role, posts in orjson.loads(text)
-    ]
+    )
+    participants.distinct = distinct_actors(participants)
+    return participants
 
 
 def _sources(text: str) -> list[CitedSource]:
