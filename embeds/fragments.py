@@ -72,7 +72,9 @@ def attach_fragments(
     cached: bool = True,
     list_url: str = "",
 ) -> None:
-    """Set `row.html` on each row: from the cache, else rendered (and then cached).
+    """Set each row's entry (`row.html_bytes`, UTF-8): from the cache, else rendered (and
+    then cached). Kept as bytes: a page splices them in as they are (render_spliced), where
+    joining and encoding 500 entries' text cost 1.1 ms a request.
 
     `cached=False` (a staff preview, events.preview) renders every entry and neither reads nor
     stores a fragment: what staff see never enters the cache that public pages are built from.
@@ -91,8 +93,9 @@ def attach_fragments(
         if html is None:
             summary_html = "" if compact else render_markdown(row.summary)
             with context.push(event=row, summary_html=summary_html, highlight=marked):
-                html = missing[key] = template.render(context)
-        row.html = html  # a SafeString: rendered with autoescaping by the template above
+                # Autoescaped by the template, so safe as it is (EventRow.html marks it so).
+                html = missing[key] = template.render(context).encode()
+        row.html_bytes = html
     if missing and cached:
         fragment_cache.set_many(missing)
 
@@ -123,8 +126,17 @@ ENTRIES_MARK = f"\x00entries-{secrets.token_hex(8)}\x00"
 SPLICED_BLOCKS = "spliced_entry_blocks"
 
 
-def joined_entries(rows) -> str:
-    return "".join([f"\n{row.html}" for row in rows])
+def entry_parts(rows) -> list[bytes]:
+    """Each entry on a line of its own, as `{% for e in entries %}\n{{ e.html }}{% endfor %}`
+    gives, in pieces to join once with the rest of the page."""
+    parts: list[bytes] = []
+    for row in rows:
+        parts += (b"\n", row.html_bytes)
+    return parts
+
+
+def joined_entries(rows) -> bytes:
+    return b"".join(entry_parts(rows))
 
 
 def render_spliced(request, template_name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -133,7 +145,8 @@ def render_spliced(request, template_name: str, context: dict, status: int = 200
     Why: a 500-entry page holds about 1 MB of entries. Returned by a tag, that string was
     copied by every template node around it (the loop over periods, the include, the page),
     marked safe again and encoded: a fifth of the embed's time. The page is rendered with a
-    mark in each block's place, then the blocks are joined and encoded once each."""
+    mark in each block's place, then its text and the entries' bytes (kept encoded, see
+    attach_fragments) are joined once."""
     blocks = []
     page = render_to_string(template_name, {**context, SPLICED_BLOCKS: blocks}, request)
     pieces = page.split(ENTRIES_MARK)
@@ -141,6 +154,6 @@ def render_spliced(request, template_name: str, context: dict, status: int = 200
         raise ValueError("a spliced page holds an entries mark that no block put there")
     parts = [pieces[0].encode()]
     for rows, piece in zip(blocks, pieces[1:], strict=True):
-        parts.append(joined_entries(rows).encode())
+        parts += entry_parts(rows)
         parts.append(piece.encode())
     return HttpResponse(b"".join(parts), status=status)

@@ -31,6 +31,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.utils.safestring import mark_safe
 
 from events import dates, statements
 from events.choices import (
@@ -198,7 +199,8 @@ class EventRow:
     url: str = ""
     caption: str = ""
     is_highlighted: bool = False
-    html: str = field(default="", repr=False)  # the rendered entry (embeds.fragments)
+    # The rendered entry (embeds.fragments), UTF-8: pages splice it into their bytes as it is.
+    html_bytes: bytes = field(default=b"", repr=False, compare=False)
     # Values selected beside the row (`first_rows(extra=…)`): ordering keys, entry captions.
     extra: dict = field(default_factory=dict, repr=False, compare=False)
     # The database's record of the fields up to `sources`, as read (PostgreSQL's one statement:
@@ -269,6 +271,15 @@ class EventRow:
     @property
     def status_label(self) -> str:
         return EventStatus(self.status).label
+
+    @property
+    def html(self) -> str:
+        """The rendered entry as text, for templates that print it (`{{ event.html }}`)."""
+        return mark_safe(self.html_bytes.decode())
+
+    @html.setter
+    def html(self, value: str) -> None:
+        self.html_bytes = value.encode()
 
 
 def distinct_actors(participants: list) -> list:

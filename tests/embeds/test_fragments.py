@@ -202,8 +202,9 @@ def test_the_entries_are_joined_as_the_template_loop_joined_them():
     class Entry:
         def __init__(self, html):
             self.html = html
+            self.html_bytes = html.encode()  # as embeds.fragments keeps an entry
 
-    entries = [Entry('<li id="e-a">A &amp; B</li>'), Entry('<li id="e-b">C</li>')]
+    entries = [Entry('<li id="e-a">A &amp; B — é</li>'), Entry('<li id="e-b">C</li>')]
     loop = Template("{% for event in entries %}\n{{ event.html|safe }}{% endfor %}")
     assert entries_html(entries) == loop.render(Context({"entries": entries}))
     assert entries_html([]) == ""
