@@ -79,11 +79,7 @@ class ReferenceListField(forms.Field):
         if self.version is None:
             return self.resolve(value)
         key = (self.noun, self.version, tuple(value))
-        found = resolved_references.get(key)
-        if found is None:
-            found = self.resolve(value)
-            resolved_references.set(key, found)
-        return found
+        return resolved_references.remembered(key, lambda: self.resolve(value))
 
     def _hint(self) -> str:
         # Read by API clients and by people on the events page alike: say what to type.
@@ -346,11 +342,6 @@ class EventFilterSet(FilterSet):
         data = self.form.cleaned_data
         return ORDERINGS[ordering_name(data)]
 
-    def _version(self) -> str | None:
-        """The public data's version when the request reads public data only (anonymous:
-        `request.public_stamp`), for the lookups kept per process; else None."""
-        return self.form.version
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)  # plain field filters (verification, …)
         data = self.form.cleaned_data
@@ -370,7 +361,7 @@ class EventFilterSet(FilterSet):
             narrowed = any(data.get(name) for name in NARROWING)
             ranked = ordering_name(data) == "relevance"
             queryset = search_events(
-                queryset, data["q"], ranked=ranked, narrowed=narrowed, version=self._version()
+                queryset, data["q"], ranked=ranked, narrowed=narrowed, version=self.form.version
             )
         return queryset.order_by(*self.ordering_fields)
 

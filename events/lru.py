@@ -36,6 +36,31 @@ class LRUStore:
     def get(self, key):
         return self.get_many([key]).get(key)
 
+    def remembered(self, key, make):
+        """The value kept under `key`, else `make()`, then kept (it must not be None)."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.set(key, value)
+        return value
+
+    def remembered_many(self, keys: list, make) -> list:
+        """The value of each key, in order: kept ones found in one pass, the others made by
+        `make(key)` once per distinct key and kept together."""
+        found = self.get_many(keys)
+        missing: dict = {}
+        values = []
+        for key in keys:
+            value = found.get(key)
+            if value is None:
+                value = missing.get(key)
+                if value is None:
+                    value = missing[key] = make(key)
+            values.append(value)
+        if missing:
+            self.set_many(missing)
+        return values
+
     def set(self, key, value) -> None:
         self.set_many({key: value})
 

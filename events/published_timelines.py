@@ -26,12 +26,7 @@ def published_timeline(slug: str, version: str | None = None) -> Timeline | None
     unknown until public data changes). Callers must not change the instance."""
     if version is None:
         return _read(slug)
-    key = ("timeline", slug, version)
-    found = recent.get(key)
-    if found is None:
-        found = (_read(slug),)
-        recent.set(key, found)
-    return found[0]
+    return recent.remembered(("timeline", slug, version), lambda: (_read(slug),))[0]
 
 
 def entry_captions(timeline: Timeline, version: str | None = None) -> dict[int, str]:
@@ -39,12 +34,7 @@ def entry_captions(timeline: Timeline, version: str | None = None) -> dict[int, 
     Callers must not change the dict."""
     if version is None:
         return _captions(timeline)
-    key = ("captions", timeline.pk, version)
-    captions = recent.get(key)
-    if captions is None:
-        captions = _captions(timeline)
-        recent.set(key, captions)
-    return captions
+    return recent.remembered(("captions", timeline.pk, version), lambda: _captions(timeline))
 
 
 def _read(slug: str) -> Timeline | None:

@@ -277,10 +277,6 @@ class EventRow:
         """The rendered entry as text, for templates that print it (`{{ event.html }}`)."""
         return mark_safe(self.html_bytes.decode())
 
-    @html.setter
-    def html(self, value: str) -> None:
-        self.html_bytes = value.encode()
-
 
 def distinct_actors(participants: list) -> list:
     """Each actor once (by slug), at its first participation; works on rows and on dicts."""
@@ -497,8 +493,8 @@ def first_rows(
         records = cursor.fetchall()
     width = len(COLUMNS)
     if connection.vendor == "postgresql":
-        participants = _parsed([r[width] for r in records], participant_sets, _participants)
-        sources = _parsed([r[width + 1] for r in records], source_sets, _sources)
+        participants = participant_sets.remembered_many([r[width] for r in records], _participants)
+        sources = source_sets.remembered_many([r[width + 1] for r in records], _sources)
         built = [
             _tuple_row(record, people, cited, record)
             for record, people, cited in zip(records, participants, sources, strict=True)
@@ -572,22 +568,6 @@ def _tuple_row(record, participants: list, sources: list, whole: tuple = ()) -> 
 # key (measured over 2,000 rows of the benchmark's data): at most ~15 MB a process.
 participant_sets = LRUStore(5_000)
 source_sets = LRUStore(5_000)
-
-
-def _parsed(texts: list[str], store: LRUStore, parse) -> list[list]:
-    found = store.get_many(texts)
-    missing: dict[str, list] = {}
-    parsed = []
-    for text in texts:
-        value = found.get(text)
-        if value is None:
-            value = missing.get(text)
-            if value is None:
-                value = missing[text] = parse(text)
-        parsed.append(value)
-    if missing:
-        store.set_many(missing)
-    return parsed
 
 
 class ParticipantList(list):

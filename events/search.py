@@ -151,18 +151,18 @@ def _any_row(queryset: EventQuerySet, version: str | None = None) -> bool:
     """
     keys = queryset.order_by("date_lower", "id").values("pk")[:101]
     sql, params = keys.query.get_compiler(queryset.db).as_sql()
+
+    def ask() -> bool:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM m)", params
+            )
+            return cursor.fetchone()[0]
+
+    if version is None:
+        return ask()
     # repr: the parameters hold lists (actor ids) and dates, all with exact reprs.
-    key = (version, sql, repr(params)) if version is not None else None
-    if key is not None:
-        found = matched.get(key)
-        if found is not None:
-            return found
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"WITH m AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM m)", params)
-        found = cursor.fetchone()[0]
-    if key is not None:
-        matched.set(key, found)
-    return found
+    return matched.remembered((version, sql, repr(params)), ask)
 
 
 def _exact(rank: Expression) -> Cast:
